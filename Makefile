@@ -1,0 +1,46 @@
+# Two commands for a new machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime-installed
+TESTDEPS := $(VENV)/.test-installed
+PORT ?= 8501
+
+.PHONY: run test data bench chromium clean
+
+$(RUNTIME): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(TESTDEPS): $(RUNTIME) requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+## Start the dashboard on http://localhost:8501 on the extracts shipped in data/.
+run: $(RUNTIME)
+	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+
+## Rebuild the Parquet extracts and data/manifest.json from data/sources/.
+data: $(RUNTIME)
+	$(PY) -m pipeline.build
+
+## Browser tests drive the Debian Chromium (no browser download works here).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installation de Chromium (paquet Debian)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+## The whole suite: unit, query, AppTest and real-browser tests.
+test: $(TESTDEPS) chromium
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+## Server-side rerun times per page, as ratios to a one-line page measured in the same run.
+bench: $(RUNTIME)
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) tests/artifacts bench/results.json

@@ -1,0 +1,139 @@
+"""What every page shares: the filter bar (kept in the URL), the notices, the footer.
+
+dashboard.py calls `filter_bar()` once per rerun, before the page runs; pages call
+`current()` to get the filters, the geography and the manifest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+import queries
+from views import filters as flt
+from views.format import fr_date
+from views.territory_types import (
+    DEFAULT_RURAL_DEFINITION,
+    FILTERABLE_TERRITORY_TYPES,
+    RURAL_DEFINITIONS,
+    TERRITORY_TYPES,
+)
+
+KEYS = {"region": "filter_region", "departement": "filter_departement",
+        "territoire": "filter_territoire", "rural": "filter_rural"}
+
+
+@dataclass(frozen=True)
+class Context:
+    filters: flt.Filters
+    geography: flt.Geography
+    manifest: dict
+
+    @property
+    def params(self) -> dict:
+        return self.filters.params()
+
+    @property
+    def scope(self) -> str:
+        return flt.describe(self.filters, self.geography)
+
+
+def _geography() -> flt.Geography:
+    return flt.Geography.from_options(queries.run("filter_options"))
+
+
+def _initialise_from_url(geography: flt.Geography) -> None:
+    """First run of a session: the URL gives the filters (a shared link)."""
+    filters, notices = flt.parse(st.query_params.to_dict(), geography)
+    st.session_state[KEYS["region"]] = filters.region
+    st.session_state[KEYS["departement"]] = filters.departement
+    st.session_state[KEYS["territoire"]] = filters.territoire
+    st.session_state[KEYS["rural"]] = filters.rural_definition
+    st.session_state["filter_notices"] = notices
+    st.session_state["filters_ready"] = True
+
+
+def _on_region_change() -> None:
+    geography = st.session_state["geography"]
+    departement = st.session_state.get(KEYS["departement"])
+    region = st.session_state.get(KEYS["region"])
+    if departement and region and geography.region_of_departement.get(departement) != region:
+        st.session_state[KEYS["departement"]] = None
+    st.session_state["filter_notices"] = []
+
+
+def _on_filter_change() -> None:
+    st.session_state["filter_notices"] = []
+
+
+def _sync_url(filters: flt.Filters) -> None:
+    wanted = filters.url_params()
+    for key in flt.URL_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def filter_bar() -> Context:
+    manifest = queries.read_manifest()
+    geography = _geography()
+    st.session_state["geography"] = geography
+    if not st.session_state.get("filters_ready"):
+        _initialise_from_url(geography)
+
+    with st.sidebar:
+        st.header("Filtres")
+        st.selectbox(
+            "Région", [None, *geography.regions], key=KEYS["region"], on_change=_on_region_change,
+            format_func=lambda code: "Toutes les régions" if code is None else geography.regions[code],
+        )
+        region = st.session_state[KEYS["region"]]
+        departements = [code for code, reg in geography.region_of_departement.items()
+                        if region is None or reg == region]
+        st.selectbox(
+            "Département", [None, *departements], key=KEYS["departement"], on_change=_on_filter_change,
+            format_func=lambda code: "Tous les départements" if code is None
+            else f"{geography.departements[code]} ({code})",
+        )
+        st.selectbox(
+            "Type de territoire", [None, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
+            on_change=_on_filter_change,
+            format_func=lambda code: "Tous les types" if code is None else TERRITORY_TYPES[code],
+        )
+        st.radio(
+            "Définition du rural", list(RURAL_DEFINITIONS), key=KEYS["rural"],
+            on_change=_on_filter_change, format_func=RURAL_DEFINITIONS.get,
+            help="L'appel de 2019 visait 150 fabriques « hors grands centres urbains » ; "
+                 "la définition INSEE 2020 du rural retient les 3 niveaux les moins denses.",
+        )
+
+    filters = flt.Filters(
+        region=st.session_state[KEYS["region"]],
+        departement=st.session_state[KEYS["departement"]],
+        territoire=st.session_state[KEYS["territoire"]],
+        rural_definition=st.session_state[KEYS["rural"]] or DEFAULT_RURAL_DEFINITION,
+    )
+    _sync_url(filters)
+    for notice in st.session_state.get("filter_notices", []):
+        st.warning(notice, icon=":material/info:")
+    context = Context(filters, geography, manifest)
+    st.session_state["context"] = context
+    return context
+
+
+def current() -> Context:
+    """The context dashboard.py built for this rerun."""
+    return st.session_state["context"]
+
+
+def footer(context: Context) -> None:
+    manifest = context.manifest
+    st.divider()
+    st.caption(
+        f"Source : {manifest['laureates_source']}. Territoires : INSEE (grille de densité), "
+        f"ANCT (QPV 2024, contours COG 2023). Version des données : `{manifest['data_version']}`. "
+        f"Page produite le {fr_date(date.today())}."
+    )

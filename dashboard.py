@@ -1,0 +1,31 @@
+"""Router: page config, the extract check, the shared filter bar, the navigation."""
+from __future__ import annotations
+
+import streamlit as st
+
+import queries
+from app import context
+
+st.set_page_config(
+    page_title="Fabriques de territoire — tableau de bord",
+    page_icon=":material/location_city:",
+    layout="wide",
+)
+
+try:
+    queries.check_extracts()
+except queries.ExtractError as error:
+    st.title("Données indisponibles")
+    st.error(
+        f"{error}\n\nReconstruisez les extraits depuis les sources avec la commande "
+        "`make data` (ou `python -m pipeline.build`), puis rechargez la page."
+    )
+    st.stop()
+
+pages = [
+    st.Page("pages/synthese.py", title="Synthèse", icon=":material/dashboard:", url_path="", default=True),
+]
+
+navigation = st.navigation(pages)
+context.filter_bar()
+navigation.run()

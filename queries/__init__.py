@@ -1,0 +1,104 @@
+"""The one loader: run a named SQL file of this folder with bound parameters.
+
+    from queries import run
+    frame = run("headline_counts", region="53", departement=None, territoire=None,
+                rural_definition="insee")
+
+Extracts are loaded once per data version into an in-memory DuckDB database (a few MB);
+each call takes its own cursor, since a DuckDB connection is not shared across threads.
+Results are cached per (query, parameters, data version): a new import invalidates them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+QUERY_DIR = Path(__file__).resolve().parent
+ROOT = QUERY_DIR.parent
+PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class ExtractError(RuntimeError):
+    """An extract is missing or unreadable: the message names the file and the fix."""
+
+
+def data_dir() -> Path:
+    # Tests and the benchmark point the app at another extract folder.
+    return Path(os.environ.get("FABRIQUES_DATA_DIR", ROOT / "data"))
+
+
+def read_manifest(directory: Path | None = None) -> dict:
+    path = (directory or data_dir()) / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ExtractError(f"Le fichier {path} est absent.") from error
+    except ValueError as error:
+        raise ExtractError(f"Le fichier {path} est illisible ({error}).") from error
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file() or path.name.startswith("_"):
+        raise KeyError(f"requête inconnue : {name}")
+    return path.read_text(encoding="utf-8")
+
+
+def sql_parameters(name: str) -> set[str]:
+    return set(PARAMETER.findall(sql_text(name)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _database(directory: str, data_version: str) -> duckdb.DuckDBPyConnection:
+    """In-memory database of one data version; the version is part of the cache key."""
+    manifest = read_manifest(Path(directory))
+    connection = duckdb.connect(":memory:")
+    for table, entry in manifest["extracts"].items():
+        path = Path(directory) / entry["file"]
+        try:
+            connection.execute(
+                f'create table "{table}" as select * from read_parquet($path)', {"path": str(path)}
+            )
+        except duckdb.Error as error:
+            raise ExtractError(f"L'extrait {path} est absent ou illisible ({error}).") from error
+    connection.execute((QUERY_DIR / "_macros.sql").read_text(encoding="utf-8"))
+    return connection
+
+
+def check_extracts() -> None:
+    """Raise ExtractError, naming the file, when an extract is missing or unreadable."""
+    manifest = read_manifest()
+    directory = data_dir()
+    for entry in manifest["extracts"].values():
+        if not (directory / entry["file"]).is_file():
+            raise ExtractError(f"L'extrait {directory / entry['file']} est absent.")
+    _database(str(directory), manifest["data_version"])
+
+
+def data_version() -> str:
+    return read_manifest()["data_version"]
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached_run(name: str, params: tuple, directory: str, version: str) -> pd.DataFrame:
+    cursor = _database(directory, version).cursor()
+    try:
+        return cursor.execute(sql_text(name), dict(params)).df()
+    finally:
+        cursor.close()
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql with exactly the parameters the file declares."""
+    expected = sql_parameters(name)
+    if set(params) != expected:
+        raise TypeError(f"{name}.sql attend {sorted(expected)}, reçu {sorted(params)}")
+    return _cached_run(name, tuple(sorted(params.items())), str(data_dir()), data_version())

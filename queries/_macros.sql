@@ -1,0 +1,32 @@
+-- Shared definitions, run once when the extracts are loaded (not a query: no parameters).
+-- Every page counts fabriques through filtered_laureates, so the same filter gives the
+-- same totals everywhere.
+
+-- Territory type under the chosen rural definition. QPV comes first: a commune holding
+-- a QPV and rural by density counts once, as QPV, as in the programme's 102 + 68 = 170
+-- split of October 2020. Both flags are commune-level proxies (see PROVENANCE.md).
+create or replace macro typed_laureates(rural_definition) as table
+with flagged as (
+    select
+        * exclude (territory_type),
+        case when rural_definition = 'hors_grands_centres' then is_outside_large_centres
+             else is_rural_insee end as is_rural_selected
+    from laureates
+)
+select
+    *,
+    case
+        when has_qpv then 'qpv'
+        when is_rural_selected is null then 'indetermine'
+        when is_rural_selected then 'rural'
+        else 'urbain'
+    end as territory_type
+from flagged;
+
+-- The laureates of the current filter; a null argument means "all".
+create or replace macro filtered_laureates(region, departement, territoire, rural_definition) as table
+select *
+from typed_laureates(rural_definition)
+where (region is null or reg_code = region)
+  and (departement is null or dep_code = departement)
+  and (territoire is null or territory_type = territoire);

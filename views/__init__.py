@@ -1,0 +1,1 @@
+"""Pure builders: frames in, figures, texts and tables out. No Streamlit calls, no SQL."""

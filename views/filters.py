@@ -1,0 +1,140 @@
+"""The filters shared by every page, read from and written to the URL.
+
+`region` (INSEE région code), `departement` (INSEE département code), `territoire`
+(qpv / rural / urbain) and `rural` (the rural definition). An unknown or malformed value
+is dropped with a notice in French; nothing here raises on user input.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+
+from views.territory_types import (
+    DEFAULT_RURAL_DEFINITION,
+    FILTERABLE_TERRITORY_TYPES,
+    RURAL_DEFINITIONS,
+    TERRITORY_TYPES_PLURAL,
+)
+
+URL_KEYS = ("region", "departement", "territoire", "rural")
+MAX_SHOWN = 24  # a hostile 10 kB value is cut when echoed in a notice
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None = None
+    departement: str | None = None
+    territoire: str | None = None
+    rural_definition: str = DEFAULT_RURAL_DEFINITION
+
+    def params(self) -> dict:
+        """The bound parameters every filtered query takes."""
+        return asdict(self)
+
+    def url_params(self) -> dict[str, str]:
+        values = {"region": self.region, "departement": self.departement,
+                  "territoire": self.territoire}
+        if self.rural_definition != DEFAULT_RURAL_DEFINITION:
+            values["rural"] = self.rural_definition
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def is_empty(self) -> bool:
+        return self.region is None and self.departement is None and self.territoire is None
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Names of the régions and départements a filter can take."""
+    regions: dict[str, str]
+    departements: dict[str, str]
+    region_of_departement: dict[str, str | None]
+
+    @classmethod
+    def from_options(cls, options: pd.DataFrame) -> "Geography":
+        regions = (
+            options.dropna(subset=["reg_code"]).drop_duplicates("reg_code")
+            .sort_values("reg_name").set_index("reg_code")["reg_name"].to_dict()
+        )
+        departements = options.set_index("dep_code")["dep_name"].to_dict()
+        region_of = {row.dep_code: (None if pd.isna(row.reg_code) else row.reg_code)
+                     for row in options.itertuples()}
+        return cls(regions, departements, region_of)
+
+
+def shown(value: str) -> str:
+    """A user value made safe to echo in a Markdown notice: letters, digits, dashes only."""
+    cleaned = re.sub(r"[^0-9A-Za-zÀ-ÿ _-]", "?", value)
+    return cleaned[:MAX_SHOWN] + ("…" if len(value) > MAX_SHOWN else "")
+
+
+def _first(value) -> str | None:
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters, and the French notices for what was ignored."""
+    notices: list[str] = []
+    region = _first(raw.get("region"))
+    if region is not None and region not in geography.regions:
+        notices.append(f"Filtre « région » ignoré : « {shown(region)} » n'est pas un code de région connu.")
+        region = None
+    departement = _first(raw.get("departement"))
+    if departement is not None:
+        # "2a" and "29 " are what a person types; INSEE codes are upper case.
+        departement = departement.upper()
+        if departement not in geography.departements:
+            notices.append(
+                f"Filtre « département » ignoré : « {shown(departement)} » n'est pas un code de département connu."
+            )
+            departement = None
+        elif region is not None and geography.region_of_departement.get(departement) != region:
+            notices.append(
+                f"Filtre « département » ignoré : {geography.departements[departement]} "
+                f"n'est pas dans la région {geography.regions[region]}."
+            )
+            departement = None
+    territoire = _first(raw.get("territoire"))
+    if territoire is not None and territoire not in FILTERABLE_TERRITORY_TYPES:
+        notices.append(
+            f"Filtre « territoire » ignoré : « {shown(territoire)} » n'est pas une valeur connue "
+            f"(qpv, rural ou urbain)."
+        )
+        territoire = None
+    rural = _first(raw.get("rural")) or DEFAULT_RURAL_DEFINITION
+    if rural not in RURAL_DEFINITIONS:
+        notices.append(
+            f"Paramètre « rural » ignoré : « {shown(rural)} » n'est pas une définition connue "
+            f"(insee ou hors_grands_centres)."
+        )
+        rural = DEFAULT_RURAL_DEFINITION
+    return Filters(region, departement, territoire, rural), notices
+
+
+def with_region(filters: Filters, region: str | None, geography: Geography) -> Filters:
+    """Changing the région drops a département that is not in it."""
+    departement = filters.departement
+    if departement and region and geography.region_of_departement.get(departement) != region:
+        departement = None
+    return replace(filters, region=region, departement=departement)
+
+
+def describe(filters: Filters, geography: Geography) -> str:
+    """The scope in words, e.g. 'Bretagne — communes rurales'."""
+    parts = []
+    if filters.departement:
+        parts.append(f"{geography.departements[filters.departement]} ({filters.departement})")
+    elif filters.region:
+        parts.append(geography.regions[filters.region])
+    else:
+        parts.append("France entière")
+    if filters.territoire:
+        parts.append(TERRITORY_TYPES_PLURAL[filters.territoire])
+    return " — ".join(parts)

@@ -1,0 +1,155 @@
+"""Builders of the Synthèse page: headline cards, target gauges, the announced totals."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from views.charts import french_layout
+from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_LINE, RED_MARIANNE
+from views.format import fr_date, fr_int, fr_percent, share
+
+SCOPE_LABELS = {"total": "fabriques", "qpv": "fabriques en commune avec QPV",
+                "rural": "fabriques en commune rurale"}
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    help: str
+
+
+def headline_cards(headline: pd.Series, national_scope: bool) -> list[Card]:
+    """Counts of the current filter; under a filter each says its share of the national count."""
+    def card(label, value, national, definition):
+        note = definition
+        if not national_scope:
+            note += f" Soit {fr_percent(share(value, national))} du total national ({fr_int(national)})."
+        return Card(label, fr_int(value), note)
+
+    return [
+        card("Fabriques dans la liste", headline.fabriques, headline.national_fabriques,
+             "Fabriques de la liste ANCT de janvier 2024."),
+        card("En commune avec QPV", headline.qpv, headline.national_qpv,
+             "Commune comptant au moins un QPV 2024 (approximation au niveau communal)."),
+        card("En commune rurale", headline.rural, headline.national_rural,
+             "Commune rurale selon la définition choisie, hors communes avec QPV."),
+    ]
+
+
+def census_cards(census: pd.DataFrame) -> list[Card]:
+    qualifiers = {"pres de": "près de", "plus de": "plus de", "environ": "environ"}
+    return [
+        Card(f"Tiers-lieux recensés en {row.census_year}", fr_int(row.tiers_lieux),
+             f"{qualifiers.get(row.qualifier, row.qualifier).capitalize()} {fr_int(row.tiers_lieux)} "
+             f"tiers-lieux en France — {row.producer}.")
+        for row in census.itertuples()
+    ]
+
+
+def gauge_title(target: pd.Series, national_scope: bool) -> str:
+    if national_scope:
+        return (f"{target.label}<br><sup>objectif {fr_int(target.target_value)} — échéance "
+                f"{fr_date(target.deadline)}</sup>")
+    return (f"{target.label}<br><sup>part du total national ({fr_int(target.national_achieved)}) — "
+            f"pas d'objectif régional</sup>")
+
+
+def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str) -> str:
+    """The gauge said in words (also its text alternative)."""
+    what = SCOPE_LABELS[target.scope]
+    if national_scope:
+        return (f"{fr_int(target.achieved)} {what} pour un objectif de {fr_int(target.target_value)} "
+                f"à l'échéance du {fr_date(target.deadline)}, soit "
+                f"{fr_percent(share(target.achieved, target.target_value), 0)} de l'objectif.")
+    return (f"{scope_name} : {fr_int(target.achieved)} {what}, soit "
+            f"{fr_percent(share(target.achieved, target.national_achieved))} des "
+            f"{fr_int(target.national_achieved)} {what} de France. L'objectif national est de "
+            f"{fr_int(target.target_value)} ; il n'existe pas d'objectif régional.")
+
+
+def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
+    """A gauge of one target; under a filter, of the share of the national count."""
+    if national_scope:
+        reference = int(target.target_value)
+        axis_max = max(reference, int(target.achieved)) * 1.15
+        number = {"valueformat": "d"}
+        delta = {"reference": reference, "relative": False, "valueformat": "+d",
+                 "increasing": {"color": BLUE_FRANCE}, "decreasing": {"color": RED_MARIANNE}}
+        mode = "gauge+number+delta"
+    else:
+        reference = int(target.national_achieved)
+        axis_max = max(reference, 1)
+        number = {"valueformat": "d"}
+        delta = None
+        mode = "gauge+number"
+    figure = go.Figure(
+        go.Indicator(
+            mode=mode,
+            value=int(target.achieved),
+            number=number,
+            delta=delta,
+            title={"text": gauge_title(target, national_scope), "font": {"size": 15}},
+            gauge={
+                "axis": {"range": [0, axis_max], "tickformat": "d"},
+                "bar": {"color": BLUE_FRANCE},
+                "bgcolor": "#F6F6F6",
+                "threshold": {"line": {"color": RED_MARIANNE, "width": 4}, "thickness": 0.85,
+                              "value": reference},
+            },
+        )
+    )
+    return french_layout(figure, height=260, margin={"l": 30, "r": 30, "t": 80, "b": 10})
+
+
+def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
+                           list_count: int, list_date) -> go.Figure:
+    """Announced cumulative totals over time against the targets, and the list's own count."""
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=announced.milestone_date, y=announced.announced_total, mode="lines+markers+text",
+            name="Total annoncé (cumul)", line={"color": BLUE_FRANCE, "width": 3},
+            marker={"size": 9, "symbol": "circle"},
+            text=[fr_int(v) for v in announced.announced_total], textposition="top left",
+            customdata=list(zip([fr_date(d) for d in announced.milestone_date], announced.event)),
+            hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{y} fabriques annoncées<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[list_date], y=[list_count], mode="markers", name="Liste ANCT publiée (janvier 2024)",
+            marker={"size": 13, "symbol": "diamond", "color": CATEGORICAL[3]},
+            hovertemplate=f"Liste ANCT de janvier 2024 : {fr_int(list_count)} fabriques<extra></extra>",
+        )
+    )
+    for i, target in enumerate(targets[targets.scope == "total"].itertuples()):
+        figure.add_hline(
+            y=target.target_value, line={"color": GREY_LINE, "dash": "dash"},
+            annotation_text=f"Objectif {fr_int(target.target_value)} ({fr_date(target.deadline)})",
+            annotation_position="bottom right" if i == 0 else "top left",
+        )
+    return french_layout(
+        figure, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d"},
+        xaxis={"title": None},
+    )
+
+
+def announced_totals_alt(announced: pd.DataFrame) -> str:
+    return "Courbe des totaux annoncés : " + ", ".join(
+        f"{fr_int(v)} au {fr_date(d)}" for d, v in zip(announced.milestone_date, announced.announced_total)
+    ) + "."
+
+
+def announced_totals_table(announced: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Date": [fr_date(d) for d in announced.milestone_date],
+        "Annonce": announced.event,
+        "Nouveaux lauréats": [fr_int(v) if pd.notna(v) else "—" for v in announced.new_laureates],
+        "Total annoncé": [fr_int(v) for v in announced.announced_total],
+        "Source": announced.source_url,
+    })
