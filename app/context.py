@@ -20,6 +20,8 @@ from views.territory_types import (
     TERRITORY_TYPES,
 )
 
+# "All" is an empty string in the widgets: a None value would show Streamlit's English placeholder.
+ALL = ""
 KEYS = {"region": "filter_region", "departement": "filter_departement",
         "territoire": "filter_territoire", "rural": "filter_rural"}
 
@@ -46,9 +48,9 @@ def _geography() -> flt.Geography:
 def _initialise_from_url(geography: flt.Geography) -> None:
     """First run of a session: the URL gives the filters (a shared link)."""
     filters, notices = flt.parse(st.query_params.to_dict(), geography)
-    st.session_state[KEYS["region"]] = filters.region
-    st.session_state[KEYS["departement"]] = filters.departement
-    st.session_state[KEYS["territoire"]] = filters.territoire
+    st.session_state[KEYS["region"]] = filters.region or ALL
+    st.session_state[KEYS["departement"]] = filters.departement or ALL
+    st.session_state[KEYS["territoire"]] = filters.territoire or ALL
     st.session_state[KEYS["rural"]] = filters.rural_definition
     st.session_state["filter_notices"] = notices
     st.session_state["filters_ready"] = True
@@ -59,7 +61,7 @@ def _on_region_change() -> None:
     departement = st.session_state.get(KEYS["departement"])
     region = st.session_state.get(KEYS["region"])
     if departement and region and geography.region_of_departement.get(departement) != region:
-        st.session_state[KEYS["departement"]] = None
+        st.session_state[KEYS["departement"]] = ALL
     st.session_state["filter_notices"] = []
 
 
@@ -87,21 +89,21 @@ def filter_bar() -> Context:
     with st.sidebar:
         st.header("Filtres")
         st.selectbox(
-            "Région", [None, *geography.regions], key=KEYS["region"], on_change=_on_region_change,
-            format_func=lambda code: "Toutes les régions" if code is None else geography.regions[code],
+            "Région", [ALL, *geography.regions], key=KEYS["region"], on_change=_on_region_change,
+            format_func=lambda code: "Toutes les régions" if code == ALL else geography.regions[code],
         )
         region = st.session_state[KEYS["region"]]
         departements = [code for code, reg in geography.region_of_departement.items()
-                        if region is None or reg == region]
+                        if region == ALL or reg == region]
         st.selectbox(
-            "Département", [None, *departements], key=KEYS["departement"], on_change=_on_filter_change,
-            format_func=lambda code: "Tous les départements" if code is None
+            "Département", [ALL, *departements], key=KEYS["departement"], on_change=_on_filter_change,
+            format_func=lambda code: "Tous les départements" if code == ALL
             else f"{geography.departements[code]} ({code})",
         )
         st.selectbox(
-            "Type de territoire", [None, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
+            "Type de territoire", [ALL, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
             on_change=_on_filter_change,
-            format_func=lambda code: "Tous les types" if code is None else TERRITORY_TYPES[code],
+            format_func=lambda code: "Tous les types" if code == ALL else TERRITORY_TYPES[code],
         )
         st.radio(
             "Définition du rural", list(RURAL_DEFINITIONS), key=KEYS["rural"],
@@ -111,9 +113,9 @@ def filter_bar() -> Context:
         )
 
     filters = flt.Filters(
-        region=st.session_state[KEYS["region"]],
-        departement=st.session_state[KEYS["departement"]],
-        territoire=st.session_state[KEYS["territoire"]],
+        region=st.session_state[KEYS["region"]] or None,
+        departement=st.session_state[KEYS["departement"]] or None,
+        territoire=st.session_state[KEYS["territoire"]] or None,
         rural_definition=st.session_state[KEYS["rural"]] or DEFAULT_RURAL_DEFINITION,
     )
     _sync_url(filters)

@@ -30,8 +30,10 @@ if not national:
         "département. Pour ce périmètre, chaque jauge montre donc la **part du total national**."
     )
 targets = run("progress_toward_targets", **ctx.params)
-for column, target in zip(st.columns(len(targets)), targets.itertuples()):
+gauges = synthese.gauges_to_show(targets, national)
+for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
     with column:
+        st.markdown(synthese.gauge_heading(target, national))
         sentence = synthese.progress_sentence(target, national, ctx.scope)
         st.plotly_chart(synthese.progress_gauge(target, national), alt=sentence,
                         config={"displayModeBar": False}, key=f"gauge_{target.target_id}")

@@ -178,9 +178,16 @@ def _inside_territory(lon, lat, dep_code, dep_shapes) -> bool:
     return outline is not None and outline.distance(Point(lon, lat)) <= OUTLINE_TOLERANCE_DEG
 
 
-def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame,
-                    regions: pd.DataFrame, dep_shapes) -> pd.DataFrame:
-    fabriques = sources.read_fabriques(source_dir)
+def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.DataFrame,
+                     regions: pd.DataFrame, dep_shapes, source_name: str,
+                     source_label: str = LAUREATES_SOURCE) -> pd.DataFrame:
+    """Laureate rows from a bare list (id, number, name, commune code, optional point).
+
+    `fabriques` has the columns of sources.read_fabriques: fabrique_id, fabrique_number, name,
+    commune_code, source_commune_name, source_lon, source_lat, source_feature (the row or
+    entity number quoted in errors). The build step and an import (issue 6) both use it.
+    """
+    fabriques = fabriques.copy()
     fabriques["lookup_code"] = fabriques.commune_code.replace(sources.COG_FIXES)
     merged = fabriques.merge(
         communes.rename(columns={"commune_code": "lookup_code"}), on="lookup_code", how="left"
@@ -189,7 +196,7 @@ def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame
     if not unknown.empty:
         first = unknown.iloc[0]
         raise SourceError(
-            f"{sources.FABRIQUES_FILE}, entité {first.source_feature} : commune inconnue "
+            f"{source_name}, entité {first.source_feature} : commune inconnue "
             f"{first.commune_code!r} (après les corrections COG documentées)"
         )
     merged = merged.merge(deps[["dep_code", "dep_name"]], on="dep_code", how="left")
@@ -201,27 +208,33 @@ def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame
     for row in merged.itertuples():
         if not _inside_territory(row.lon, row.lat, row.dep_code, dep_shapes):
             raise SourceError(
-                f"{sources.FABRIQUES_FILE}, entité {row.source_feature} : le point de {row.fabrique_id} "
+                f"{source_name}, entité {row.source_feature} : le point de {row.fabrique_id} "
                 f"({row.lat:.4f}, {row.lon:.4f}) est hors de son département {row.dep_code}"
             )
     merged["commune_name"] = merged.source_commune_name.where(
         merged.source_commune_name.ne("NA") & merged.source_commune_name.ne(""), merged.commune_name
     )
     waves = merged.fabrique_number.map(infer_wave)
-    merged["wave_label"] = waves.map(lambda w: w.label)
-    merged["wave_date"] = waves.map(lambda w: w.announced_on)
+    merged["wave_label"] = waves.map(lambda w: w.label if w else "Vague non connue")
+    merged["wave_date"] = waves.map(lambda w: w.announced_on if w else None)
     merged["wave_is_inferred"] = True
     merged["territory_type"] = "urbain"
     merged.loc[merged.is_rural_insee.fillna(False), "territory_type"] = "rural"
     merged.loc[merged.is_rural_insee.isna(), "territory_type"] = "indetermine"
     merged.loc[merged.has_qpv, "territory_type"] = "qpv"
-    merged["source"] = LAUREATES_SOURCE
+    merged["source"] = source_label
     columns = ["fabrique_id", "fabrique_number", "name", "commune_code", "commune_name", "dep_code",
                "dep_name", "reg_code", "reg_name", "lon", "lat", "point_is_fallback", "population",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
                "has_qpv", "qpv_codes", "territory_type", "wave_label", "wave_date",
                "wave_is_inferred", "source"]
     return merged[columns].sort_values("fabrique_number").reset_index(drop=True)
+
+
+def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame,
+                    regions: pd.DataFrame, dep_shapes) -> pd.DataFrame:
+    fabriques = sources.read_fabriques(source_dir)
+    return derive_laureates(fabriques, communes, deps, regions, dep_shapes, sources.FABRIQUES_FILE)
 
 
 def build_census_2019(source_dir: Path, deps: pd.DataFrame, dep_shapes) -> pd.DataFrame:

@@ -49,12 +49,20 @@ def census_cards(census: pd.DataFrame) -> list[Card]:
     ]
 
 
-def gauge_title(target: pd.Series, national_scope: bool) -> str:
+SHORT_LABELS = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV", "rural": "En commune rurale"}
+
+
+def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
+    """Every target nationally; under a filter one gauge per scope (shares do not depend on the deadline)."""
+    return targets if national_scope else targets.drop_duplicates("scope")
+
+
+def gauge_heading(target: pd.Series, national_scope: bool) -> str:
     if national_scope:
-        return (f"{target.label}<br><sup>objectif {fr_int(target.target_value)} — échéance "
-                f"{fr_date(target.deadline)}</sup>")
-    return (f"{target.label}<br><sup>part du total national ({fr_int(target.national_achieved)}) — "
-            f"pas d'objectif régional</sup>")
+        return (f"**{SHORT_LABELS[target.scope]}** — objectif {fr_int(target.target_value)} "
+                f"au {fr_date(target.deadline)}")
+    return (f"**{SHORT_LABELS[target.scope]}** — part des {fr_int(target.national_achieved)} "
+            f"de France")
 
 
 def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str) -> str:
@@ -91,7 +99,6 @@ def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
             value=int(target.achieved),
             number=number,
             delta=delta,
-            title={"text": gauge_title(target, national_scope), "font": {"size": 15}},
             gauge={
                 "axis": {"range": [0, axis_max], "tickformat": "d"},
                 "bar": {"color": BLUE_FRANCE},
@@ -101,7 +108,7 @@ def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
             },
         )
     )
-    return french_layout(figure, height=260, margin={"l": 30, "r": 30, "t": 80, "b": 10})
+    return french_layout(figure, height=210, margin={"l": 30, "r": 30, "t": 20, "b": 10})
 
 
 def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
