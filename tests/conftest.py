@@ -34,34 +34,67 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ServedApp:
+    """The app started with the README's command (`make run`) on a free port."""
+
+    def __init__(self, env: dict | None = None):
+        self.port = _free_port()
+        self.url = f"http://localhost:{self.port}"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.log = ARTIFACTS / f"server-{self.port}.log"
+        self.process = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={self.port}"], cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise RuntimeError(f"le serveur n'a pas démarré : {self.log.read_text()[-2000:]}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
 def app_url():
-    """The app started with the README's command (`make run`), on a free port."""
-    port = _free_port()
-    log = (ARTIFACTS / f"server-{port}.log")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "run", f"PORT={port}"], cwd=ROOT,
-        stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://localhost:{port}"
-    deadline = time.time() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.time() > deadline:
-            raise RuntimeError(f"le serveur n'a pas démarré : {log.read_text()[-2000:]}")
-        time.sleep(0.5)
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    """The app on the shipped extracts of data/."""
+    served = ServedApp()
+    yield served.url
+    served.stop()
+
+
+def copy_data(destination: Path, mutate_laureates=None) -> Path:
+    """A copy of data/ (extracts + manifest) in which a test may change the laureates.
+
+    mutate_laureates(frame) -> frame; the manifest's data version is kept so that the app
+    loads the copy as it would the original (the cache key includes the folder).
+    """
+    import shutil
+
+    import pandas as pd
+
+    destination.mkdir(parents=True, exist_ok=True)
+    for path in (ROOT / "data").glob("*.parquet"):
+        shutil.copy(path, destination / path.name)
+    shutil.copy(ROOT / "data" / "manifest.json", destination / "manifest.json")
+    if mutate_laureates is not None:
+        frame = mutate_laureates(pd.read_parquet(destination / "laureates.parquet"))
+        frame.to_parquet(destination / "laureates.parquet", index=False)
+    return destination
 
 
 @pytest.fixture(scope="session")
