@@ -1,0 +1,115 @@
+"""The SQL files and their callers agree; filtered queries behave on edge cases."""
+import ast
+from dataclasses import fields
+
+import pytest
+
+import queries
+from conftest import ROOT
+from views.filters import Filters
+
+SQL_FILES = sorted(p for p in (ROOT / "queries").glob("*.sql") if not p.name.startswith("_"))
+FILTER_PARAMS = {f.name for f in fields(Filters)}
+CALLER_DIRS = ["pages", "app", "views", "bench", "pipeline"]
+
+
+def _calls():
+    """(query name, passed keyword names, file) for every run("name", ...) in the code."""
+    found = []
+    files = [ROOT / "dashboard.py"] + [p for d in CALLER_DIRS for p in (ROOT / d).rglob("*.py")]
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "run"):
+                continue
+            if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+                continue
+            passed = set()
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    passed.add(keyword.arg)
+                elif ast.unparse(keyword.value).endswith(".params"):
+                    passed |= FILTER_PARAMS  # **ctx.params / **filters.params()
+                else:
+                    passed.add(f"**{ast.unparse(keyword.value)}")
+            found.append((node.args[0].value, passed, path.relative_to(ROOT)))
+    return found
+
+
+CALLS = _calls()
+
+
+@pytest.mark.parametrize("sql", SQL_FILES, ids=lambda p: p.name)
+def test_each_sql_file_starts_with_a_comment_and_is_called(sql):
+    assert sql.read_text(encoding="utf-8").startswith("-- "), "first line: what the query returns"
+    assert any(name == sql.stem for name, _, _ in CALLS), f"{sql.name} n'est appelée nulle part"
+
+
+@pytest.mark.parametrize("name, passed, path", CALLS, ids=lambda v: str(v))
+def test_callers_pass_exactly_the_parameters_of_the_file(name, passed, path):
+    assert passed == queries.sql_parameters(name), f"{path} appelle {name}.sql"
+
+
+def test_loader_refuses_missing_or_extra_parameters():
+    with pytest.raises(TypeError):
+        queries.run("headline_counts", region=None)
+    with pytest.raises(TypeError):
+        queries.run("census_totals", region="53")
+
+
+def test_no_sql_file_formats_values_in():
+    for sql in (ROOT / "queries").glob("*.sql"):
+        text = sql.read_text(encoding="utf-8")
+        assert "{" not in text and "%s" not in text, sql.name
+
+
+ALL = dict(region=None, departement=None, territoire=None, rural_definition="insee")
+
+
+@pytest.mark.parametrize(
+    "params, fabriques",
+    [
+        (ALL, 382),
+        ({**ALL, "region": "53"}, 23),
+        ({**ALL, "departement": "29"}, None),
+        ({**ALL, "departement": "978"}, 1),
+        ({**ALL, "territoire": "qpv"}, 195),
+        ({**ALL, "territoire": "rural"}, 137),
+        ({**ALL, "territoire": "rural", "rural_definition": "hors_grands_centres"}, 182),
+        ({**ALL, "region": "53", "departement": "75"}, 0),  # Paris is not in Bretagne
+        ({**ALL, "region": "' or 1=1 --"}, 0),  # bound: a literal that matches nothing
+        ({**ALL, "departement": "x" * 10_000}, 0),
+    ],
+)
+def test_headline_counts_edge_cases(params, fabriques):
+    row = queries.run("headline_counts", **params).iloc[0]
+    assert row.qpv + row.rural + row.urbain + row.indetermine == row.fabriques
+    assert row.national_fabriques == 382
+    if fabriques is not None:
+        assert row.fabriques == fabriques
+
+
+def test_types_partition_the_national_total_under_both_definitions():
+    for definition in ("insee", "hors_grands_centres"):
+        row = queries.run("headline_counts", **{**ALL, "rural_definition": definition}).iloc[0]
+        assert row.qpv == 195  # QPV comes first: it does not depend on the rural definition
+        assert row.qpv + row.rural + row.urbain + row.indetermine == 382
+
+
+def test_progress_toward_targets_counts_the_scope_of_each_target():
+    targets = queries.run("progress_toward_targets", **{**ALL, "region": "53"}).set_index("target_id")
+    assert targets.loc["total_2021", "achieved"] == 23
+    assert targets.loc["total_2021", "national_achieved"] == 382
+    assert targets.loc["qpv_2021", "achieved"] == queries.run("headline_counts", **{**ALL, "region": "53"}).iloc[0].qpv
+    assert list(targets.index[:3]) == ["total_2021", "qpv_2021", "rural_2021"]
+
+
+def test_census_2019_count_by_region_adds_up():
+    total = queries.run("tiers_lieux_2019_count", region=None, departement=None).iloc[0].tiers_lieux
+    assert total == 1512
+    options = queries.run("filter_options")
+    by_region = sum(
+        queries.run("tiers_lieux_2019_count", region=code, departement=None).iloc[0].tiers_lieux
+        for code in options.reg_code.dropna().unique()
+    )
+    assert by_region == 1512
