@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
-from pipeline import sources
+from pipeline import insets, sources
 from pipeline.sources import SourceError
 from pipeline.territory import (
     DENSITY_RANK,
@@ -69,9 +69,20 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _simplified_geojson(geometry: dict) -> str:
+def _simplified_geojson(geometry: dict, dep_code: str | None = None) -> tuple[str, str]:
+    """The outline simplified for the browser, at its true and at its displayed position."""
     simplified = shape(geometry).simplify(SIMPLIFY_DEG, preserve_topology=True)
-    return json.dumps(_round_coords(mapping(simplified)), separators=(",", ":"))
+    displayed = insets.display_geometry(simplified, dep_code)
+    return tuple(json.dumps(_round_coords(mapping(g)), separators=(",", ":"))
+                 for g in (simplified, displayed))
+
+
+def _display_bounds(bounds: tuple[float, float, float, float], dep_code: str | None) -> dict:
+    # The transform is a move and a positive scale: corners map to corners.
+    min_lon, min_lat = insets.to_display(bounds[0], bounds[1], dep_code)
+    max_lon, max_lat = insets.to_display(bounds[2], bounds[3], dep_code)
+    return {"display_min_lon": min_lon, "display_min_lat": min_lat,
+            "display_max_lon": max_lon, "display_max_lat": max_lat}
 
 
 def _round_coords(value):
@@ -97,6 +108,7 @@ def build_geographies(source_dir: Path, communes: pd.DataFrame):
         geom = shapes[row.dep_code]
         min_lon, min_lat, max_lon, max_lat = geom.bounds
         label = geom.representative_point()
+        true_geojson, display_geojson = _simplified_geojson(row.geometry, row.dep_code)
         dep_rows.append(
             {
                 "dep_code": row.dep_code,
@@ -105,27 +117,35 @@ def build_geographies(source_dir: Path, communes: pd.DataFrame):
                 "population": int(population_by_dep.get(row.dep_code, 0)) or None,
                 "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat,
                 "label_lon": label.x, "label_lat": label.y,
-                "geometry_geojson": _simplified_geojson(row.geometry),
+                "geometry_geojson": true_geojson,
+                **_display_bounds(geom.bounds, row.dep_code),
+                "display_geometry_geojson": display_geojson,
             }
         )
     # Saint-Martin: a row so that its fabrique has a département, with no outline or population.
     lon0, lat0, lon1, lat1 = SAINT_MARTIN_BOX
     dep_rows.append({**SAINT_MARTIN_DEP, "population": None, "min_lon": lon0, "min_lat": lat0,
                      "max_lon": lon1, "max_lat": lat1, "label_lon": sources.SAINT_MARTIN["lon"],
-                     "label_lat": sources.SAINT_MARTIN["lat"], "geometry_geojson": None})
+                     "label_lat": sources.SAINT_MARTIN["lat"], "geometry_geojson": None,
+                     **_display_bounds(SAINT_MARTIN_BOX, SAINT_MARTIN_DEP["dep_code"]),
+                     "display_geometry_geojson": None})
     deps = pd.DataFrame(dep_rows)
     reg_population = deps.groupby("reg_code")["population"].sum()
     reg_rows = []
     for row in regions.itertuples():
         geom = shape(row.geometry)
         min_lon, min_lat, max_lon, max_lat = geom.bounds
+        inset_dep = insets.DEP_OF_OVERSEAS_REGION.get(row.reg_code)
+        true_geojson, display_geojson = _simplified_geojson(row.geometry, inset_dep)
         reg_rows.append(
             {
                 "reg_code": row.reg_code,
                 "reg_name": row.reg_name,
                 "population": int(reg_population.get(row.reg_code, 0)) or None,
                 "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat,
-                "geometry_geojson": _simplified_geojson(row.geometry),
+                "geometry_geojson": true_geojson,
+                **_display_bounds(geom.bounds, inset_dep),
+                "display_geometry_geojson": display_geojson,
             }
         )
     return pd.DataFrame(reg_rows), deps, shapes
@@ -164,7 +184,10 @@ def build_communes(source_dir: Path, dep_codes: set[str], reg_of_dep: dict[str, 
         communes.density_rank >= OUTSIDE_LARGE_CENTRES_MIN_RANK
     ).astype("boolean")
     communes["population"] = communes.population.astype("Int64")
+    communes["display_lon"], communes["display_lat"] = insets.display_columns(
+        communes.lon, communes.lat, communes.dep_code)
     columns = ["commune_code", "commune_name", "dep_code", "reg_code", "population", "lat", "lon",
+               "display_lon", "display_lat",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
                "has_qpv", "qpv_codes"]
     return communes[columns].sort_values("commune_code").reset_index(drop=True)
@@ -211,6 +234,9 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
                 f"{source_name}, entité {row.source_feature} : le point de {row.fabrique_id} "
                 f"({row.lat:.4f}, {row.lon:.4f}) est hors de son département {row.dep_code}"
             )
+    # Overseas points moved into their inset boxes (pipeline/insets.py); lon/lat stay true.
+    merged["display_lon"], merged["display_lat"] = insets.display_columns(
+        merged.lon, merged.lat, merged.dep_code)
     merged["commune_name"] = merged.source_commune_name.where(
         merged.source_commune_name.ne("NA") & merged.source_commune_name.ne(""), merged.commune_name
     )
@@ -224,7 +250,8 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
     merged.loc[merged.has_qpv, "territory_type"] = "qpv"
     merged["source"] = source_label
     columns = ["fabrique_id", "fabrique_number", "name", "commune_code", "commune_name", "dep_code",
-               "dep_name", "reg_code", "reg_name", "lon", "lat", "point_is_fallback", "population",
+               "dep_name", "reg_code", "reg_name", "lon", "lat", "display_lon", "display_lat",
+               "point_is_fallback", "population",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
                "has_qpv", "qpv_codes", "territory_type", "wave_label", "wave_date",
                "wave_is_inferred", "source"]
