@@ -56,10 +56,27 @@ def sql_parameters(name: str) -> set[str]:
     return set(PARAMETER.findall(sql_text(name)))
 
 
+class UnknownVersion(LookupError):
+    """A data version that is neither current nor archived under data/versions/."""
+
+
+def manifest_of(version: str, directory: Path | None = None) -> dict:
+    """The manifest of a data version: the current one, or one archived by an import."""
+    directory = directory or data_dir()
+    current = read_manifest(directory)
+    if current["data_version"] == version:
+        return current
+    # Versions are hex digests: anything else (a path, a URL fragment) is not looked up.
+    archived = directory / "versions" / version / "manifest.json"
+    if not re.fullmatch(r"[0-9a-f]{6,64}", version) or not archived.is_file():
+        raise UnknownVersion(version)
+    return json.loads(archived.read_text(encoding="utf-8"))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _database(directory: str, data_version: str) -> duckdb.DuckDBPyConnection:
     """In-memory database of one data version; the version is part of the cache key."""
-    manifest = read_manifest(Path(directory))
+    manifest = manifest_of(data_version, Path(directory))
     connection = duckdb.connect(":memory:")
     for table, entry in manifest["extracts"].items():
         path = Path(directory) / entry["file"]
@@ -98,7 +115,13 @@ def _cached_run(name: str, params: tuple, directory: str, version: str) -> pd.Da
 
 def run(name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql with exactly the parameters the file declares."""
+    return run_at(data_version(), name, **params)
+
+
+def run_at(version: str, name: str, **params) -> pd.DataFrame:
+    """The same, on a given data version (a permalink to figures as they were)."""
     expected = sql_parameters(name)
     if set(params) != expected:
         raise TypeError(f"{name}.sql attend {sorted(expected)}, reçu {sorted(params)}")
-    return _cached_run(name, tuple(sorted(params.items())), str(data_dir()), data_version())
+    manifest_of(version)  # raises UnknownVersion before anything is cached
+    return _cached_run(name, tuple(sorted(params.items())), str(data_dir()), version)

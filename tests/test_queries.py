@@ -14,15 +14,21 @@ CALLER_DIRS = ["pages", "app", "views", "bench", "pipeline"]
 
 
 def _calls():
-    """(query name, passed keyword names, file) for every run("name", ...) in the code."""
+    """(query name, passed keyword names, file) for every run("name", ...) and
+    run_at(version, "name", ...) in the code."""
     found = []
     files = [ROOT / "dashboard.py"] + [p for d in CALLER_DIRS for p in (ROOT / d).rglob("*.py")]
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "run"):
+            if not isinstance(node, ast.Call):
                 continue
-            if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            function = getattr(node.func, "id", getattr(node.func, "attr", None))
+            position = {"run": 0, "run_at": 1}.get(function)
+            if position is None or len(node.args) <= position:
+                continue
+            name = node.args[position]
+            if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
                 continue
             passed = set()
             for keyword in node.keywords:
@@ -32,7 +38,7 @@ def _calls():
                     passed |= FILTER_PARAMS  # **ctx.params / **filters.params()
                 else:
                     passed.add(f"**{ast.unparse(keyword.value)}")
-            found.append((node.args[0].value, passed, path.relative_to(ROOT)))
+            found.append((name.value, passed, path.relative_to(ROOT)))
     return found
 
 
@@ -113,3 +119,11 @@ def test_census_2019_count_by_region_adds_up():
         for code in options.reg_code.dropna().unique()
     )
     assert by_region == 1512
+
+
+def test_run_at_a_version_that_does_not_exist_says_so():
+    with pytest.raises(queries.UnknownVersion):
+        queries.run_at("0123456789ab", "census_totals")
+    with pytest.raises(queries.UnknownVersion):
+        queries.run_at("../../etc/passwd", "census_totals")
+    assert len(queries.run_at(queries.data_version(), "census_totals")) == 3
