@@ -49,7 +49,7 @@ columns = st.columns(4)
 for column, card in zip(columns, synthese.census_cards(census)):
     column.metric(card.label, card.value, help=card.help, border=True)
 columns[3].metric(
-    "Recensement 2018–2019, ce périmètre", fr_int(census_2019.tiers_lieux), border=True,
+    "Base ouverte 2019, ce périmètre", fr_int(census_2019.tiers_lieux), border=True,
     help="Tiers-lieux de la base ouverte de la Mission Coworking (1 512 lieux, métropole seulement) "
          "dans la région ou le département choisi ; le type de territoire ne s'y applique pas.",
 )

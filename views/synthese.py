@@ -40,11 +40,12 @@ def headline_cards(headline: pd.Series, national_scope: bool) -> list[Card]:
 
 
 def census_cards(census: pd.DataFrame) -> list[Card]:
+    """National census counts, with the qualifier of the source ("près de 1 800")."""
     qualifiers = {"pres de": "près de", "plus de": "plus de", "environ": "environ"}
     return [
-        Card(f"Tiers-lieux recensés en {row.census_year}", fr_int(row.tiers_lieux),
-             f"{qualifiers.get(row.qualifier, row.qualifier).capitalize()} {fr_int(row.tiers_lieux)} "
-             f"tiers-lieux en France — {row.producer}.")
+        Card(f"Tiers-lieux en {row.census_year}",
+             f"{qualifiers.get(row.qualifier, row.qualifier)} {fr_int(row.tiers_lieux)}",
+             f"Recensement national — {row.producer}.")
         for row in census.itertuples()
     ]
 
