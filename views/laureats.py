@@ -1,0 +1,151 @@
+"""Builders of the Lauréats page: the search text, the list as shown and exported, the detail card."""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from views.format import fr_date, fr_int
+from views.territory_types import TERRITORY_TYPES, definitions
+
+SEARCH_MAX_CHARS = 100  # longer than any name, commune or département in the list
+
+# Sort choices offered above the list; the exported file keeps the chosen order.
+SORTS = {
+    "identifiant": "Identifiant (ordre de sélection)",
+    "nom": "Nom",
+    "commune": "Commune",
+    "departement": "Département",
+    "type": "Type de territoire",
+}
+
+COLUMNS = ["Identifiant", "Nom", "Commune", "Code commune", "Département", "Région",
+           "Type de territoire", "Vague (déduite)", "Longitude", "Latitude", "Source"]
+
+
+def clean_search(raw: str | None) -> tuple[str | None, str | None]:
+    """The search text to bind, and a French notice when it was cut or cleaned.
+
+    Control characters (NUL, line breaks) and lone surrogates cannot be typed in a name: they
+    are dropped. The text stays a literal: no character has a special meaning.
+    """
+    if raw is None:
+        return None, None
+    kept = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs"))
+    text = kept.strip()
+    notice = None
+    if len(text) > SEARCH_MAX_CHARS:
+        text = text[:SEARCH_MAX_CHARS].strip()
+        notice = (f"La recherche est limitée à {SEARCH_MAX_CHARS} caractères : seuls les "
+                  f"{SEARCH_MAX_CHARS} premiers ont été pris en compte.")
+    return (text or None), notice
+
+
+def _fold(value) -> str:
+    """Sort key: accents and case ignored, as in the search."""
+    if not isinstance(value, str):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def sort_laureates(laureates: pd.DataFrame, sort_key: str) -> pd.DataFrame:
+    if sort_key == "nom":
+        columns = ["name", "fabrique_number"]
+    elif sort_key == "commune":
+        columns = ["commune_name", "fabrique_number"]
+    elif sort_key == "departement":
+        columns = ["dep_code", "commune_name", "fabrique_number"]
+    elif sort_key == "type":
+        columns = ["territory_type", "fabrique_number"]
+    else:
+        columns = ["fabrique_number"]
+    def key(column: pd.Series) -> pd.Series:
+        return column.map(_fold) if pd.api.types.is_string_dtype(column) else column
+
+    return laureates.sort_values(columns, key=key, kind="stable").reset_index(drop=True)
+
+
+def wave_text(row) -> str:
+    label = row.wave_label if isinstance(row.wave_label, str) else "inconnue"
+    return f"{label} — déduite" if bool(row.wave_is_inferred) else label
+
+
+def departement_text(row) -> str:
+    return f"{row.dep_name} ({row.dep_code})"
+
+
+def region_text(row) -> str:
+    return row.reg_name if isinstance(row.reg_name, str) else "Hors région"
+
+
+def laureates_table(laureates: pd.DataFrame) -> pd.DataFrame:
+    """The list as shown and exported, French column names; coordinates stay numbers."""
+    rows = list(laureates.itertuples())
+    table = pd.DataFrame({
+        "Identifiant": laureates["fabrique_id"].to_numpy(),
+        "Nom": laureates["name"].to_numpy(),
+        "Commune": laureates["commune_name"].to_numpy(),
+        "Code commune": laureates["commune_code"].to_numpy(),
+        "Département": [departement_text(r) for r in rows],
+        "Région": [region_text(r) for r in rows],
+        "Type de territoire": [TERRITORY_TYPES.get(t, t) for t in laureates["territory_type"]],
+        "Vague (déduite)": [wave_text(r) for r in rows],
+        "Longitude": laureates["lon"].round(6).to_numpy(),
+        "Latitude": laureates["lat"].round(6).to_numpy(),
+        "Source": laureates["source"].to_numpy(),
+    }, columns=COLUMNS)
+    return table
+
+
+def coordinates_text(lat, lon) -> str:
+    """'48,87503 N, 2,48556 E' in WGS84 (west and south written O and S)."""
+    if pd.isna(lat) or pd.isna(lon):
+        return "non disponibles"
+    latitude = f"{abs(lat):.5f} {'N' if lat >= 0 else 'S'}"
+    longitude = f"{abs(lon):.5f} {'E' if lon >= 0 else 'O'}"
+    return f"{latitude}, {longitude} (WGS84)".replace(".", ",")
+
+
+def option_label(row) -> str:
+    """How a fabrique is named in the detail selector."""
+    return f"{row.fabrique_id} — {row.name} ({row.commune_name})"
+
+
+def count_sentence(shown: int, in_scope: int, scope: str, search: str | None) -> str:
+    """The number of fabriques listed; the search text itself is not echoed (shown elsewhere as text)."""
+    if search is None:
+        return f"{fr_int(shown)} fabrique{'s' if shown > 1 else ''} — {scope}."
+    verb = "correspondent" if shown > 1 else "correspond"
+    return f"{fr_int(shown)} fabrique{'s' if shown > 1 else ''} sur {fr_int(in_scope)} {verb} à la recherche — {scope}."
+
+
+def detail_fields(row, rural_definition: str) -> list[tuple[str, str]]:
+    """The detail card of one fabrique, as (label, text) pairs; texts are shown as plain text."""
+    territory = row.territory_type
+    definition = definitions(rural_definition).get(territory, "")
+    density = row.density_level if isinstance(row.density_level, str) else "inconnu"
+    qpv_codes = list(row.qpv_codes) if row.qpv_codes is not None else []
+    announced = "" if pd.isna(row.wave_date) else fr_date(pd.Timestamp(row.wave_date).date())
+    # "Vague 2023" gains its announcement date; "Vague du 30 mars 2021" already says it.
+    wave_date = f" (annonce du {announced})" if announced and announced not in str(row.wave_label) else ""
+    point = coordinates_text(row.lat, row.lon)
+    if bool(row.point_is_fallback):
+        point += " — point placé par le projet : la source n'en donne pas pour cette commune"
+    else:
+        point += " — centre de la commune, pas l'adresse de la fabrique"
+    fields = [
+        ("Nom", row.name),
+        ("Identifiant", f"{row.fabrique_id} (rang {row.fabrique_number} dans la liste)"),
+        ("Commune", f"{row.commune_name} (code INSEE {row.commune_code})"),
+        ("Département", departement_text(row)),
+        ("Région", region_text(row)),
+        ("Type de territoire", f"{TERRITORY_TYPES.get(territory, territory)} : {definition}"),
+        ("Niveau de densité de la commune", density),
+        ("QPV de la commune", ", ".join(qpv_codes) if qpv_codes else "aucun"),
+        ("Vague", f"{wave_text(row)}{wave_date}. La liste ne donne pas la vague : elle est déduite "
+                  "de l'ordre des identifiants."),
+        ("Coordonnées", point),
+        ("Source", row.source),
+    ]
+    return fields

@@ -1,0 +1,252 @@
+"""Builders of the Territoires page: counts by territory type, per inhabitant, coverage gaps,
+regional shares of the national targets. Frames in, figures, tables and sentences out."""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from views.charts import french_layout
+from views.colors import BLUE_FRANCE, CATEGORICAL, TERRITORY_COLORS
+from views.format import fr_decimal, fr_int, fr_percent
+from views.territory_types import TERRITORY_TYPES
+
+TYPE_ORDER = ["qpv", "rural", "urbain", "indetermine"]
+TARGET_SCOPES = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV",
+                 "rural": "En commune rurale"}
+TARGET_SCOPES_IN_SENTENCE = {"total": "toutes les fabriques", "qpv": "en commune avec QPV",
+                             "rural": "en commune rurale"}
+TARGET_COLORS = {"total": BLUE_FRANCE, "qpv": TERRITORY_COLORS["qpv"], "rural": TERRITORY_COLORS["rural"]}
+BAR_HEIGHT = 30  # pixels per row of a horizontal bar chart: names stay readable
+
+
+def _axis_labels(names: pd.Series, highlighted: str | None) -> list[str]:
+    # Plotly reads a few HTML tags in labels: names are escaped, the chosen one is set in bold.
+    return [f"<b>{escape(name)}</b>" if name == highlighted else escape(name) for name in names]
+
+
+def _types_present(frame: pd.DataFrame) -> list[str]:
+    """The territory types to draw: "non déterminé" only where some fabrique has it."""
+    return [t for t in TYPE_ORDER if t != "indetermine" or frame[t].sum() > 0]
+
+
+def _horizontal_layout(figure: go.Figure, rows: int, x_title: str, row_height: int = BAR_HEIGHT,
+                       **layout) -> go.Figure:
+    # The legend sits above the bars: a long chart would push it out of sight below.
+    return french_layout(
+        figure,
+        height=max(220, 110 + row_height * rows),
+        margin={"l": 10, "r": 40, "t": 40, "b": 50},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
+        xaxis={"title": x_title, "rangemode": "tozero", "gridcolor": "#E5E5E5"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        **layout,
+    )
+
+
+def counts_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None = None) -> go.Figure:
+    """Stacked horizontal bars of fabriques by territory type, each segment and total labelled."""
+    labels = _axis_labels(frame[name_column], highlighted)
+    figure = go.Figure()
+    for territory in _types_present(frame):
+        values = frame[territory]
+        figure.add_trace(go.Bar(
+            y=labels, x=values, orientation="h", name=TERRITORY_TYPES[territory],
+            marker={"color": TERRITORY_COLORS[territory]},
+            text=[fr_int(v) if v else "" for v in values], textposition="inside",
+            insidetextanchor="middle", textangle=0, textfont={"color": "white"},
+            hovertemplate="%{y} : %{x} fabrique(s) — " + TERRITORY_TYPES[territory] + "<extra></extra>",
+        ))
+    # The total at the end of each bar: the exact figure without adding segments up.
+    figure.add_trace(go.Scatter(
+        y=labels, x=frame["fabriques"], mode="text", text=[f"  {fr_int(v)}" for v in frame["fabriques"]],
+        textposition="middle right", showlegend=False, hoverinfo="skip",
+        textfont={"color": "#161616", "size": 14},
+    ))
+    axis_max = max(int(frame["fabriques"].max()), 1) * 1.12
+    # Labels keep one size and stay upright, even in a one-fabrique segment.
+    return _horizontal_layout(figure, len(frame), "Fabriques", barmode="stack",
+                              xaxis_range=[0, axis_max], uniformtext={"minsize": 12, "mode": "show"})
+
+
+def counts_alt(frame: pd.DataFrame, name_column: str, scope: str) -> str:
+    parts = [f"{name} : {fr_int(row.fabriques)} (QPV {fr_int(row.qpv)}, rurales {fr_int(row.rural)}, "
+             f"autres urbaines {fr_int(row.urbain)})"
+             for name, row in zip(frame[name_column], frame.itertuples())]
+    return f"Barres empilées des fabriques par type de territoire, {scope}. " + " ; ".join(parts) + "."
+
+
+def counts_table(frame: pd.DataFrame, name_column: str, name_title: str) -> pd.DataFrame:
+    """The chart's numbers, with the population and the rate per 100 000 inhabitants."""
+    table = pd.DataFrame({name_title: frame[name_column]})
+    if "dep_code" in frame:
+        table.insert(0, "Code", frame["dep_code"])
+    table["Fabriques"] = frame["fabriques"]
+    for territory in _types_present(frame):
+        table[TERRITORY_TYPES[territory]] = frame[territory]
+    table["Population"] = [fr_int(v) for v in frame["population"]]
+    table["Pour 100 000 habitants"] = [fr_decimal(v, 2) for v in frame["per_100k"]]
+    return table.reset_index(drop=True)
+
+
+def per_100k_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None = None) -> go.Figure:
+    """Fabriques per 100 000 inhabitants; a missing population is written, not drawn as zero."""
+    labels = _axis_labels(frame[name_column], highlighted)
+    rates = frame["per_100k"]
+    figure = go.Figure(go.Bar(
+        y=labels, x=rates.fillna(0), orientation="h", marker={"color": CATEGORICAL[2]},
+        text=[fr_decimal(v, 2) for v in rates], textposition="outside", cliponaxis=False,
+        customdata=[fr_decimal(v, 2) for v in rates],
+        hovertemplate="%{y} : %{customdata} fabrique(s) pour 100 000 habitants<extra></extra>",
+        showlegend=False,
+    ))
+    axis_max = max(float(rates.max()) if rates.notna().any() else 0, 0.1) * 1.25
+    return _horizontal_layout(figure, len(frame), "Fabriques pour 100 000 habitants",
+                              xaxis_range=[0, axis_max])
+
+
+def per_100k_alt(frame: pd.DataFrame, name_column: str) -> str:
+    return "Fabriques pour 100 000 habitants : " + " ; ".join(
+        f"{name} {fr_decimal(rate, 2)}" for name, rate in zip(frame[name_column], frame["per_100k"])
+    ) + "."
+
+
+def tiers_lieux_chart(regions: pd.DataFrame, highlighted: str | None = None) -> go.Figure:
+    """Each région's share of the fabriques beside its share of the tiers-lieux counted in 2023."""
+    frame = regions.dropna(subset=["tiers_lieux_share_pct"])
+    labels = _axis_labels(frame["reg_name"], highlighted)
+    figure = go.Figure()
+    for column, name, color in (
+        ("fabriques_share_pct", "Part des fabriques de la liste", BLUE_FRANCE),
+        ("tiers_lieux_share_pct", "Part des tiers-lieux recensés en 2023", CATEGORICAL[3]),
+    ):
+        figure.add_trace(go.Bar(
+            y=labels, x=frame[column], orientation="h", name=name, marker={"color": color},
+            text=[fr_percent(v) for v in frame[column]], textposition="outside", cliponaxis=False,
+            hovertemplate="%{y} : %{x:.1f} %<extra>" + name + "</extra>",
+        ))
+    axis_max = max(float(frame[["fabriques_share_pct", "tiers_lieux_share_pct"]].max().max()), 1) * 1.2
+    return _horizontal_layout(figure, 2 * len(frame), "Part du total national (%)", row_height=18,
+                              barmode="group", xaxis_range=[0, axis_max], bargap=0.25)
+
+
+def tiers_lieux_alt(regions: pd.DataFrame) -> str:
+    frame = regions.dropna(subset=["tiers_lieux_share_pct"])
+    return "Part des fabriques et part des tiers-lieux 2023 par région : " + " ; ".join(
+        f"{row.reg_name} {fr_percent(row.fabriques_share_pct)} des fabriques, "
+        f"{fr_percent(row.tiers_lieux_share_pct)} des tiers-lieux" for row in frame.itertuples()
+    ) + "."
+
+
+def tiers_lieux_table(regions: pd.DataFrame) -> pd.DataFrame:
+    frame = regions.dropna(subset=["tiers_lieux_share_pct"])
+    return pd.DataFrame({
+        "Région": frame["reg_name"],
+        "Fabriques": frame["fabriques"],
+        "Part des fabriques": [fr_percent(v) for v in frame["fabriques_share_pct"]],
+        "Part des tiers-lieux 2023": [fr_percent(v) for v in frame["tiers_lieux_share_pct"]],
+        "Tiers-lieux 2023 (estimation)": [f"≈ {fr_int(v)}" for v in frame["tiers_lieux_estimate"]],
+    }).reset_index(drop=True)
+
+
+def tiers_lieux_definitions(census_2023: pd.Series, shares_total: float) -> str:
+    """What the two shares mean, written beside the chart."""
+    return (
+        "**Part des fabriques** : fabriques de la région divisées par les fabriques de la liste "
+        "(janvier 2024) dans toute la France, collectivités d'outre-mer comprises.  \n"
+        f"**Part des tiers-lieux 2023** : part régionale publiée par l'observatoire de France "
+        f"Tiers-Lieux pour le recensement 2023 ({census_2023.qualifier} "
+        f"{fr_int(census_2023.tiers_lieux)} tiers-lieux en France). Ces parts sont arrondies "
+        f"(leur somme fait {fr_decimal(shares_total)} %) ; l'estimation en nombre est cette part "
+        f"appliquée au total national.  \n"
+        "Une région dont la part des fabriques dépasse sa part des tiers-lieux compte "
+        "proportionnellement plus de fabriques labellisées que de tiers-lieux."
+    )
+
+
+def coverage_gaps(departements: pd.DataFrame) -> pd.DataFrame:
+    """Départements of the scope with no fabrique under the current filter."""
+    gaps = departements[departements["fabriques"] == 0]
+    return pd.DataFrame({
+        "Code": gaps["dep_code"],
+        "Département": gaps["dep_name"],
+        "Région": gaps["reg_name"].fillna("Hors région"),
+        "Population": [fr_int(v) for v in gaps["population"]],
+    }).reset_index(drop=True)
+
+
+def coverage_sentence(departements: pd.DataFrame, scope: str, what: str) -> str:
+    """'1 département sur 101 n'a aucune fabrique …' for the scope."""
+    total = len(departements)
+    without = int((departements["fabriques"] == 0).sum())
+    noun = "département" if total == 1 else "départements"
+    if without == 0:
+        return f"{scope} : les {fr_int(total)} {noun} comptent au moins une {what}." if total > 1 \
+            else f"{scope} : le département compte au moins une {what}."
+    verb = "n'a" if without == 1 else "n'ont"
+    return (f"{scope} : {fr_int(without)} {'département' if without == 1 else 'départements'} "
+            f"sur {fr_int(total)} {verb} aucune {what}.")
+
+
+def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) -> go.Figure:
+    """Each région's share of the national count, per target scope (no regional targets exist)."""
+    names = shares.drop_duplicates("reg_code")["reg_name"]
+    labels = _axis_labels(names, highlighted)
+    figure = go.Figure()
+    for scope, name in TARGET_SCOPES.items():
+        rows = shares[shares["scope"] == scope]
+        if rows.empty:
+            continue
+        figure.add_trace(go.Bar(
+            y=labels, x=rows["share_of_national_pct"].to_numpy(), orientation="h", name=name,
+            marker={"color": TARGET_COLORS[scope]},
+            text=[fr_percent(v) for v in rows["share_of_national_pct"]], textposition="outside",
+            cliponaxis=False, customdata=rows["achieved"].to_numpy(),
+            hovertemplate="%{y} : %{customdata} fabrique(s), %{x:.1f} % du total national<extra>"
+                          + name + "</extra>",
+        ))
+    axis_max = max(float(shares["share_of_national_pct"].max()), 1) * 1.2
+    return _horizontal_layout(figure, 3 * len(names), "Part du total national (%)", row_height=15,
+                              barmode="group", xaxis_range=[0, axis_max], bargap=0.2)
+
+
+def target_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """One row per région: count and share of the national count for each target scope."""
+    table = pd.DataFrame({"Région": shares.drop_duplicates("reg_code")["reg_name"].to_numpy()})
+    for scope, name in TARGET_SCOPES.items():
+        rows = shares[shares["scope"] == scope]
+        if rows.empty:
+            continue
+        table[f"{name} : fabriques"] = rows["achieved"].to_numpy()
+        table[f"{name} : part du total national"] = [fr_percent(v) for v in rows["share_of_national_pct"]]
+        table[f"{name} : part de l'objectif national"] = [fr_percent(v) for v in rows["share_of_target_pct"]]
+    return table
+
+
+def target_shares_alt(shares: pd.DataFrame) -> str:
+    totals = shares[shares["scope"] == "total"]
+    return "Part de chaque région dans le total national des fabriques : " + " ; ".join(
+        f"{row.reg_name} {fr_percent(row.share_of_national_pct)}" for row in totals.itertuples()
+    ) + ". Des barres donnent aussi les parts en commune avec QPV et en commune rurale."
+
+
+def target_shares_note(shares: pd.DataFrame) -> str:
+    """The national targets the shares refer to, from the data."""
+    targets = shares.drop_duplicates("scope").set_index("scope")
+    parts = []
+    for scope, name in TARGET_SCOPES_IN_SENTENCE.items():
+        if scope in targets.index:
+            row = targets.loc[scope]
+            parts.append(f"{name} : {fr_int(row.national_achieved)} dans la liste, objectif "
+                         f"national {fr_int(row.target_value)}")
+    return ("Il n'existe **pas d'objectif régional** : chaque barre est la part de la région dans le "
+            "total national (" + " ; ".join(parts) + "). La part de l'objectif national divise les "
+            "fabriques de la région par l'objectif national (tableau). Saint-Martin, hors région, "
+            "n'apparaît pas ici.")
+
+
+def highlighted_name(frame: pd.DataFrame, code_column: str, name_column: str, code: str | None) -> str | None:
+    rows = frame[frame[code_column] == code]
+    return None if code is None or rows.empty else rows[name_column].iloc[0]
+
