@@ -27,6 +27,11 @@ run: $(RUNTIME)
 data: $(RUNTIME)
 	$(PY) -m pipeline.build
 
+## Import a new laureate list (CSV or XLSX): checks, preview, confirmation (docs/donnees.md).
+.PHONY: import
+import: $(RUNTIME)
+	$(PY) -m pipeline.importer "$(FILE)"
+
 ## Browser tests drive the Debian Chromium (no browser download works here).
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \

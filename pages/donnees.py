@@ -1,0 +1,210 @@
+"""Données: the version in service, its sources and limits, downloads, history; import and
+rollback for authorised staff (password hash in st.secrets or the environment)."""
+import os
+
+import streamlit as st
+
+import queries
+from app import context
+from pipeline import importer, versions
+from pipeline.import_files import MAX_BYTES, FileRefused, check_size
+from views import donnees as dv
+
+MAX_LOGIN_ATTEMPTS = 5
+
+ctx = context.current()
+data_dir = queries.data_dir()
+manifest = ctx.manifest
+
+st.title("Données")
+st.caption("D'où viennent les chiffres, ce qu'ils ne disent pas, et chaque version de la liste des "
+           "lauréats. Les filtres du panneau latéral ne s'appliquent pas à cette page.")
+
+notice = st.session_state.pop("donnees_done", None)
+if notice:
+    st.success(notice, icon=":material/check_circle:")
+
+st.subheader("Version en service")
+with st.container(border=True):
+    for label, value in dv.version_facts(manifest):
+        label_column, value_column = st.columns([1, 4])
+        label_column.markdown(f"**{label}**")
+        value_column.text(value)  # may hold a file or user name: text, never Markdown
+
+st.subheader("Sources, licences et millésimes")
+st.dataframe(dv.sources_table(manifest), hide_index=True)
+
+st.subheader("Ce que les données ne contiennent pas")
+st.markdown(dv.LIMITS)
+
+st.subheader("Télécharger les extraits de cette version")
+st.caption("CSV séparés par « ; », encodage UTF-8 : ils s'ouvrent directement dans un tableur en français. "
+           "Une cellule qui commencerait par =, +, - ou @ est précédée d'une apostrophe.")
+version = manifest["data_version"]
+for column, (name, title) in zip(st.columns(3), [("laureates", "Lauréats"), ("communes", "Communes"),
+                                                 ("tiers_lieux_2019", "Tiers-lieux 2019")]):
+    column.download_button(
+        f"{title} (CSV, {manifest['extracts'][name]['rows']} lignes)",
+        lambda name=name: dv.extract_csv(versions.read_extract(data_dir, manifest, name)),
+        file_name=dv.extract_file_name(title, version), mime="text/csv",
+        icon=":material/download:", key=f"download_{name}",
+    )
+with st.expander("Tous les extraits de cette version"):
+    st.dataframe(dv.extracts_table(manifest), hide_index=True)
+
+st.subheader("Historique des versions")
+history = versions.read_history(data_dir)
+if history:
+    st.dataframe(dv.history_table(history), hide_index=True)
+else:
+    st.info("Aucun import ni retour arrière : la version en service est celle construite depuis "
+            "les fichiers sources.", icon=":material/history:")
+
+
+def configured_password_hash() -> str | None:
+    try:
+        stored = st.secrets.get("import_password_hash")
+    except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError)
+        stored = None
+    return stored or os.environ.get(importer.PASSWORD_ENV) or None
+
+
+def login(password_hash: str) -> None:
+    attempts = st.session_state.get("import_failed_logins", 0)
+    if attempts >= MAX_LOGIN_ATTEMPTS:
+        st.error("Trop d'essais de mot de passe : rechargez la page pour réessayer.")
+        return
+    with st.form("import_login"):
+        password = st.text_input("Mot de passe d'import", type="password", max_chars=200)
+        submitted = st.form_submit_button("Accéder à l'import", icon=":material/lock_open:")
+    if submitted:
+        if importer.verify_password(password, password_hash):
+            st.session_state["import_authorised"] = True
+            st.rerun()
+        st.session_state["import_failed_logins"] = attempts + 1
+        st.error("Mot de passe incorrect.")
+
+
+def finish(message: str) -> None:
+    """After a write: every page must show the new figures, and the form starts afresh."""
+    st.cache_data.clear()
+    st.session_state["donnees_done"] = message
+    st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+    st.session_state.pop("import_candidate", None)
+    st.rerun()
+
+
+def show_candidate(candidate, user: str) -> None:
+    st.text(f"Fichier lu comme : {candidate.description or 'illisible'}.")  # a sheet name is data
+    if candidate.errors:
+        st.error(f"{len(candidate.errors)} problème(s) bloquant(s) : rien ne sera importé. Corrigez le "
+                 "fichier puis chargez-le de nouveau.", icon=":material/block:")
+        st.dataframe(dv.problems_table(candidate.errors), hide_index=True, key="import_errors")
+    if candidate.notices:
+        st.warning(f"{len(candidate.notices)} remarque(s), sans effet bloquant :", icon=":material/info:")
+        st.dataframe(dv.problems_table(candidate.notices), hide_index=True, key="import_notices")
+    if candidate.laureates is None:
+        return
+    if candidate.is_unchanged:
+        st.info("Cette liste est identique à la version en service : rien ne sera modifié.",
+                icon=":material/check:")
+        if candidate.previous_import:
+            st.text(importer.unchanged_sentence(candidate))
+        return
+    st.markdown("**Aperçu de ce qui change**")
+    for column, (label, value) in zip(st.columns(4), dv.preview_counts(candidate)):
+        column.metric(label, value, border=True)
+    for title, frame in (("Fabriques ajoutées", dv.fabriques_table(candidate.added)),
+                         ("Fabriques retirées", dv.fabriques_table(candidate.removed)),
+                         ("Fabriques modifiées", dv.changes_table(candidate.changed))):
+        if not frame.empty:
+            with st.expander(f"{title} ({frame['Identifiant'].nunique()})", expanded=len(frame) <= 10):
+                st.dataframe(frame, hide_index=True)
+    st.markdown("**Totaux par objectif, avant et après** (définition INSEE du rural)")
+    st.dataframe(dv.totals_table(candidate.totals), hide_index=True, key="import_totals")
+    confirm_removals = False
+    if candidate.needs_removal_confirmation:
+        confirm_removals = st.checkbox(
+            f"Je confirme retirer {len(candidate.removed)} fabriques sur {candidate.current_count} "
+            "(la version actuelle reste archivée et peut être rétablie).", key="import_confirm_removals")
+    ready = bool(user) and (confirm_removals or not candidate.needs_removal_confirmation)
+    if not user:
+        st.caption("Indiquez votre nom ci-dessus pour pouvoir importer.")
+    if st.button("Importer cette liste", type="primary", disabled=not ready, icon=":material/upload:",
+                 key="import_apply"):
+        try:
+            entry = importer.apply(candidate, data_dir, user, confirm_removals)
+        except (importer.ImportRefused, versions.VersionError) as error:
+            st.error(str(error))
+            return
+        finish(f"Import réussi : version {entry['to_version']} en service, {entry['laureates']} fabriques. "
+               "Toutes les pages affichent désormais ces chiffres.")
+
+
+def import_section(user: str) -> None:
+    st.markdown("**Importer une nouvelle liste des lauréats**")
+    st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-383…), code INSEE de la commune "
+               "(id_geo, code_insee), nom (lib_territoire, nom) ; facultatives : commune, département, "
+               "région, latitude, longitude, vague, date. Rien n'est écrit avant votre confirmation.")
+    uploaded = st.file_uploader(
+        "Liste des fabriques (CSV ou XLSX, 20 Mo au plus)", type=["csv", "xlsx"],
+        max_upload_size=MAX_BYTES // (1024 * 1024),
+        key=f"import_file_{st.session_state.get('import_round', 0)}",
+    )
+    if uploaded is None:
+        return
+    key = (uploaded.file_id, manifest["data_version"])
+    cached = st.session_state.get("import_candidate")
+    if cached and cached[0] == key:
+        candidate = cached[1]
+    else:
+        try:
+            check_size(uploaded.size)  # before the content is read
+        except FileRefused as refusal:
+            st.error(str(refusal), icon=":material/block:")
+            return
+        with st.spinner("Vérification de la liste…"):
+            candidate = importer.prepare(uploaded.name, uploaded.getvalue(), data_dir)
+        st.session_state["import_candidate"] = (key, candidate)
+    show_candidate(candidate, user)
+
+
+def rollback_section(user: str) -> None:
+    st.markdown("**Revenir à une version antérieure**")
+    earlier = [row for row in versions.list_versions(data_dir) if not row["is_current"]]
+    if not earlier:
+        st.caption("Aucune autre version n'est archivée pour l'instant.")
+        return
+    labels = {row["version"]: dv.version_label(row) for row in earlier}
+    chosen = st.selectbox("Version à remettre en service", list(labels), format_func=labels.get,
+                          index=len(earlier) - 1, key="rollback_version")
+    confirmed = st.checkbox("Je confirme remettre cette version en service ; la version actuelle reste "
+                            "archivée et peut être rétablie de la même façon.", key="rollback_confirm")
+    if st.button("Revenir à cette version", disabled=not (confirmed and user), icon=":material/undo:",
+                 key="rollback_apply"):
+        try:
+            restored = versions.rollback(data_dir, chosen, user)
+        except versions.VersionError as error:
+            st.error(str(error))
+            return
+        finish(f"Retour arrière effectué : version {restored['data_version']} en service, "
+               f"{restored['extracts']['laureates']['rows']} fabriques.")
+
+
+st.subheader("Import et retour arrière (agents habilités)")
+password_hash = configured_password_hash()
+if not password_hash:
+    st.info(dv.ENABLE_IMPORT, icon=":material/lock:")
+elif not st.session_state.get("import_authorised"):
+    login(password_hash)
+else:
+    with st.container(border=True):
+        user = st.text_input("Votre nom (inscrit dans l'historique)", max_chars=80, key="import_user").strip()
+        import_section(user)
+    with st.container(border=True):
+        rollback_section(user)
+    if st.button("Fermer l'accès à l'import", icon=":material/lock:", key="import_logout"):
+        st.session_state.pop("import_authorised", None)
+        st.rerun()
+
+context.footer(ctx)

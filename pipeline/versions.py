@@ -1,0 +1,262 @@
+"""Versions of the data folder: every accepted import kept, one-step rollback, a history.
+
+Layout of the data folder (data/ or $FABRIQUES_DATA_DIR):
+
+    manifest.json                     the version in service (what queries/ loads)
+    *.parquet                         extracts built by `make data` (the base version)
+    versions/<version>/manifest.json  the manifest of every version ever in service
+    versions/<version>/laureates.parquet   the laureates of an imported version
+    history.jsonl                     one JSON line per import or rollback (append-only)
+
+File paths inside every manifest are relative to the data folder, so an archived manifest
+can be put back as manifest.json unchanged: that is the whole rollback. An import only
+writes a new laureates extract; the other extracts keep their path.
+
+Every write goes to a temporary file in the data folder (`.<name>.<random>.tmp`, git-ignored)
+that is flushed to disk, then renamed over its target (os.replace is atomic on one file
+system). A crash or a kill before the rename leaves the previous version in service and
+loadable; the orphan temporary file is removed by the next import.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+VERSIONS_DIR = "versions"
+HISTORY_FILE = "history.jsonl"
+MANIFEST_FILE = "manifest.json"
+# Tests set this to make a write pause between its temporary file and the rename, so that
+# they can kill the process there (tests/test_import_versions.py).
+PAUSE_ENV = "FABRIQUES_IMPORT_PAUSE_BEFORE_RENAME"
+
+
+class VersionError(RuntimeError):
+    """A version cannot be written or restored: the message says why, in French."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def version_of(extracts: dict) -> str:
+    """The data version: a hash of every extract's content, as `make data` computes it."""
+    digest = hashlib.sha256()
+    for name in sorted(extracts):
+        digest.update(f"{name}:{extracts[name]['sha256']}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(data_dir: Path, target: Path, content: bytes) -> None:
+    """Write content to target through a flushed temporary file and one rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the app may run as another user
+        pause = os.environ.get(PAUSE_ENV)
+        if pause:
+            print(f"pause avant renommage : {target.relative_to(data_dir)}", file=sys.stderr, flush=True)
+            time.sleep(float(pause))
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _json_bytes(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def remove_stale_temp_files(data_dir: Path) -> list[str]:
+    """Temporary files left by a killed write (never the live files)."""
+    removed = []
+    for path in data_dir.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return removed
+
+
+@contextlib.contextmanager
+def write_lock(data_dir: Path):
+    """One import or rollback at a time (two staff members on the page at once)."""
+    lock_dir = data_dir / VERSIONS_DIR
+    lock_dir.mkdir(exist_ok=True)
+    with open(lock_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise VersionError("Un autre import ou retour arrière est en cours : "
+                               "réessayez dans un instant.") from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(data_dir: Path) -> dict:
+    return json.loads((data_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+
+
+def read_extract(data_dir: Path, manifest: dict, name: str) -> pd.DataFrame:
+    """One extract of a version, as a pandas frame."""
+    return pd.read_parquet(data_dir / manifest["extracts"][name]["file"])
+
+
+def archived_manifest_path(data_dir: Path, version: str) -> Path:
+    return data_dir / VERSIONS_DIR / version / MANIFEST_FILE
+
+
+def _archive(data_dir: Path, manifest: dict) -> None:
+    """Keep a version's manifest; an archive is never rewritten (versions are content hashes)."""
+    path = archived_manifest_path(data_dir, manifest["data_version"])
+    if not path.exists():
+        atomic_write(data_dir, path, _json_bytes(manifest))
+
+
+def _check_expected(data_dir: Path, expected_version: str | None) -> dict:
+    current = read_manifest(data_dir)
+    if expected_version and current["data_version"] != expected_version:
+        raise VersionError(
+            f"Les données ont changé depuis l'aperçu (version {current['data_version']} en service, "
+            f"aperçu établi sur {expected_version}) : rechargez le fichier pour un nouvel aperçu."
+        )
+    return current
+
+
+def publish_laureates(data_dir: Path, laureates_parquet: bytes, rows: int, manifest_fields: dict,
+                      expected_version: str | None = None) -> dict:
+    """Put a new laureates extract in service; returns the new manifest.
+
+    Order of the writes: the current manifest archived, the new extract, the new manifest
+    archived, then manifest.json replaced. Until that last rename the previous version is
+    the one in service.
+    """
+    with write_lock(data_dir):
+        remove_stale_temp_files(data_dir)
+        current = _check_expected(data_dir, expected_version)
+        _archive(data_dir, current)
+        sha = hashlib.sha256(laureates_parquet).hexdigest()
+        extracts = dict(current["extracts"])
+        extracts["laureates"] = {"file": "", "rows": int(rows), "sha256": sha}
+        version = version_of(extracts)
+        relative = f"{VERSIONS_DIR}/{version}/laureates.parquet"
+        extracts["laureates"]["file"] = relative
+        target = data_dir / relative
+        if not target.exists() or sha256_file(target) != sha:
+            atomic_write(data_dir, target, laureates_parquet)
+        manifest = {**current, **manifest_fields, "data_version": version,
+                    "previous_version": current["data_version"], "extracts": extracts,
+                    "created_at": now_iso()}
+        _archive(data_dir, manifest)
+        atomic_write(data_dir, data_dir / MANIFEST_FILE, _json_bytes(manifest))
+        return manifest
+
+
+def list_versions(data_dir: Path) -> list[dict]:
+    """Every version known, oldest first, the one in service flagged `is_current`."""
+    current = read_manifest(data_dir)
+    manifests = {current["data_version"]: current}
+    for path in (data_dir / VERSIONS_DIR).glob(f"*/{MANIFEST_FILE}"):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue  # a torn archive cannot be restored: it is not offered
+        manifests.setdefault(manifest["data_version"], manifest)
+    rows = [
+        {"version": version, "created_at": manifest.get("created_at") or "",
+         "laureates": manifest["extracts"]["laureates"]["rows"],
+         "source": manifest.get("laureates_source", ""),
+         "list_date": manifest.get("laureates_list_date", ""),
+         "is_current": version == current["data_version"], "manifest": manifest}
+        for version, manifest in manifests.items()
+    ]
+    # The base version (built by `make data`) has no creation date: it comes first.
+    return sorted(rows, key=lambda row: row["created_at"])
+
+
+def _check_restorable(data_dir: Path, manifest: dict) -> None:
+    for name, entry in manifest["extracts"].items():
+        path = data_dir / entry["file"]
+        if not path.is_file():
+            raise VersionError(f"Version {manifest['data_version']} : l'extrait {entry['file']} "
+                               "est absent ; elle ne peut pas être remise en service.")
+        if name == "laureates" and sha256_file(path) != entry["sha256"]:
+            raise VersionError(f"Version {manifest['data_version']} : l'extrait {entry['file']} "
+                               "a été modifié depuis son import ; elle ne peut pas être remise en service.")
+
+
+def rollback(data_dir: Path, version: str, user: str) -> dict:
+    """Put an earlier version back in service (its archived manifest, unchanged)."""
+    with write_lock(data_dir):
+        remove_stale_temp_files(data_dir)
+        current = read_manifest(data_dir)
+        if version == current["data_version"]:
+            raise VersionError(f"La version {version} est déjà en service.")
+        path = archived_manifest_path(data_dir, version)
+        if not path.is_file():
+            raise VersionError(f"Version inconnue : {version}.")
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        _check_restorable(data_dir, manifest)
+        _archive(data_dir, current)
+        atomic_write(data_dir, data_dir / MANIFEST_FILE, _json_bytes(manifest))
+        append_history(data_dir, {
+            "action": "retour_arriere", "at": now_iso(), "user": user,
+            "from_version": current["data_version"], "to_version": version,
+            "laureates": manifest["extracts"]["laureates"]["rows"],
+        })
+        return manifest
+
+
+def append_history(data_dir: Path, entry: dict) -> None:
+    """One JSON line, appended and flushed; earlier lines are never rewritten."""
+    line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    fd = os.open(data_dir / HISTORY_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_history(data_dir: Path) -> list[dict]:
+    """History entries, oldest first; a line torn by a crash is skipped."""
+    path = data_dir / HISTORY_FILE
+    if not path.is_file():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    return entries

@@ -1,0 +1,176 @@
+"""Builders of the Données page: sources, versions, history, import report and preview.
+
+Every table returned here is shown with st.dataframe (text stays text: a name holding
+"<script>" or "=1+1" is displayed as typed). CSV downloads go through views.exports, which
+neutralises cells a spreadsheet would read as formulas.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from views import exports
+from views.format import fr_date, fr_int
+from views.territory_types import TERRITORY_TYPES
+
+LIMITS = """\
+- **Vague et date de chaque fabrique** : la liste de l'ANCT ne les donne pas. Les vagues affichées
+  sont **déduites** de l'ordre des identifiants (`fabt-01` à `fabt-80` : vague du 3 février 2020 ;
+  `fabt-188` à `fabt-216` : vague du 30 mars 2021 ; `fabt-301` à `fabt-382` : vague 2023 ; les autres
+  vagues de 2020 et 2021 ne se séparent pas). Une liste importée qui porte une colonne « vague » ou
+  « date » remplace cette déduction pour ses fabriques.
+- **QPV et rural** : il n'existe pas de label officiel par fabrique. « En commune avec QPV » veut dire
+  que la **commune** compte au moins un quartier prioritaire (géographie 2024) ; « en commune rurale »,
+  que la **commune** est rurale dans la grille de densité de l'INSEE. Ce sont des approximations au
+  niveau de la commune : la fabrique n'est pas forcément dans le quartier.
+- **Points** : le centre de la commune, pas l'adresse de la fabrique.
+- **La 10ᵉ vague (28 octobre 2024, 407 fabriques annoncées)** n'est pas dans la liste livrée
+  (janvier 2024, 382 fabriques) : elle pourra être importée ici quand l'ANCT publiera la liste.
+- **Type de fabrique** (fabrique de territoire ou fabrique numérique) : absent de la liste.
+"""
+
+ENABLE_IMPORT = """\
+L'import d'une nouvelle liste est réservé aux agents habilités et **n'est pas activé sur ce
+serveur**. Pour l'activer, un administrateur :
+
+1. calcule l'empreinte d'un mot de passe (12 caractères au moins) :
+   `.venv/bin/python -m pipeline.importer --hash-password` ;
+2. la place dans les secrets Streamlit (`.streamlit/secrets.toml` :
+   `import_password_hash = "pbkdf2_sha256$…"`) ou dans la variable d'environnement
+   `FABRIQUES_IMPORT_PASSWORD_HASH` ;
+3. redémarre l'application. Le mot de passe lui-même n'est jamais stocké.
+
+Voir `docs/donnees.md`.
+"""
+
+ACTIONS = {"import": "Import", "retour_arriere": "Retour arrière"}
+
+
+def _when(value: str) -> str:
+    """'2026-11-28T13:02:44+00:00' -> '28 novembre 2026 à 13 h 02'."""
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value)
+    return f"{fr_date(moment.date())} à {moment.hour} h {moment.minute:02d}"
+
+
+def version_facts(manifest: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs describing the version in service."""
+    laureates = manifest["extracts"]["laureates"]
+    facts = [
+        ("Version des données", manifest["data_version"]),
+        ("Fabriques dans la liste", fr_int(laureates["rows"])),
+        ("Liste", manifest.get("laureates_source", "—")),
+        ("Date de la liste", fr_date(date.fromisoformat(manifest["laureates_list_date"]))
+         if manifest.get("laureates_list_date") else "—"),
+    ]
+    imported = manifest.get("imported")
+    if imported:
+        facts.append(("Importée", f"le {_when(manifest.get('created_at', ''))} par {imported['user']}"))
+        facts.append(("Version précédente", manifest.get("previous_version", "—")))
+    else:
+        facts.append(("Origine", "construite depuis les fichiers sources (make data)"))
+    return facts
+
+
+def sources_table(manifest: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Fichier": s["file"], "Producteur": s["producer"], "Licence": s["licence"],
+          "Millésime": s["vintage"], "Empreinte SHA-256": s["sha256"][:16] + "…"}
+         for s in manifest.get("sources", [])],
+        columns=["Fichier", "Producteur", "Licence", "Millésime", "Empreinte SHA-256"],
+    )
+
+
+def extracts_table(manifest: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Extrait": name, "Lignes": entry["rows"], "Fichier": entry["file"]}
+         for name, entry in manifest["extracts"].items()]
+    )
+
+
+def history_table(history: list[dict]) -> pd.DataFrame:
+    """Most recent first: what each import or rollback did."""
+    rows = []
+    for entry in reversed(history):
+        is_import = entry.get("action") == "import"
+        rows.append({
+            "Date": _when(entry.get("at", "")),
+            "Action": ACTIONS.get(entry.get("action"), entry.get("action", "")),
+            "Par": entry.get("user", ""),
+            "Fichier": entry.get("file_name", "") if is_import else "",
+            "De la version": entry.get("from_version", ""),
+            "À la version": entry.get("to_version", ""),
+            "Fabriques": entry.get("laureates"),
+            "Ajoutées": len(entry.get("added", [])) if is_import else None,
+            "Retirées": len(entry.get("removed", [])) if is_import else None,
+            "Modifiées": len(entry.get("changed", [])) if is_import else None,
+        })
+    return pd.DataFrame(rows, columns=["Date", "Action", "Par", "Fichier", "De la version", "À la version",
+                                       "Fabriques", "Ajoutées", "Retirées", "Modifiées"])
+
+
+def version_label(row: dict) -> str:
+    """A version as offered for rollback: id, count, list and when it was put in service."""
+    when = f"importée le {_when(row['created_at'])}" if row["created_at"] else "version construite depuis les sources"
+    return f"{row['version']} — {fr_int(row['laureates'])} fabriques — {row['source']} ({when})"
+
+
+def problems_table(problems) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Ligne": p.row, "Colonne": p.column or "", "Problème": p.message} for p in problems],
+        columns=["Ligne", "Colonne", "Problème"],
+    ).astype({"Ligne": "Int64"})
+
+
+def fabriques_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Added or removed fabriques: id, name, commune."""
+    return pd.DataFrame({"Identifiant": frame.fabrique_id, "Nom": frame["name"],
+                         "Commune": frame.commune_name, "Code commune": frame.commune_code})
+
+
+def changes_table(changed: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"Identifiant": changed.fabrique_id, "Nom": changed["name"],
+                         "Champ": changed.field, "Avant": changed.before, "Après": changed.after})
+
+
+def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
+    """Before / after per target and per territory type (INSEE rural definition)."""
+    labels = [TERRITORY_TYPES[row.key] if row.key in TERRITORY_TYPES else row.label
+              for row in totals.itertuples()]
+    return pd.DataFrame({
+        "Indicateur": labels,
+        "Objectif": totals.target.astype("Int64"),
+        "Avant": totals.before.astype(int),
+        "Après": totals.after.astype(int),
+        "Écart": (totals.after - totals.before).astype(int),
+    })
+
+
+def preview_counts(candidate) -> list[tuple[str, str]]:
+    return [
+        ("Ajoutées", fr_int(len(candidate.added))),
+        ("Retirées", fr_int(len(candidate.removed))),
+        ("Modifiées", fr_int(candidate.changed.fabrique_id.nunique())),
+        ("Fabriques après import", fr_int(len(candidate.laureates))),
+    ]
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns (QPV codes) as one text cell: 'QN03502M, QN03503I'."""
+    flat = frame.copy()
+    for column in flat.columns:
+        if flat[column].map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).any():
+            flat[column] = flat[column].map(
+                lambda v: ", ".join(map(str, v)) if hasattr(v, "__len__") and not isinstance(v, str) else v)
+    return flat
+
+
+def extract_csv(frame: pd.DataFrame) -> bytes:
+    """An extract as a French spreadsheet reads it, formulas neutralised (views/exports.py)."""
+    return exports.csv_bytes(_flat(frame))
+
+
+def extract_file_name(name: str, data_version: str) -> str:
+    return f"{exports.ascii_slug(name) or 'extrait'}_{exports.ascii_slug(data_version, 20)}.csv"
