@@ -24,10 +24,10 @@ except queries.ExtractError as error:
 
 pages = [
     st.Page("pages/synthese.py", title="Synthèse", icon=":material/dashboard:", url_path="", default=True),
-    st.Page("pages/donnees.py", title="Données", icon=":material/database:", url_path="donnees"),
     st.Page("pages/territoires.py", title="Territoires", icon=":material/bar_chart:", url_path="territoires"),
     st.Page("pages/carte.py", title="Carte", icon=":material/map:", url_path="carte"),
     st.Page("pages/laureats.py", title="Lauréats", icon=":material/list:", url_path="laureats"),
+    st.Page("pages/donnees.py", title="Données", icon=":material/database:", url_path="donnees"),
 ]
 
 navigation = st.navigation(pages)
