@@ -1,0 +1,194 @@
+"""Queries of the Territoires and Lauréats pages on edge cases: every région, a few
+départements, each territory type, empty combinations, hostile search text."""
+import math
+from datetime import date
+
+import duckdb
+import pytest
+
+import queries
+from conftest import ROOT, copy_data
+
+ALL = dict(region=None, departement=None, territoire=None, rural_definition="insee")
+
+
+def _table(name: str):
+    return duckdb.sql(f"select * from read_parquet('{ROOT / 'data' / name}.parquet')").df()
+
+
+REGIONS = _table("regions")
+DEPARTEMENTS = _table("departements")
+REGION_CODES = sorted(REGIONS["reg_code"])
+
+
+def _headline(**params) -> int:
+    return int(queries.run("headline_counts", **params).iloc[0].fabriques)
+
+
+def _type_sum(frame):
+    return frame[["qpv", "rural", "urbain", "indetermine"]].sum(axis=1)
+
+
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_each_region_counts_add_up(region):
+    params = {**ALL, "region": region}
+    by_region = queries.run("laureates_by_region", **params)
+    by_departement = queries.run("laureates_by_departement", **params)
+    expected = _headline(**params)
+    # Every région is listed, zero included; only the chosen one has fabriques.
+    assert set(REGION_CODES) <= set(by_region["reg_code"].dropna())
+    assert by_region.loc[by_region.reg_code == region, "fabriques"].item() == expected
+    assert by_region["fabriques"].sum() == expected
+    assert (by_region["fabriques"] == _type_sum(by_region)).all()
+    # Every département of the région is listed, zero included.
+    assert sorted(by_departement["dep_code"]) == sorted(DEPARTEMENTS.loc[DEPARTEMENTS.reg_code == region, "dep_code"])
+    assert by_departement["fabriques"].sum() == expected
+    assert (by_departement["fabriques"] == _type_sum(by_departement)).all()
+
+
+def test_bretagne_has_23_fabriques_in_its_4_departements():
+    by_departement = queries.run("laureates_by_departement", **{**ALL, "region": "53"})
+    assert by_departement["fabriques"].sum() == 23
+    assert sorted(by_departement["dep_code"]) == ["22", "29", "35", "56"]
+
+
+@pytest.mark.parametrize(
+    "params, fabriques, rows",
+    [
+        (ALL, 382, 102),
+        ({**ALL, "departement": "29"}, None, 1),
+        ({**ALL, "departement": "978"}, 1, 1),  # Saint-Martin: no région
+        ({**ALL, "territoire": "qpv"}, 195, 102),
+        ({**ALL, "territoire": "rural"}, 137, 102),
+        ({**ALL, "territoire": "urbain"}, None, 102),
+        ({**ALL, "territoire": "rural", "rural_definition": "hors_grands_centres"}, 182, 102),
+        ({**ALL, "region": "02", "territoire": "rural"}, 0, 1),  # Martinique: no rural fabrique
+        ({**ALL, "region": "53", "departement": "75"}, 0, 0),  # Paris is not in Bretagne
+        ({**ALL, "region": "' or 1=1 --"}, 0, 0),  # bound: a literal that matches nothing
+        ({**ALL, "departement": "x" * 10_000}, 0, 0),
+    ],
+)
+def test_departement_counts_edge_cases(params, fabriques, rows):
+    by_departement = queries.run("laureates_by_departement", **params)
+    assert len(by_departement) == rows
+    assert by_departement["fabriques"].sum() == _headline(**params)
+    if fabriques is not None:
+        assert by_departement["fabriques"].sum() == fabriques
+    by_region = queries.run("laureates_by_region", **params)
+    assert by_region["fabriques"].sum() == _headline(**params)
+
+
+def test_saint_martin_is_a_row_outside_the_regions_nationally():
+    by_region = queries.run("laureates_by_region", **ALL)
+    outside = by_region[by_region.reg_code.isna()]
+    assert len(outside) == 1
+    assert outside.iloc[0].reg_name == "Hors région (Saint-Martin)"
+    assert outside.iloc[0].indetermine == 1
+    assert by_region["fabriques"].sum() == 382
+    # Under a régional filter, the row disappears rather than showing a zero for nowhere.
+    assert queries.run("laureates_by_region", **{**ALL, "region": "53"}).reg_code.notna().all()
+
+
+def test_rate_per_100k_is_missing_not_zero_without_population():
+    by_region = queries.run("laureates_by_region", **ALL).set_index("reg_name")
+    assert math.isnan(by_region.loc["Mayotte", "per_100k"])
+    assert by_region.loc["Mayotte", "fabriques"] == 3
+    bretagne = by_region.loc["Bretagne"]
+    assert bretagne.per_100k == pytest.approx(23 * 100_000 / bretagne.population)
+    rates = by_region["per_100k"].dropna()
+    assert all(math.isfinite(r) and r > 0 for r in rates)
+    mayotte = queries.run("laureates_by_departement", **{**ALL, "departement": "976"}).iloc[0]
+    assert math.isnan(mayotte.per_100k)
+
+
+def test_tiers_lieux_shares_come_from_the_2023_census():
+    by_region = queries.run("laureates_by_region", **ALL).set_index("reg_code")
+    census = queries.run("census_totals").set_index("census_year").loc[2023, "tiers_lieux"]
+    assert by_region.loc["53", "tiers_lieux_share_pct"] == 8.0
+    assert by_region.loc["53", "tiers_lieux_estimate"] == pytest.approx(8.0 * census / 100)
+    assert by_region.loc["53", "fabriques_share_pct"] == pytest.approx(100 * 23 / 382)
+    # Published shares are rounded: their sum is close to, not exactly, 100.
+    assert 99 <= by_region["tiers_lieux_share_pct"].sum() <= 101
+
+
+def test_coverage_gaps_nationally_is_territoire_de_belfort():
+    by_departement = queries.run("laureates_by_departement", **ALL)
+    gaps = by_departement[by_departement.fabriques == 0]
+    assert list(gaps["dep_code"]) == ["90"]
+    assert gaps.iloc[0].dep_name == "Territoire de Belfort"
+
+
+def test_regional_shares_of_targets_have_no_regional_target():
+    shares = queries.run("regional_share_of_targets", rural_definition="insee")
+    assert len(shares) == 3 * len(REGION_CODES)
+    assert set(shares["scope"]) == {"total", "qpv", "rural"}
+    # One national target per scope (the latest), the same for every région.
+    assert shares.groupby("scope")["target_value"].nunique().eq(1).all()
+    national = shares.drop_duplicates("scope").set_index("scope")["national_achieved"]
+    assert national.to_dict() == {"total": 382, "qpv": 195, "rural": 137}
+    bretagne = shares[(shares.reg_code == "53") & (shares.scope == "total")].iloc[0]
+    assert bretagne.achieved == 23
+    assert bretagne.share_of_national_pct == pytest.approx(100 * 23 / 382)
+    assert bretagne.share_of_target_pct == pytest.approx(100 * 23 / bretagne.target_value)
+    # Saint-Martin belongs to no région: the régions hold all but one fabrique.
+    assert shares[shares.scope == "total"]["achieved"].sum() == 381
+
+
+def test_milestone_of_the_2023_wave_cites_144_territories():
+    row = queries.run("milestone_on", milestone_date=date(2023, 9, 11)).iloc[0]
+    assert "144" in row.detail and row.source_url.startswith("https://")
+    assert queries.run("milestone_on", milestone_date=date(2000, 1, 1)).empty
+
+
+@pytest.mark.parametrize(
+    "search, expected",
+    [
+        (None, 382),
+        ("saint-etienne", 3),
+        ("SAINT-ÉTIENNE", 3),
+        ("Saint-Étienne", 3),
+        ("begon", 1),  # "MAISON DE BÉGON"
+        ("finistere", None),  # département name, accents ignored
+        ("realmont", 0),  # not in the shipped list (see the test on a copy below)
+        ("%", 0),
+        ("_", 0),
+        ("\\", 0),
+        ("' or 1=1 --", 0),
+        ("'; drop table laureates; --", 0),
+        ("x" * 10_000, 0),
+        ("\x00", 0),
+    ],
+)
+def test_search_is_literal_and_ignores_accents_and_case(search, expected):
+    found = queries.run("laureates_list", **ALL, search=search)
+    if expected is not None:
+        assert len(found) == expected
+    if search == "finistere":
+        assert len(found) > 0 and set(found["dep_code"]) == {"29"}
+    # The table is still there afterwards.
+    assert len(queries.run("laureates_list", **ALL, search=None)) == 382
+
+
+def test_apostrophe_search_finds_only_names_with_an_apostrophe():
+    found = queries.run("laureates_list", **ALL, search="'")
+    assert len(found) > 0
+    for row in found.itertuples():
+        assert "'" in row.name or "'" in row.commune_name or "'" in row.dep_name
+
+
+def test_search_respects_the_filters():
+    found = queries.run("laureates_list", **{**ALL, "region": "53"}, search="rennes")
+    assert len(found) >= 1 and set(found["reg_code"]) == {"53"}
+    assert queries.run("laureates_list", **{**ALL, "region": "53"}, search="saint-etienne").empty
+
+
+def test_search_realmont_finds_realmont_on_a_copy(tmp_path, monkeypatch):
+    # Réalmont has no fabrique in the shipped list: the copy (test data) moves one there.
+    def move_to_realmont(frame):
+        frame.loc[frame.fabrique_id == "fabt-116", "commune_name"] = "Réalmont"
+        return frame
+
+    monkeypatch.setenv("FABRIQUES_DATA_DIR", str(copy_data(tmp_path / "data", move_to_realmont)))
+    found = queries.run("laureates_list", **ALL, search="realmont")
+    assert list(found["commune_name"]) == ["Réalmont"]
+    assert list(queries.run("laureates_list", **ALL, search="RÉALMONT")["fabrique_id"]) == ["fabt-116"]
