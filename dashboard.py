@@ -28,6 +28,7 @@ pages = [
     st.Page("pages/carte.py", title="Carte", icon=":material/map:", url_path="carte"),
     st.Page("pages/laureats.py", title="Lauréats", icon=":material/list:", url_path="laureats"),
     st.Page("pages/donnees.py", title="Données", icon=":material/database:", url_path="donnees"),
+    st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:", url_path="presentation"),
 ]
 
 navigation = st.navigation(pages)

@@ -1,0 +1,157 @@
+"""Carte: the fabriques on our own outlines of France, overseas France in insets."""
+import re
+
+import streamlit as st
+
+from app import context
+from queries import run
+from views import map_layers
+from views.filters import shown
+from views.format import fr_int
+from views.territory_types import definitions
+
+FABRIQUE_ID = re.compile(r"^fabt-\d{1,4}$")
+CHOICE_KEY = "carte_fabrique"
+
+ctx = context.current()
+st.title("Carte des Fabriques de territoire")
+st.caption(f"Périmètre : **{ctx.scope}**")
+
+headline = run("headline_counts", **ctx.params).iloc[0]
+if headline.fabriques == 0:
+    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}) : la carte n'a rien à "
+            "montrer. Élargissez les filtres dans le panneau latéral.", icon=":material/map:")
+    context.footer(ctx)
+    st.stop()
+
+# --- Options of the map -----------------------------------------------------------------
+controls = st.columns([1, 1, 1.4])
+with controls[0]:
+    true_positions = st.toggle("Outre-mer à sa position réelle", key="carte_positions_reelles",
+                               help="Par défaut, l'outre-mer est déplacé et agrandi en encarts "
+                                    "à l'ouest de la Bretagne, comme sur les cartes de l'INSEE.")
+    without_fabrique = st.toggle("Départements sans fabrique", key="carte_sans_fabrique")
+with controls[1]:
+    census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement",
+                       help="Base de la Mission Coworking : 1 512 lieux, métropole seulement. "
+                            "Le filtre de type de territoire ne s'y applique pas.")
+    qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv",
+                             help="Communes comptant au moins un quartier prioritaire (2024).")
+with controls[2]:
+    choropleth = st.radio("Aplat par département", list(map_layers.CHOROPLETHS), horizontal=True,
+                          format_func=map_layers.CHOROPLETHS.get, key="carte_aplat")
+options = map_layers.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
+                                choropleth=choropleth, without_fabrique=without_fabrique)
+
+# --- Data of the map --------------------------------------------------------------------
+region, departement = ctx.filters.region, ctx.filters.departement
+points = run("map_points", **ctx.params, insets=options.insets)
+table = run("map_table", **ctx.params)
+choropleth_frame = run("map_choropleth", **ctx.params)
+missing = run("map_departements_without_fabrique", **ctx.params)
+outlines = run("map_outlines", insets=options.insets)
+bounds = run("map_view_bounds", region=region, departement=departement, insets=options.insets).iloc[0]
+census_points = run("map_tiers_lieux_2019", region=region, departement=departement) if census else None
+qpv_points = (run("map_qpv_communes", region=region, departement=departement, insets=options.insets)
+              if qpv_communes else None)
+not_placed = table[~table.is_placed]
+
+
+# --- The selected fabrique: URL on arrival, then a click on the map or the list ----------
+def _fabrique_from_url() -> str:
+    value = st.query_params.get("fabrique")
+    if not value:
+        return ""
+    if FABRIQUE_ID.match(value) and not run("map_fabrique_detail", fabrique_id=value,
+                                            rural_definition=ctx.filters.rural_definition).empty:
+        return value
+    st.session_state["carte_notice"] = (f"Fabrique « {shown(value)} » introuvable dans la liste : "
+                                        "le lien est peut-être incomplet. Aucune fiche n'est ouverte.")
+    return ""
+
+
+if CHOICE_KEY not in st.session_state:
+    st.session_state[CHOICE_KEY] = _fabrique_from_url()
+# A new map key when the points change: a stale click index never points at another commune.
+map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.params.values(), options.insets))
+choice = st.session_state[CHOICE_KEY]
+selected_commune = (table.loc[table.fabrique_id == choice, "commune_code"].iloc[0]
+                    if choice in set(table.fabrique_id) else None)
+
+map_column, side_column = st.columns([3, 1])
+with map_column:
+    deck = map_layers.build_deck(
+        options=options, outlines=outlines, choropleth_frame=choropleth_frame, points=points,
+        table=table, bounds=bounds, census=census_points, qpv_communes=qpv_points,
+        without_fabrique=missing, selected_commune=selected_commune,
+    )
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
+                            height=600, alt=map_layers.alt_text(headline, ctx.scope, options, len(not_placed)))
+    if options.insets:
+        st.caption("Encarts : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte et Saint-Martin, "
+                   "chacun à sa propre échelle (Guyane réduite, les îles agrandies).")
+with side_column:
+    st.metric("Fabriques", fr_int(headline.fabriques), border=True,
+              help="Même décompte que la page Synthèse pour ce filtre.")
+    st.metric("Communes", fr_int(headline.communes), border=True)
+    st.metric("Départements", fr_int(headline.departements), border=True)
+    st.markdown("**Légende**")
+    st.html(map_layers.legend_html(map_layers.legend_entries(options, headline, choropleth_frame)))
+
+# A click that is new (the selection differs from the last one seen) chooses its commune.
+selection = event.get("selection", {}) if event is not None else {}
+seen = st.session_state.get("carte_last_click")
+if seen is not None and seen[0] == map_key and seen[1] != selection.get("indices"):
+    commune = map_layers.clicked_commune(points, {"indices": selection.get("indices", {})})
+    in_commune = table[table.commune_code == commune]
+    st.session_state[CHOICE_KEY] = in_commune.fabrique_id.iloc[0] if len(in_commune) else ""
+st.session_state["carte_last_click"] = (map_key, selection.get("indices", {}))
+
+# --- Detail card --------------------------------------------------------------------------
+notice = st.session_state.pop("carte_notice", None)
+if notice:
+    st.warning(notice, icon=":material/info:")
+choices = ["", *table.fabrique_id]
+if st.session_state[CHOICE_KEY] not in choices:
+    choices.append(st.session_state[CHOICE_KEY])  # a shared link to a fabrique outside the filter
+names = dict(zip(table.fabrique_id, table["name"]))
+st.selectbox("Fiche d'une fabrique (ou cliquez sur un point de la carte)", choices, key=CHOICE_KEY,
+             format_func=lambda fid: "Aucune fiche ouverte" if fid == "" else f"{fid} — {names.get(fid, '')}")
+choice = st.session_state[CHOICE_KEY]
+if choice:
+    st.query_params["fabrique"] = choice
+    detail = run("map_fabrique_detail", fabrique_id=choice, rural_definition=ctx.filters.rural_definition).iloc[0]
+    definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
+    with st.container(border=True, key="carte_fiche"):
+        st.markdown("**Fiche de la fabrique**")
+        if choice not in set(table.fabrique_id):
+            st.caption("Cette fabrique est hors du périmètre filtré.")
+        in_commune = table[table.commune_code == detail.commune_code]
+        if len(in_commune) > 1:
+            st.caption(f"{fr_int(len(in_commune))} fabriques dans cette commune : choisissez-les dans "
+                       "la liste ci-dessus.")
+        for label, value in map_layers.detail_fields(detail, definition):
+            label_column, value_column = st.columns([1, 4])
+            label_column.markdown(f"**{label}**")
+            value_column.text(value)
+elif "fabrique" in st.query_params:
+    del st.query_params["fabrique"]
+
+# --- What the map shows, as a table -------------------------------------------------------
+st.subheader("Fabriques montrées sur la carte")
+if len(not_placed):
+    st.warning(f"{fr_int(len(not_placed))} fabrique(s) sans coordonnées ne sont pas sur la carte : "
+               "voir « non placée » dans la colonne « Position sur la carte ».", icon=":material/location_off:")
+fallback = table[table.point_is_fallback]
+if len(fallback):
+    st.caption("Placée par repli documenté (la liste ANCT n'a pas de point pour elle) :")
+    st.text(", ".join(f"{row.fabrique_id} ({row.commune_name})" for row in fallback.itertuples()))
+st.dataframe(map_layers.fabriques_table(table), hide_index=True, key="carte_tableau")
+if options.without_fabrique:
+    st.markdown(f"**Départements sans fabrique pour ce filtre** : {fr_int(len(missing))}")
+    if len(missing):
+        st.dataframe(map_layers.departements_without_table(missing), hide_index=True)
+if options.choropleth != "aucune":
+    st.markdown(f"**{map_layers.CHOROPLETHS[options.choropleth]}, par département**")
+    st.dataframe(map_layers.choropleth_table(choropleth_frame), hide_index=True)
+context.footer(ctx)
