@@ -38,7 +38,7 @@ def _calls():
                     passed |= FILTER_PARAMS  # **ctx.params / **filters.params()
                 else:
                     passed.add(f"**{ast.unparse(keyword.value)}")
-            found.append((name.value, passed, path.relative_to(ROOT)))
+            found.append((name.value, passed, f"{path.relative_to(ROOT)}:{node.lineno}"))
     return found
 
 
@@ -51,7 +51,8 @@ def test_each_sql_file_starts_with_a_comment_and_is_called(sql):
     assert any(name == sql.stem for name, _, _ in CALLS), f"{sql.name} n'est appelée nulle part"
 
 
-@pytest.mark.parametrize("name, passed, path", CALLS, ids=lambda v: str(v))
+# Ids name the call site: a set's order differs between xdist workers.
+@pytest.mark.parametrize("name, passed, path", CALLS, ids=[f"{c[2]}-{c[0]}" for c in CALLS])
 def test_callers_pass_exactly_the_parameters_of_the_file(name, passed, path):
     assert passed == queries.sql_parameters(name), f"{path} appelle {name}.sql"
 
