@@ -1,0 +1,129 @@
+"""Présentation: full-width slides for a projector, their sentences, PNG / PPTX exports, a permalink.
+
+The slide number (`?slide=`) and the data version (`?version=`) are this page's URL parameters;
+the filters (`region`, `departement`, `territoire`, `rural`) are the filter bar's.
+"""
+from datetime import date
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+import queries
+from app import context
+from views import export_kit, sentences, slides
+from views.filters import shown
+
+# Static CSS only (no data): a projector wants the whole width, large type and high contrast.
+PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 1rem 2.5rem; max-width: 100%; color: #161616; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 3rem; color: #000091; padding: 0.2rem 0 0.4rem 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; line-height: 1.45; }
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] * { font-size: 1.2rem !important; color: #3A3A3A !important; }
+[data-testid="stMainBlockContainer"] button p { font-size: 1.25rem; }
+</style>
+"""
+
+ctx = context.current()
+st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+
+# Which data version: the current one, or the one a permalink names.
+current_version = ctx.manifest["data_version"]
+requested_version = st.query_params.get("version")
+version, manifest = current_version, ctx.manifest
+if requested_version and requested_version != current_version:
+    try:
+        archived_manifest = queries.manifest_of(requested_version)
+    except queries.UnknownVersion:
+        st.warning(f"Ce lien désigne une version des données inconnue (« {shown(requested_version)} ») : "
+                   f"les chiffres affichés sont ceux de la version actuelle ({current_version}).",
+                   icon=":material/history:")
+    else:
+        st.info(f"Les données ont changé depuis ce lien : il désigne la version {requested_version}, "
+                f"la version en ligne est {current_version}. Les chiffres ont pu évoluer.",
+                icon=":material/history:")
+        as_they_were = st.toggle(f"Afficher les chiffres tels qu'ils étaient (version {requested_version})",
+                                 key="presentation_as_they_were")
+        if as_they_were:
+            version, manifest = requested_version, archived_manifest
+
+params = ctx.params
+place = sentences.place_of(ctx.filters.region, ctx.filters.departement,
+                           ctx.geography.regions, ctx.geography.departements)
+data = slides.SlideData(
+    headline=queries.run_at(version, "headline_counts", **params).iloc[0],
+    targets=queries.run_at(version, "progress_toward_targets", **params),
+    announced=queries.run_at(version, "announced_totals"),
+    outlines=queries.run_at(version, "static_map_outlines"),
+    points=queries.run_at(version, "static_map_points", **params),
+    place=place, region=ctx.filters.region, departement=ctx.filters.departement,
+    territoire=ctx.filters.territoire, rural_definition=ctx.filters.rural_definition,
+    scope=ctx.scope, manifest=manifest, produced_on=date.today(),
+)
+deck = slides.build_slides(data)
+
+number, notice = slides.slide_number_from_url(st.query_params.get("slide"), len(deck))
+if notice:
+    st.warning(notice, icon=":material/info:")
+if st.query_params.get("slide") != str(number):
+    st.query_params["slide"] = str(number)
+slide = deck[number - 1]
+
+
+def go_to(target: int) -> None:
+    st.query_params["slide"] = str(target)
+
+
+st.title(slides.as_markdown_text(slide.title))
+# theme=None: the slide keeps its own type sizes, the same as in the exported image.
+st.plotly_chart(slide.figure, config={"displayModeBar": False}, key=f"slide_{slide.slug}",
+                alt=slide.sentence, theme=None)
+st.markdown(f"**À lire :** {slides.as_markdown_text(slide.sentence)}")
+st.caption(slides.as_markdown_text(slide.footer))
+
+previous_column, position_column, next_column = st.columns([1, 2, 1], vertical_alignment="center")
+previous_column.button("Diapositive précédente", icon=":material/arrow_back:", on_click=go_to,
+                       args=(number - 1,), disabled=number == 1, shortcut="Left", width="stretch")
+position_column.markdown(f"Diapositive {number} sur {len(deck)}", text_alignment="center")
+next_column.button("Diapositive suivante", icon=":material/arrow_forward:", on_click=go_to,
+                   args=(number + 1,), disabled=number == len(deck), shortcut="Right", width="stretch")
+
+st.divider()
+exports_column, link_column = st.columns(2)
+with exports_column:
+    st.subheader("Exporter")
+    try:
+        export_kit.browser_path()
+    except export_kit.ExportError as error:
+        st.error(str(error), icon=":material/error:")
+    else:
+        if st.button("Préparer l'image et le diaporama", icon=":material/photo_library:"):
+            st.session_state["presentation_exports"] = True
+        if st.session_state.get("presentation_exports"):
+            try:
+                with st.spinner("Rendu des diapositives en 1920 × 1080…"):
+                    images = export_kit.slide_pngs(deck)
+                    pptx = export_kit.deck(deck, images)
+            except export_kit.ExportError as error:
+                st.error(str(error), icon=":material/error:")
+            else:
+                st.download_button("Télécharger cette diapositive (PNG)", images[number - 1],
+                                   file_name=export_kit.file_name(slide, version), mime="image/png",
+                                   icon=":material/image:", on_click="ignore")
+                st.download_button("Télécharger le diaporama (PPTX)", pptx,
+                                   file_name=export_kit.deck_file_name(version),
+                                   mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                                   icon=":material/slideshow:", on_click="ignore")
+with link_column:
+    st.subheader("Lien permanent")
+    st.caption("Ce lien rejoue cette diapositive avec ces filtres et cette version des données.")
+    origin = None
+    if st.context.url:
+        parts = urlsplit(st.context.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    st.code(slides.permalink(origin, ctx.filters.url_params(), number, version), language=None)
+    st.page_link("pages/synthese.py", label="Quitter la présentation (Synthèse)", icon=":material/close:",
+                 query_params=ctx.filters.url_params())

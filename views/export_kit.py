@@ -1,0 +1,135 @@
+"""Exports of the slides: PNG at 1920 x 1080 (plotly static export) and a PPTX deck.
+
+Plotly's static export (kaleido 1.5) drives a Chromium browser; kaleido looks for it on the
+PATH or at BROWSER_PATH. Debian installs it at /usr/bin/chromium (`make chromium`), which we
+point BROWSER_PATH at when nothing else is set. A missing browser or a failed export raises
+ExportError with a French message naming what to install: the page shows it and keeps working.
+Each render launches Chromium once (about two seconds), so a whole deck is rendered in one batch
+and results are kept per slide content.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from views.colors import BLUE_FRANCE, GREY_TEXT
+from views.slides import Slide
+
+WIDTH, HEIGHT = 1920, 1080
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+INSTALL_HINT = ("Installez Chromium (paquet Debian : `apt-get install chromium`, ou `make chromium`), "
+                "ou indiquez le chemin d'un Chrome/Chromium dans la variable d'environnement BROWSER_PATH.")
+
+
+class ExportError(RuntimeError):
+    """An export that could not be produced; the message (French) says what to do."""
+
+
+def browser_path() -> str:
+    """The browser kaleido will drive; raises ExportError when there is none."""
+    os.environ.setdefault("BROWSER_PATH", DEBIAN_CHROMIUM)
+    path = os.environ["BROWSER_PATH"]
+    if not (Path(path).is_file() and os.access(path, os.X_OK)):
+        raise ExportError(f"Export d'image impossible : aucun navigateur Chromium à « {path} ». {INSTALL_HINT}")
+    return path
+
+
+TITLE_BAND, FOOTER_BAND, SIDE = 140, 110, 50
+
+
+def slide_image_figure(slide: Slide) -> go.Figure:
+    """The slide's figure at 1920 x 1080, its title on top and the footer drawn into the image.
+
+    The slide figures keep legends and axis labels inside their paper area (axis domains), so
+    fixed bands above and below hold the title and the footer without overlapping anything.
+    """
+    figure = copy.deepcopy(slide.figure)
+    figure.update_layout(
+        width=WIDTH, height=HEIGHT, paper_bgcolor="white", plot_bgcolor="white",
+        title={"text": slide.title, "x": 0.03, "xanchor": "left", "y": 1 - 40 / HEIGHT, "yanchor": "top",
+               "font": {"size": 52, "color": BLUE_FRANCE}},
+        margin={"t": TITLE_BAND, "b": FOOTER_BAND, "l": SIDE, "r": SIDE, "autoexpand": False},
+    )
+    figure.add_annotation(
+        text=_wrapped(slide.footer, 140), xref="paper", yref="paper", x=0, y=0, xanchor="left",
+        yanchor="top", yshift=-30, align="left", showarrow=False,
+        font={"size": 20, "color": GREY_TEXT},
+    )
+    return figure
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Line breaks (<br>) so that a long footer stays inside the image."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join(lines + [line])
+
+
+def slide_pngs(slides: list[Slide]) -> list[bytes]:
+    """PNG of every slide, rendered in one browser session."""
+    return list(_render((slide_image_figure(s).to_json() for s in slides)))
+
+
+def _render(figure_jsons) -> tuple[bytes, ...]:
+    return _render_cached(tuple(figure_jsons))
+
+
+@lru_cache(maxsize=16)
+def _render_cached(figure_jsons: tuple[str, ...]) -> tuple[bytes, ...]:
+    browser_path()
+    import kaleido
+    from choreographer.errors import ChromeNotFoundError
+
+    with tempfile.TemporaryDirectory(prefix="fabriques-export-") as folder:
+        paths = [Path(folder) / f"diapositive-{i}.png" for i in range(len(figure_jsons))]
+        jobs = [{"fig": json.loads(text), "path": path,
+                 "opts": {"format": "png", "width": WIDTH, "height": HEIGHT}}
+                for text, path in zip(figure_jsons, paths)]
+        try:
+            kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
+        except ChromeNotFoundError as error:
+            raise ExportError(f"Export d'image impossible : Chromium est introuvable. {INSTALL_HINT}") from error
+        except Exception as error:  # kaleido surfaces browser crashes and timeouts as many types
+            raise ExportError(f"Export d'image impossible ({type(error).__name__} : {error}). "
+                              f"{INSTALL_HINT}") from error
+        missing = [p.name for p in paths if not p.is_file()]
+        if missing:
+            raise ExportError(f"Export d'image incomplet : {', '.join(missing)} non produit(s). {INSTALL_HINT}")
+        return tuple(p.read_bytes() for p in paths)
+
+
+def deck(slides: list[Slide], pngs: list[bytes]) -> bytes:
+    """A 16:9 PPTX: one slide per figure (its PNG, full bleed), the sentence as speaker notes."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    presentation = Presentation()
+    presentation.slide_width, presentation.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+    blank = presentation.slide_layouts[6]
+    for slide, png in zip(slides, pngs, strict=True):
+        page = presentation.slides.add_slide(blank)
+        page.shapes.add_picture(io.BytesIO(png), 0, 0, presentation.slide_width, presentation.slide_height)
+        page.notes_slide.notes_text_frame.text = f"{slide.title}\n\n{slide.sentence}\n\n{slide.footer}"
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(slide: Slide, data_version: str) -> str:
+    return f"fabriques-de-territoire-diapositive-{slide.slug}-{data_version}.png"
+
+
+def deck_file_name(data_version: str) -> str:
+    return f"fabriques-de-territoire-presentation-{data_version}.pptx"

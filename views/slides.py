@@ -1,0 +1,186 @@
+"""The slide set of the Présentation page: one figure per slide, with its sentence and footer.
+
+Each slide carries everything an export needs (title, figure, sentence to read aloud, footer
+with source, data version, date and filters), so the page, the PNG and the PPTX show the same.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from views import filters, sentences, static_map, synthese, timeline
+from views.charts import french_layout
+from views.colors import BLUE_FRANCE, GREY_TEXT, TERRITORY_COLORS
+from views.format import fr_date, fr_int, fr_percent, share
+from views.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
+
+FONT_SIZE = 22
+SCREEN_HEIGHT = 600  # px of the figure on screen; the export draws it at 1920 x 1080
+TYPE_ORDER = ("qpv", "rural", "urbain", "indetermine")
+
+
+@dataclass(frozen=True)
+class Slide:
+    slug: str       # for file names: "3-carte"
+    title: str
+    figure: go.Figure
+    sentence: str   # read aloud; the PPTX speaker notes
+    footer: str     # source, data version, date, filters
+
+
+@dataclass(frozen=True)
+class SlideData:
+    """What the slides are built from: frames of the queries and the context of the filter."""
+    headline: pd.Series
+    targets: pd.DataFrame
+    announced: pd.DataFrame
+    outlines: pd.DataFrame
+    points: pd.DataFrame
+    place: sentences.Place
+    region: str | None
+    departement: str | None
+    territoire: str | None
+    rural_definition: str
+    scope: str               # the filter in words, as the filter bar says it
+    manifest: dict
+    produced_on: date
+
+
+def footer_text(data: SlideData, source: str) -> str:
+    filters = data.scope
+    if data.rural_definition != "insee":
+        filters += f" ; rural : {RURAL_DEFINITIONS[data.rural_definition].lower()}"
+    return (f"Source : {source}. Version des données : {data.manifest['data_version']}. "
+            f"Produit le {fr_date(data.produced_on)}. Filtres : {filters}.")
+
+
+def latest_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The three gauges: the latest target of each scope (total 380 after 2023, 150 QPV, 150 rural)."""
+    order = {"total": 0, "qpv": 1, "rural": 2}
+    latest = targets.sort_values("deadline").drop_duplicates("scope", keep="last")
+    return latest.sort_values("scope", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def headline_figure(headline: pd.Series, national: bool) -> go.Figure:
+    figure = go.Figure()
+    cells = [("fabriques de territoire", headline.fabriques, headline.national_fabriques, 240),
+             ("en commune avec QPV", headline.qpv, headline.national_qpv, 150),
+             ("en commune rurale", headline.rural, headline.national_rural, 150)]
+    domains = [(0.0, 0.46), (0.5, 0.74), (0.76, 1.0)]
+    for (label, value, national_value, size), (x0, x1) in zip(cells, domains):
+        title = label if national else f"{label}<br><span style='font-size:0.8em'>" \
+            f"{fr_percent(share(value, national_value))} des {fr_int(national_value)} de France</span>"
+        figure.add_trace(go.Indicator(
+            mode="number", value=int(value), domain={"x": [x0, x1], "y": [0, 0.85]},
+            number={"font": {"size": size, "color": BLUE_FRANCE}, "valueformat": "d"},
+            title={"text": title, "font": {"size": FONT_SIZE + 6, "color": GREY_TEXT}},
+        ))
+    return french_layout(figure, margin={"l": 20, "r": 20, "t": 60, "b": 20})
+
+
+def gauges_figure(targets: pd.DataFrame, national: bool) -> go.Figure:
+    """The three gauges of views/synthese.py, side by side and larger."""
+    figure = go.Figure()
+    for i, target in enumerate(latest_targets(targets).itertuples()):
+        indicator = synthese.progress_gauge(target, national).data[0]
+        heading = synthese.SHORT_LABELS[target.scope]
+        subtitle = (f"objectif {fr_int(target.target_value)} (fin {pd.Timestamp(target.deadline).year})"
+                    if national else f"sur {fr_int(target.national_achieved)} en France")
+        indicator.update(
+            domain={"x": [i / 3 + 0.02, (i + 1) / 3 - 0.02], "y": [0, 0.8]},
+            title={"text": f"{heading}<br><span style='font-size:0.75em'>{subtitle}</span>",
+                   "font": {"size": FONT_SIZE + 4}},
+            number={"font": {"size": 96}, "valueformat": "d"},
+        )
+        indicator.gauge.axis.tickfont = {"size": FONT_SIZE - 4}
+        figure.add_trace(indicator)
+    return french_layout(figure, margin={"l": 40, "r": 40, "t": 80, "b": 20})
+
+
+def territory_types_figure(headline: pd.Series) -> go.Figure:
+    total = int(headline.fabriques)
+    kinds = [kind for kind in TYPE_ORDER if kind != "indetermine" or headline[kind]]
+    values = [int(headline[kind]) for kind in kinds]
+    figure = go.Figure(go.Bar(
+        y=[TERRITORY_TYPES[kind] for kind in kinds], x=values, orientation="h",
+        marker={"color": [TERRITORY_COLORS[kind] for kind in kinds]},
+        text=[f"{fr_int(v)} ({fr_percent(share(v, total))})" for v in values],
+        textposition="outside", textfont={"size": FONT_SIZE + 8}, cliponaxis=False,
+        hovertemplate="%{y} : %{x} fabriques<extra></extra>",
+    ))
+    french_layout(
+        figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, bargap=0.35,
+        # Labels inside the paper area (axis domains): the export adds bands around it.
+        xaxis={"title": "Fabriques", "range": [0, max(values + [1]) * 1.3], "tickformat": "d",
+               "gridcolor": "#DDDDDD", "domain": [0.24, 1]},
+        yaxis={"autorange": "reversed", "tickfont": {"size": FONT_SIZE + 4}, "domain": [0.14, 1]},
+    )
+    return figure.update_layout(font_size=FONT_SIZE)
+
+
+def build_slides(data: SlideData) -> list[Slide]:
+    national = data.place.is_national
+    source = data.manifest["laureates_source"]
+    list_date = date.fromisoformat(data.manifest["laureates_list_date"])
+    pace = timeline.pace_of(data.announced)
+    where = "" if national else f" {data.place.locative}"
+    map_figure = static_map.static_map_figure(data.outlines, data.points, data.region, data.departement,
+                                              font_size=FONT_SIZE)
+    slides = [
+        Slide("nombre-de-fabriques", f"Fabriques de territoire{where}",
+              headline_figure(data.headline, national),
+              sentences.headline_sentence(data.headline, data.place, data.territoire, list_date),
+              footer_text(data, source)),
+        Slide("objectifs", "Objectifs du programme" if national
+              else f"Part des fabriques de France{where}",
+              gauges_figure(data.targets, national),
+              sentences.gauges_sentence(latest_targets(data.targets), data.place),
+              footer_text(data, f"{source} ; objectifs du programme (2019 et 2023)")),
+        Slide("carte", f"Où sont les fabriques{where}", map_figure,
+              sentences.map_sentence(data.headline, data.place)
+              + (f" {static_map.OVERSEAS_NOTE}" if national else ""),
+              footer_text(data, f"{source} ; contours ANCT (COG 2023)")),
+        Slide("vagues", "Les vagues annoncées depuis 2020",
+              timeline.timeline_figure(data.announced, data.targets, int(data.headline.national_fabriques),
+                                       list_date, pace, font_size=FONT_SIZE),
+              sentences.timeline_sentence(pace, data.place),
+              footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source)),
+        Slide("types-de-territoire", f"Types de territoire{where}",
+              territory_types_figure(data.headline),
+              sentences.territory_types_sentence(data.headline, data.place),
+              footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)")),
+    ]
+    return [Slide(f"{i}-{s.slug}", s.title, s.figure.update_layout(height=SCREEN_HEIGHT), s.sentence, s.footer)
+            for i, s in enumerate(slides, start=1)]
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$:])")
+
+
+def as_markdown_text(text: str) -> str:
+    """Text (a name from the data) shown literally by st.markdown: every markup character escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def slide_number_from_url(raw, count: int) -> tuple[int, str | None]:
+    """The 1-based slide number of `?slide=`, and a French notice when it had to fall back to 1."""
+    if raw is None or raw == "":
+        return 1, None
+    text = str(raw).strip()
+    if text.isdigit() and 1 <= int(text) <= count:
+        return int(text), None
+    shown = filters.shown(text)
+    if text.isdigit():
+        return 1, f"La diapositive {shown} n'existe pas (il y en a {count}) : retour à la première."
+    return 1, f"Numéro de diapositive illisible (« {shown} ») : retour à la première."
+
+
+def permalink(origin: str | None, filter_params: dict[str, str], slide_number: int, data_version: str) -> str:
+    """A link that rebuilds this slide: filters, slide number and data version."""
+    query = urlencode({**filter_params, "slide": slide_number, "version": data_version})
+    return f"{(origin or '').rstrip('/')}/presentation?{query}"
