@@ -24,7 +24,7 @@ raw_search = search_column.text_input(
     help="Les accents et les majuscules sont ignorés ; le texte est cherché tel quel.",
 )
 sort_key = sort_column.selectbox("Trier par", list(lv.SORTS), format_func=lv.SORTS.get,
-                                 key="laureates_sort")
+                                 key="laureates_sort", placeholder="Choisissez un ordre")
 search, notice = lv.clean_search(raw_search)
 if notice:
     st.warning(notice, icon=":material/info:")
@@ -81,9 +81,11 @@ else:
             st.session_state["laureates_last_click"] = picked
             st.session_state[DETAIL_KEY] = picked
     if st.session_state.get(DETAIL_KEY) not in options:
-        st.session_state.pop(DETAIL_KEY, None)
+        # Set, not dropped: the browser then shows the fabrique whose card is displayed.
+        st.session_state[DETAIL_KEY] = options[0]
     labels = {row.fabrique_id: lv.option_label(row) for row in found.itertuples()}
-    chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get)
+    chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get,
+                          placeholder="Choisissez une fabrique")
     fabrique = next(found[found["fabrique_id"] == chosen].itertuples())
     with st.container(border=True):
         for label, text in lv.detail_fields(fabrique, ctx.filters.rural_definition):

@@ -1,0 +1,133 @@
+"""Territoires and Lauréats in a real browser: charts drawn, a shared link, the accent-blind
+search, and the CSV/XLSX downloads read back."""
+import csv
+import io
+
+import openpyxl
+import pytest
+
+import queries
+from conftest import ServedApp, copy_data, screenshot, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _open(page, url: str) -> None:
+    # A fresh server runs a sub-page URL in Streamlit's old "pages/ folder" mode until the
+    # router has run once (then st.navigation takes over): open the home page first.
+    # Reported as a known issue of the shared router; this test is not about it.
+    page.goto(url.split("/territoires")[0].split("/laureats")[0].split("?")[0] + "/")
+    wait_for_app(page)
+    page.goto(url)
+    wait_for_app(page)
+
+
+def _metric_values(page):
+    return page.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+
+def _no_error(page):
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.dialogs == []
+
+
+def test_territoires_national_draws_labelled_charts(app_url, page):
+    _open(page, app_url + "/territoires")
+    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=30_000)
+    assert _metric_values(page)[:3] == ["382", "102", "1"]
+    assert page.locator(".js-plotly-plot").count() >= 4
+    # Exact numbers are written on the bars (the national total of Auvergne-Rhône-Alpes: 48).
+    bar_texts = page.eval_on_selector_all(".js-plotly-plot text", "els => els.map(e => e.textContent.trim())")
+    assert "48" in bar_texts and "22" in bar_texts and "non disponible" in bar_texts
+    assert page.get_by_text("France entière : 1 département sur 102 n'a aucune fabrique.").count() == 1
+    _no_error(page)
+    screenshot(page, "territoires")
+
+
+def test_territoires_from_a_shared_link(app_url, page):
+    _open(page, app_url + "/territoires?region=76")
+    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=30_000)
+    assert _metric_values(page)[0] == "42"
+    assert page.get_by_text("Fabriques par département — Occitanie").count() == 1
+    assert "region=76" in page.url
+    # The table tab shows the same numbers as the chart.
+    page.get_by_role("tab", name="Tableau").first.click()
+    page.wait_for_timeout(500)
+    _no_error(page)
+    screenshot(page, "territoires-occitanie")
+
+
+def _search(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Rechercher une fabrique")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_timeout(800)
+    wait_for_app(page)
+
+
+def test_laureats_search_ignores_accents(app_url, page):
+    _open(page, app_url + "/laureats")
+    _search(page, "saint-etienne")
+    assert page.get_by_text("3 fabriques sur 382 correspondent à la recherche").count() == 1
+    assert page.get_by_text("Saint-Étienne (code INSEE 42218)").count() == 1
+    _search(page, "' or 1=1 --")
+    assert page.get_by_text("Aucune fabrique ne correspond à la recherche").count() == 1
+    _no_error(page)
+
+
+@pytest.fixture(scope="module")
+def realmont_app_url(tmp_path_factory):
+    """The app on a copy of the extracts in which one fabrique is moved to Réalmont (test data:
+    the shipped list has no fabrique there)."""
+    def move_to_realmont(frame):
+        frame.loc[frame.fabrique_id == "fabt-116", "commune_name"] = "Réalmont"
+        return frame
+
+    data = copy_data(tmp_path_factory.mktemp("realmont") / "data", move_to_realmont)
+    served = ServedApp(env={"FABRIQUES_DATA_DIR": str(data)})
+    yield served.url
+    served.stop()
+
+
+def test_laureats_search_realmont_finds_realmont(realmont_app_url, page):
+    _open(page, realmont_app_url + "/laureats")
+    _search(page, "realmont")
+    assert page.get_by_text("1 fabrique sur 382 correspond à la recherche").count() == 1
+    # The detail card of the only match (the commune code is the source's: Graulhet's).
+    assert page.get_by_text("Réalmont (code INSEE 81105)").count() == 1
+    # The selector above the card names the same fabrique (not the one shown before the search).
+    chosen = page.locator("[data-testid='stSelectbox']").last.get_by_role("combobox").input_value()
+    assert chosen.startswith("fabt-116 — ")
+    _no_error(page)
+    screenshot(page, "laureats-recherche-realmont")
+
+
+def test_laureats_downloads_what_is_shown(app_url, page):
+    _open(page, app_url + "/laureats?region=53")
+    assert page.get_by_text("23 fabriques — Bretagne.", exact=False).count() == 1
+    screenshot(page, "laureats-bretagne")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger la liste (CSV)").click()
+    download = download_info.value
+    version = queries.read_manifest()["data_version"]
+    assert download.suggested_filename == f"fabriques_bretagne_{version}.csv"
+    raw = open(download.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Identifiant", "Nom", "Commune"]
+    assert len(rows) - 1 == 23
+    assert {row[rows[0].index("Région")] for row in rows[1:]} == {"Bretagne"}
+    assert any(row[rows[0].index("Département")] == "Côtes-d'Armor (22)" for row in rows[1:])
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger la liste (XLSX)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"fabriques_bretagne_{version}.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    sheet = workbook["Fabriques"]
+    assert sheet.max_row - 1 == 23
+    about = {row[0].value: row[1].value for row in workbook["À propos"].iter_rows()}
+    assert about["Périmètre (filtres)"] == "Bretagne"
+    assert about["Version des données"] == version
+    _no_error(page)
