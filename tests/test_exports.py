@@ -67,8 +67,8 @@ def test_xlsx_stores_formulas_as_text_and_numbers_as_numbers(table, tmp_path):
         cell = rows[i + 1][name_column]
         assert cell.data_type == "s", hostile
         assert cell.quotePrefix, hostile
-        # The XML format turns a carriage return into a line feed when read back.
-        assert cell.value == hostile.replace("\r", "\n")
+        # Without lxml, openpyxl writes a bare carriage return, which XML reads back as a line feed.
+        assert cell.value in (hostile, hostile.replace("\r", "\n"))
     assert rows[len(HOSTILE) + 1][name_column].value == "Fabrique Évry-Courcouronnes « l'Œil » — déjà"
     assert not any(cell.data_type == "f" for row in rows for cell in row)
     longitude = rows[1][header.index("Longitude")]

@@ -124,6 +124,7 @@ def tiers_lieux_chart(regions: pd.DataFrame, highlighted: str | None = None) -> 
         figure.add_trace(go.Bar(
             y=labels, x=frame[column], orientation="h", name=name, marker={"color": color},
             text=[fr_percent(v) for v in frame[column]], textposition="outside", cliponaxis=False,
+            constraintext="none", textfont={"size": 12},
             hovertemplate="%{y} : %{x:.1f} %<extra>" + name + "</extra>",
         ))
     axis_max = max(float(frame[["fabriques_share_pct", "tiers_lieux_share_pct"]].max().max()), 1) * 1.2
@@ -202,7 +203,8 @@ def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) ->
             y=labels, x=rows["share_of_national_pct"].to_numpy(), orientation="h", name=name,
             marker={"color": TARGET_COLORS[scope]},
             text=[fr_percent(v) for v in rows["share_of_national_pct"]], textposition="outside",
-            cliponaxis=False, customdata=rows["achieved"].to_numpy(),
+            cliponaxis=False, constraintext="none", textfont={"size": 12},
+            customdata=rows["achieved"].to_numpy(),
             hovertemplate="%{y} : %{customdata} fabrique(s), %{x:.1f} % du total national<extra>"
                           + name + "</extra>",
         ))
