@@ -21,7 +21,7 @@ $(TESTDEPS): $(RUNTIME) requirements-test.txt
 
 ## Start the dashboard on http://localhost:8501 on the extracts shipped in data/.
 run: $(RUNTIME)
-	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m app.serve --server.port $(PORT)
 
 ## Rebuild the Parquet extracts and data/manifest.json from data/sources/.
 data: $(RUNTIME)

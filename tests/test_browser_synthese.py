@@ -36,3 +36,18 @@ def test_hostile_url_shows_notice_not_error(app_url, page):
     assert page.get_by_text("Filtre « région » ignoré").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.dialogs == []
+
+
+def test_a_shared_sub_page_link_works_on_a_fresh_server(page):
+    """The first request a new server gets is a sub-page link (app/serve.py says why)."""
+    from conftest import ServedApp
+
+    served = ServedApp()
+    try:
+        page.goto(served.url + "/territoires?region=76")
+        wait_for_app(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.get_by_role("heading", name="Territoires").count() >= 1
+        assert page.get_by_text("Périmètre : Occitanie").count() == 1
+    finally:
+        served.stop()

@@ -1,0 +1,28 @@
+"""Start the dashboard: `python -m app.serve [streamlit options]` (what `make run` does).
+
+Why not plain `streamlit run dashboard.py`: Streamlit still treats a `pages/` folder next to
+the main script as a legacy multipage folder until the first run of the main script has
+called `st.navigation`. On a freshly started server, a shared link such as
+`/territoires?region=76` would then run `pages/territoires.py` on its own, without the
+router and its filter bar, and fail. We route every page with `st.navigation`, so we say so
+before the server starts.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
+
+
+def main(argv: list[str]) -> int:
+    PagesManager.uses_pages_directory = False
+    return cli.main(args=["run", str(DASHBOARD), *argv], prog_name="streamlit",
+                    standalone_mode=False) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
