@@ -9,6 +9,7 @@ from app import context
 from pipeline import importer, versions
 from pipeline.import_files import MAX_BYTES, FileRefused, check_size
 from views import donnees as dv
+from views.format import fr_int
 
 MAX_LOGIN_ATTEMPTS = 5
 
@@ -44,7 +45,7 @@ version = manifest["data_version"]
 for column, (name, title) in zip(st.columns(3), [("laureates", "Lauréats"), ("communes", "Communes"),
                                                  ("tiers_lieux_2019", "Tiers-lieux 2019")]):
     column.download_button(
-        f"{title} (CSV, {manifest['extracts'][name]['rows']} lignes)",
+        f"{title} (CSV, {fr_int(manifest['extracts'][name]['rows'])} lignes)",
         lambda name=name: dv.extract_csv(versions.read_extract(data_dir, manifest, name)),
         file_name=dv.extract_file_name(title, version), mime="text/csv",
         icon=":material/download:", key=f"download_{name}",
@@ -99,10 +100,10 @@ def show_candidate(candidate, user: str) -> None:
     if candidate.errors:
         st.error(f"{len(candidate.errors)} problème(s) bloquant(s) : rien ne sera importé. Corrigez le "
                  "fichier puis chargez-le de nouveau.", icon=":material/block:")
-        st.dataframe(dv.problems_table(candidate.errors), hide_index=True, key="import_errors")
+        st.code(dv.report_text(candidate.errors), language=None, wrap_lines=True)
     if candidate.notices:
         st.warning(f"{len(candidate.notices)} remarque(s), sans effet bloquant :", icon=":material/info:")
-        st.dataframe(dv.problems_table(candidate.notices), hide_index=True, key="import_notices")
+        st.code(dv.report_text(candidate.notices), language=None, wrap_lines=True)
     if candidate.laureates is None:
         return
     if candidate.is_unchanged:
@@ -146,6 +147,7 @@ def import_section(user: str) -> None:
     st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-383…), code INSEE de la commune "
                "(id_geo, code_insee), nom (lib_territoire, nom) ; facultatives : commune, département, "
                "région, latitude, longitude, vague, date. Rien n'est écrit avant votre confirmation.")
+    st.html(dv.UPLOADER_IN_FRENCH)
     uploaded = st.file_uploader(
         "Liste des fabriques (CSV ou XLSX, 20 Mo au plus)", type=["csv", "xlsx"],
         max_upload_size=MAX_BYTES // (1024 * 1024),
@@ -199,7 +201,11 @@ elif not st.session_state.get("import_authorised"):
     login(password_hash)
 else:
     with st.container(border=True):
+        # A widget's value is dropped when the user visits another page: keep the name apart.
+        if "import_user" not in st.session_state:
+            st.session_state["import_user"] = st.session_state.get("import_user_kept", "")
         user = st.text_input("Votre nom (inscrit dans l'historique)", max_chars=80, key="import_user").strip()
+        st.session_state["import_user_kept"] = user
         import_section(user)
     with st.container(border=True):
         rollback_section(user)

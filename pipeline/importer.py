@@ -124,9 +124,11 @@ def _apply_given_waves(laureates: pd.DataFrame, fabriques: pd.DataFrame) -> pd.D
     given = fabriques.set_index("fabrique_id")[["wave", "wave_date"]]
     for row in laureates.itertuples():
         wave, wave_date = given.at[row.fabrique_id, "wave"], given.at[row.fabrique_id, "wave_date"]
+        wave = None if pd.isna(wave) else wave  # pandas turns a missing text into NaN
+        wave_date = None if pd.isna(wave_date) else wave_date
         if wave is None and wave_date is None:
             continue
-        laureates.at[row.Index, "wave_label"] = wave or f"Vague du {wave_date.strftime('%d/%m/%Y')}"
+        laureates.at[row.Index, "wave_label"] = wave or f"Vague du {fr_date(wave_date)}"
         laureates.at[row.Index, "wave_date"] = wave_date
         laureates.at[row.Index, "wave_is_inferred"] = False
     return laureates
@@ -239,7 +241,7 @@ def safe_file_name(file_name: str) -> str:
 
 
 def import_source_label(file_name: str) -> str:
-    return f"Liste importée « {safe_file_name(file_name)} » le {date.today().strftime('%d/%m/%Y')}"
+    return f"Liste importée « {safe_file_name(file_name)} » le {fr_date(date.today())}"
 
 
 class ImportRefused(RuntimeError):

@@ -117,11 +117,20 @@ def version_label(row: dict) -> str:
     return f"{row['version']} — {fr_int(row['laureates'])} fabriques — {row['source']} ({when})"
 
 
-def problems_table(problems) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"Ligne": p.row, "Colonne": p.column or "", "Problème": p.message} for p in problems],
-        columns=["Ligne", "Colonne", "Problème"],
-    ).astype({"Ligne": "Int64"})
+def report_text(problems) -> str:
+    """One line per problem, row and column first: shown as plain text, easy to copy and send."""
+    return "\n".join(f"• {problem.text()}" for problem in problems)
+
+
+# CSS only (no data): Streamlit's file uploader writes "Upload" and "200MB per file" in English.
+UPLOADER_IN_FRENCH = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Choisir un fichier"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "ou glissez-le ici — CSV ou XLSX, 20 Mo au plus"; font-size: 0.875rem; }
+</style>"""
 
 
 def fabriques_table(frame: pd.DataFrame) -> pd.DataFrame:

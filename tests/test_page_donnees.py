@@ -1,0 +1,237 @@
+"""The Données page: visible to all; import and rollback only with the password (AppTest), and
+once in a real browser as staff would use it."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, ServedApp, copy_data, screenshot, wait_for_app
+from pipeline import importer, versions
+
+PASSWORD = "fabriques-import-essai"
+# Few iterations: the format is the real one, the test just does not spend seconds hashing.
+PASSWORD_HASH = importer.hash_password(PASSWORD, iterations=1_000)
+NEW_ROWS = [("fabt-383", "35238", "<b>Tiers-lieu</b> de la gare", "Rennes"),
+            ("fabt-384", "23096", "=1+1 Fabrique du Limousin", "Guéret"),
+            ("fabt-385", "97411", "Fabrique de Saint-Denis", "Saint-Denis")]
+
+
+def listing_bytes(directory) -> bytes:
+    laureates = pd.read_parquet(directory / "laureates.parquet")
+    frame = pd.DataFrame({"id_territoire": laureates.fabrique_id, "id_geo": laureates.commune_code,
+                          "lib_territoire": laureates["name"], "lib_geo": laureates.commune_name})
+    frame = pd.concat([frame, pd.DataFrame(NEW_ROWS, columns=frame.columns)], ignore_index=True)
+    return frame.to_csv(sep=";", index=False).encode("utf-8")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    directory = copy_data(tmp_path / "data")
+    monkeypatch.setenv("FABRIQUES_DATA_DIR", str(directory))
+    monkeypatch.delenv(importer.PASSWORD_ENV, raising=False)
+    return directory
+
+
+def open_page(secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    at.run()
+    at.switch_page("pages/donnees.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_with(at, column: str) -> pd.DataFrame:
+    """The first table showing this column (AppTest does not keep a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def texts(at) -> str:
+    return "\n".join([e.value for e in [*at.markdown, *at.info, *at.caption, *at.text, *at.success,
+                                        *at.error, *at.warning]])
+
+
+def test_page_shows_version_sources_limits_and_downloads_to_everyone(data_dir):
+    at = open_page()
+    manifest = versions.read_manifest(data_dir)
+    shown = texts(at)
+    assert manifest["data_version"] in shown and "382" in shown
+    sources = table_with(at, "Licence")
+    assert sources["Licence"].str.contains("Licence Ouverte 2.0").any()
+    assert "COG 2023" in sources["Millésime"].tolist()
+    assert "sont **déduites** de l'ordre des identifiants" in shown
+    assert "approximations au\n  niveau de la commune" in shown
+    assert "407 fabriques annoncées" in shown
+    assert [b.label for b in at.get("download_button")][0].startswith("Lauréats (CSV, 382 lignes)")
+
+
+def test_import_controls_absent_without_a_configured_password(data_dir):
+    at = open_page()
+    assert len(at.file_uploader) == 0
+    assert not [t for t in at.text_input if t.label == "Mot de passe d'import"]
+    assert not [b for b in at.button if b.label == "Revenir à cette version"]
+    assert "n'est pas activé sur ce\nserveur" in texts(at)
+    assert "--hash-password" in texts(at)
+
+
+def test_password_from_secrets_shows_the_login_only(data_dir):
+    at = open_page({"import_password_hash": PASSWORD_HASH})
+    assert [t.label for t in at.text_input] == ["Mot de passe d'import"]
+    assert len(at.file_uploader) == 0
+
+
+def test_wrong_password_keeps_import_closed(data_dir, monkeypatch):
+    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    at = open_page()
+    at.text_input[0].input("mauvais mot de passe")
+    at.button[0].click().run()
+    assert "Mot de passe incorrect." in [e.value for e in at.error]
+    assert len(at.file_uploader) == 0
+
+
+def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
+    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    base = versions.read_manifest(data_dir)
+    at = open_page()
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.file_uploader) == 1
+
+    at.text_input(key="import_user").input("Agent ANCT")
+    at.file_uploader[0].set_value(("liste-vague-10.csv", listing_bytes(data_dir), "text/csv")).run()
+    assert not at.exception, at.exception
+    counts = {m.label: m.value for m in at.metric}
+    assert counts == {"Ajoutées": "3", "Retirées": "0", "Modifiées": "0", "Fabriques après import": "385"}
+    totals = table_with(at, "Indicateur").set_index("Indicateur")
+    assert totals.loc["Fabriques de territoire labellisées", ["Avant", "Après"]].tolist() == [382, 385]
+    # Names holding markup or a formula are shown as typed, in a table, never as Markdown.
+    added = table_with(at, "Nom")
+    assert "<b>Tiers-lieu</b> de la gare" in added["Nom"].tolist()
+    assert not any("Tiers-lieu" in m.value for m in at.markdown)
+    assert versions.read_manifest(data_dir) == base  # nothing written before the confirmation
+
+    at.button(key="import_apply").click().run()
+    assert not at.exception, at.exception
+    imported = versions.read_manifest(data_dir)
+    assert imported["extracts"]["laureates"]["rows"] == 385
+    assert any("Import réussi" in s.value and "385 fabriques" in s.value for s in at.success)
+    assert len(at.file_uploader) == 1 and at.file_uploader[0].value is None  # the form starts afresh
+    history = table_with(at, "Action")
+    assert history.iloc[0][["Action", "Par", "Fichier", "Ajoutées"]].tolist() == [
+        "Import", "Agent ANCT", "liste-vague-10.csv", 3]
+
+    at.switch_page("pages/synthese.py").run()
+    assert "385" in [m.value for m in at.metric]
+    at.switch_page("pages/donnees.py").run()
+
+    assert at.button(key="rollback_apply").disabled
+    assert at.selectbox(key="rollback_version").value == base["data_version"]
+    at.checkbox(key="rollback_confirm").check().run()
+    at.button(key="rollback_apply").click().run()
+    assert not at.exception, at.exception
+    assert versions.read_manifest(data_dir) == base
+    assert any("Retour arrière effectué" in s.value for s in at.success)
+    at.switch_page("pages/synthese.py").run()
+    assert "382" in [m.value for m in at.metric]
+
+
+def test_refused_file_shows_the_report_and_writes_nothing(data_dir, monkeypatch):
+    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    at = open_page()
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    at.file_uploader[0].set_value(("liste.csv", b"id_territoire;id_geo;lib_territoire\nfabt-01;99999;X\n",
+                                   "text/csv")).run()
+    assert not at.exception
+    assert any("1 problème(s) bloquant(s) : rien ne sera importé" in e.value for e in at.error)
+    report = at.code[0].value
+    assert report.startswith("• Ligne 2, colonne « id_geo » : code commune 99999 inconnu")
+    assert not [b for b in at.button if b.label == "Importer cette liste"]
+    assert not (data_dir / "versions").exists()
+
+
+def logged_in(monkeypatch, user: str = "Agent ANCT") -> AppTest:
+    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    at = open_page()
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    at.text_input(key="import_user").input(user).run()
+    return at
+
+
+def shipped_list_bytes(directory, rows: int | None = None) -> bytes:
+    laureates = pd.read_parquet(directory / "laureates.parquet").head(rows)
+    return pd.DataFrame({"id_territoire": laureates.fabrique_id, "id_geo": laureates.commune_code,
+                         "lib_territoire": laureates["name"]}).to_csv(sep=";", index=False).encode()
+
+
+def test_the_list_in_service_uploaded_again_changes_nothing(data_dir, monkeypatch):
+    at = logged_in(monkeypatch)
+    at.file_uploader[0].set_value(("liste.csv", shipped_list_bytes(data_dir), "text/csv")).run()
+    assert not at.exception
+    assert any("identique à la version en service : rien ne sera modifié" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label == "Importer cette liste"]
+    assert not (data_dir / "versions").exists()
+
+
+def test_removing_many_fabriques_needs_the_confirmation_box(data_dir, monkeypatch):
+    at = logged_in(monkeypatch)
+    at.file_uploader[0].set_value(("liste.csv", shipped_list_bytes(data_dir, 300), "text/csv")).run()
+    assert {m.label: m.value for m in at.metric}["Retirées"] == "82"
+    assert at.button(key="import_apply").disabled
+    at.checkbox(key="import_confirm_removals").check().run()
+    at.button(key="import_apply").click().run()
+    assert not at.exception, at.exception
+    assert versions.read_manifest(data_dir)["extracts"]["laureates"]["rows"] == 300
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
+    data_dir = copy_data(tmp_path / "data")
+    upload = tmp_path / "liste-vague-10.csv"
+    upload.write_bytes(listing_bytes(data_dir))
+    served = ServedApp(env={"FABRIQUES_DATA_DIR": str(data_dir), importer.PASSWORD_ENV: PASSWORD_HASH})
+    try:
+        # The home page first: a fresh server whose very first request is a deep link runs that
+        # page without dashboard.py (Streamlit's pages/ folder mode) — reported, not this page's.
+        page.goto(served.url + "/")
+        wait_for_app(page)
+        page.goto(served.url + "/donnees")
+        wait_for_app(page)
+        page.get_by_label("Mot de passe d'import").fill(PASSWORD)
+        page.get_by_role("button", name="Accéder à l'import").click()
+        page.get_by_label("Votre nom (inscrit dans l'historique)").fill("Agent ANCT")
+        page.keyboard.press("Tab")
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+        page.get_by_text("Aperçu de ce qui change").wait_for(timeout=60_000)
+        wait_for_app(page)
+        screenshot(page, "donnees-apercu")
+        assert "385" in page.locator("[data-testid='stMetricValue']").all_inner_texts()
+        page.get_by_role("button", name="Importer cette liste").click()
+        page.get_by_text("Import réussi").wait_for(timeout=60_000)
+        screenshot(page, "donnees-importee")
+        assert versions.read_manifest(data_dir)["extracts"]["laureates"]["rows"] == 385
+
+        page.goto(served.url + "/")
+        wait_for_app(page)
+        assert "385" in page.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+        page.goto(served.url + "/donnees")
+        wait_for_app(page)
+        page.get_by_label("Mot de passe d'import").fill(PASSWORD)
+        page.get_by_role("button", name="Accéder à l'import").click()
+        page.get_by_label("Votre nom (inscrit dans l'historique)").fill("Agent ANCT")
+        page.keyboard.press("Tab")
+        page.get_by_text("Je confirme remettre cette version en service").click()
+        page.get_by_role("button", name="Revenir à cette version").click()
+        page.get_by_text("Retour arrière effectué").wait_for(timeout=60_000)
+        screenshot(page, "donnees-retour-arriere")
+        assert versions.read_manifest(data_dir)["extracts"]["laureates"]["rows"] == 382
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.dialogs == []
+    finally:
+        served.stop()
