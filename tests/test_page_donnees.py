@@ -196,11 +196,7 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
     upload.write_bytes(listing_bytes(data_dir))
     served = ServedApp(env={"FABRIQUES_DATA_DIR": str(data_dir), importer.PASSWORD_ENV: PASSWORD_HASH})
     try:
-        # The home page first: a fresh server whose very first request is a deep link runs that
-        # page without dashboard.py (Streamlit's pages/ folder mode) — reported, not this page's.
-        page.goto(served.url + "/")
-        wait_for_app(page)
-        page.goto(served.url + "/donnees")
+        page.goto(served.url + "/donnees")  # a deep link as the server's very first request
         wait_for_app(page)
         page.get_by_label("Mot de passe d'import").fill(PASSWORD)
         page.get_by_role("button", name="Accéder à l'import").click()
