@@ -51,11 +51,15 @@ def check_size(size: int) -> None:
 
 def read_path(path: Path) -> bytes:
     """The file's bytes, its size checked first (a huge file is never read)."""
+    if not path.exists():
+        raise FileRefused(f"Le fichier {path} est introuvable.")
+    if not path.is_file():
+        raise FileRefused(f"{path} n'est pas un fichier : indiquez la liste à importer.")
+    check_size(path.stat().st_size)
     try:
-        check_size(path.stat().st_size)
         return path.read_bytes()
     except OSError as error:
-        raise FileRefused(f"Le fichier {path.name} ne peut pas être lu ({error.strerror}).") from error
+        raise FileRefused(f"Le fichier {path.name} ne peut pas être lu (droits d'accès ?).") from error
 
 
 def read_table(file_name: str, content: bytes) -> Table:

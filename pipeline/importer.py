@@ -337,11 +337,9 @@ def _ask(question: str) -> bool:
 
 def _quiet_streamlit() -> None:
     """queries/ uses Streamlit caches, which warn in English when no app runs: not for this tool."""
-    import logging
+    from streamlit import logger
 
-    import queries  # noqa: F401  (creates the logger to silence)
-
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    logger.set_log_level("error")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -273,3 +273,32 @@ def test_accepted_encodings_and_separators(tmp_path, data_dir, encoding, sep):
     assert added.commune_code.tolist() == ["2A004", "01004"]
     assert any("code 1004 lu comme 01004" in p.text() for p in candidate.notices)
     assert candidate.changed.empty and candidate.removed.empty
+
+
+def test_missing_file_or_no_file_given(tmp_path, data_dir, capsys):
+    assert "Le fichier " in refused_cli(tmp_path / "absent.csv", data_dir, capsys)
+    assert "est introuvable" in refused_cli(tmp_path / "absent.csv", data_dir, capsys)
+    assert "n'est pas un fichier" in refused_cli(tmp_path, data_dir, capsys)
+
+
+def test_xlsx_list_is_read_with_numbers_and_formulas_as_text(tmp_path, data_dir):
+    laureates = real_list(data_dir)
+
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(["id_territoire", "code_insee", "lib_projet", "vague", "date"])
+        for row in laureates.itertuples():
+            sheet.append([row.id_territoire, row.id_geo, row.lib_territoire, None, None])
+        sheet.append([383, 35238, "=1+1", 10, pd.Timestamp("2024-10-28").to_pydatetime()])
+        sheet.append(["fabt-384", 1004, "Fabrique d'Ambérieu", None, None])  # a number: zero lost
+
+    path = tmp_path / "liste.xlsx"
+    path.write_bytes(_workbook_bytes(build))
+    candidate = importer.prepare(path.name, path.read_bytes(), data_dir)
+    assert not candidate.errors, [p.text() for p in candidate.errors]
+    assert candidate.description == "classeur XLSX, feuille « Sheet »"
+    added = candidate.laureates.set_index("fabrique_id").loc[["fabt-383", "fabt-384"]]
+    assert added["name"].tolist() == ["=1+1", "Fabrique d'Ambérieu"]  # the formula's text, not 2
+    assert added.commune_code.tolist() == ["35238", "01004"]
+    assert added.wave_label.tolist() == ["Vague 10", "Vague non connue"]
+    assert candidate.added.fabrique_id.tolist() == ["fabt-383", "fabt-384"] and candidate.changed.empty

@@ -231,3 +231,21 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
         assert page.dialogs == []
     finally:
         served.stop()
+
+
+def test_hash_password_command_prints_a_verifiable_salted_hash(monkeypatch, capsys):
+    import io
+
+    hashes = []
+    for _ in range(2):
+        monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+        assert importer.main(["--hash-password"]) == 0
+        hashes.append(capsys.readouterr().out.strip())
+    assert hashes[0] != hashes[1]  # a new salt each time
+    scheme, iterations, _, _ = hashes[0].split("$")
+    assert (scheme, int(iterations)) == ("pbkdf2_sha256", importer.PASSWORD_ITERATIONS)
+    assert importer.verify_password(PASSWORD, hashes[0])
+    assert not importer.verify_password(PASSWORD + "x", hashes[0])
+    assert not importer.verify_password(PASSWORD, "pas une empreinte")
+    monkeypatch.setattr("sys.stdin", io.StringIO("court\n"))
+    assert importer.main(["--hash-password"]) == 1
