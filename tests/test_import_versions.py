@@ -186,3 +186,20 @@ def test_wave_and_date_given_by_the_list_replace_the_inference(tmp_path):
     assert (new.wave_label, str(new.wave_date), new.wave_is_inferred) == ("Vague 10", "2024-10-28", False)
     old = candidate.laureates.set_index("fabrique_id").loc["fabt-01"]
     assert (old.wave_label, bool(old.wave_is_inferred)) == ("Vague 1 (3 février 2020)", True)
+
+
+def test_preview_lists_changed_fabriques_field_by_field(tmp_path):
+    data_dir = copy_data(tmp_path / "data")
+    listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
+    frame = pd.read_csv(listing, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    frame.loc[frame.id_territoire == "fabt-05", "lib_territoire"] = "Nouveau nom"
+    frame.loc[frame.id_territoire == "fabt-06", ["id_geo", "lib_geo"]] = ["35238", "Rennes"]
+    frame = frame[frame.id_territoire != "fabt-07"]
+    frame.to_csv(listing, sep=";", index=False)
+    candidate = importer.prepare(listing.name, listing.read_bytes(), data_dir)
+    changes = {(row.fabrique_id, row.field) for row in candidate.changed.itertuples()}
+    assert changes == {("fabt-05", "nom"), ("fabt-06", "commune"), ("fabt-06", "point")}
+    assert candidate.removed.fabrique_id.tolist() == ["fabt-07"]
+    assert not candidate.needs_removal_confirmation  # 1 of 382 is under the 10 % share
+    moved = candidate.laureates.set_index("fabrique_id").loc["fabt-06"]
+    assert (moved.dep_code, bool(moved.point_is_fallback)) == ("35", True)

@@ -121,7 +121,7 @@ def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
     assert len(at.file_uploader) == 1 and at.file_uploader[0].value is None  # the form starts afresh
     history = table_with(at, "Action")
     assert history.iloc[0][["Action", "Par", "Fichier", "Ajoutées"]].tolist() == [
-        "Import", "Agent ANCT", "liste-vague-10.csv", 3]
+        "Import", "Agent ANCT", "liste-vague-10.csv", "3"]
 
     at.switch_page("pages/synthese.py").run()
     assert "385" in [m.value for m in at.metric]
@@ -134,6 +134,8 @@ def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
     assert not at.exception, at.exception
     assert versions.read_manifest(data_dir) == base
     assert any("Retour arrière effectué" in s.value for s in at.success)
+    rollback = table_with(at, "Action").iloc[0]
+    assert rollback[["Action", "Fabriques", "Ajoutées"]].tolist() == ["Retour arrière", "382", "—"]
     at.switch_page("pages/synthese.py").run()
     assert "382" in [m.value for m in at.metric]
 

@@ -102,10 +102,11 @@ def history_table(history: list[dict]) -> pd.DataFrame:
             "Fichier": entry.get("file_name", "") if is_import else "",
             "De la version": entry.get("from_version", ""),
             "À la version": entry.get("to_version", ""),
-            "Fabriques": entry.get("laureates"),
-            "Ajoutées": len(entry.get("added", [])) if is_import else None,
-            "Retirées": len(entry.get("removed", [])) if is_import else None,
-            "Modifiées": len(entry.get("changed", [])) if is_import else None,
+            "Fabriques": fr_int(entry.get("laureates")),
+            # A rollback adds or removes nothing by itself: a dash, not "None".
+            "Ajoutées": fr_int(len(entry.get("added", []))) if is_import else "—",
+            "Retirées": fr_int(len(entry.get("removed", []))) if is_import else "—",
+            "Modifiées": fr_int(len(entry.get("changed", []))) if is_import else "—",
         })
     return pd.DataFrame(rows, columns=["Date", "Action", "Par", "Fichier", "De la version", "À la version",
                                        "Fabriques", "Ajoutées", "Retirées", "Modifiées"])
