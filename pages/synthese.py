@@ -20,7 +20,7 @@ if headline.fabriques == 0:
     st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). "
             "Élargissez les filtres dans le panneau latéral.")
 else:
-    for column, card in zip(st.columns(3), synthese.headline_cards(headline, national)):
+    for column, card in zip(st.columns(3), synthese.headline_cards(headline, national, ctx.manifest["laureates_source"])):
         column.metric(card.label, card.value, help=card.help, border=True)
 
 st.subheader("Progression vers les objectifs nationaux")

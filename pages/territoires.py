@@ -40,7 +40,7 @@ scope_total = int(scope_departements["fabriques"].sum())
 without = int((scope_departements["fabriques"] == 0).sum())
 columns = st.columns(3)
 columns[0].metric("Fabriques dans le périmètre", fr_int(scope_total), border=True,
-                  help="Fabriques de la liste ANCT de janvier 2024 pour les filtres choisis.")
+                  help=f"Fabriques de la liste en service ({ctx.manifest['laureates_source']}) pour les filtres choisis.")
 columns[1].metric("Départements du périmètre", fr_int(len(scope_departements)), border=True,
                   help="Départements et collectivités d'outre-mer des contours COG 2023 "
                        "(Saint-Martin compris).")

@@ -193,7 +193,7 @@ def build_communes(source_dir: Path, dep_codes: set[str], reg_of_dep: dict[str, 
     return communes[columns].sort_values("commune_code").reset_index(drop=True)
 
 
-def _inside_territory(lon, lat, dep_code, dep_shapes) -> bool:
+def inside_territory(lon, lat, dep_code, dep_shapes) -> bool:
     if dep_code == SAINT_MARTIN_DEP["dep_code"]:
         lon0, lat0, lon1, lat1 = SAINT_MARTIN_BOX
         return lon0 <= lon <= lon1 and lat0 <= lat <= lat1
@@ -229,7 +229,7 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
     merged["lon"] = merged.source_lon.astype(float).fillna(merged.lon.astype(float))
     merged["lat"] = merged.source_lat.astype(float).fillna(merged.lat.astype(float))
     for row in merged.itertuples():
-        if not _inside_territory(row.lon, row.lat, row.dep_code, dep_shapes):
+        if not inside_territory(row.lon, row.lat, row.dep_code, dep_shapes):
             raise SourceError(
                 f"{source_name}, entité {row.source_feature} : le point de {row.fabrique_id} "
                 f"({row.lat:.4f}, {row.lon:.4f}) est hors de son département {row.dep_code}"

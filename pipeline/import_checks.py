@@ -310,12 +310,12 @@ class ListChecker:
         if code is None:
             return False
         dep_code = self.lookup(code).dep_code
-        from pipeline.build import _inside_territory  # the same test derive_laureates applies
+        from pipeline.build import inside_territory  # the same test derive_laureates applies
 
-        if _inside_territory(lon, lat, dep_code, self.reference.dep_shapes):
+        if inside_territory(lon, lat, dep_code, self.reference.dep_shapes):
             return lon, lat
         where = f"({raw_lat} ; {raw_lon})"
-        if _inside_territory(lat, lon, dep_code, self.reference.dep_shapes):
+        if inside_territory(lat, lon, dep_code, self.reference.dep_shapes):
             self.problem(row, "lat", f"latitude et longitude inversées {where} : le point ne tombe dans "
                                      f"le département {dep_code} qu'une fois les deux colonnes échangées.")
         elif not self.reference.in_france(lon, lat):

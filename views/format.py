@@ -34,6 +34,10 @@ def fr_date(value: date) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def fr_month(value: date) -> str:
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
 def share(part, whole) -> float | None:
     """Percentage of part in whole, None when whole is zero."""
     return None if not whole else 100.0 * part / whole

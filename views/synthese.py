@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_LINE, RED_MARIANNE
-from views.format import fr_date, fr_int, fr_percent, share
+from views.format import fr_date, fr_int, fr_month, fr_percent, share
 
 SCOPE_LABELS = {"total": "fabriques", "qpv": "fabriques en commune avec QPV",
                 "rural": "fabriques en commune rurale"}
@@ -21,7 +21,7 @@ class Card:
     help: str
 
 
-def headline_cards(headline: pd.Series, national_scope: bool) -> list[Card]:
+def headline_cards(headline: pd.Series, national_scope: bool, list_source: str) -> list[Card]:
     """Counts of the current filter; under a filter each says its share of the national count."""
     def card(label, value, national, definition):
         note = definition
@@ -31,7 +31,7 @@ def headline_cards(headline: pd.Series, national_scope: bool) -> list[Card]:
 
     return [
         card("Fabriques dans la liste", headline.fabriques, headline.national_fabriques,
-             "Fabriques de la liste ANCT de janvier 2024."),
+             f"Fabriques de la liste en service : {list_source}."),
         card("En commune avec QPV", headline.qpv, headline.national_qpv,
              "Commune comptant au moins un QPV 2024 (approximation au niveau communal)."),
         card("En commune rurale", headline.rural, headline.national_rural,
@@ -128,9 +128,9 @@ def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
     )
     figure.add_trace(
         go.Scatter(
-            x=[list_date], y=[list_count], mode="markers", name="Liste ANCT publiée (janvier 2024)",
+            x=[list_date], y=[list_count], mode="markers", name=f"Liste en service ({fr_month(list_date)})",
             marker={"size": 13, "symbol": "diamond", "color": CATEGORICAL[3]},
-            hovertemplate=f"Liste ANCT de janvier 2024 : {fr_int(list_count)} fabriques<extra></extra>",
+            hovertemplate=f"Liste en service ({fr_month(list_date)}) : {fr_int(list_count)} fabriques<extra></extra>",
         )
     )
     for i, target in enumerate(targets[targets.scope == "total"].itertuples()):

@@ -155,7 +155,7 @@ def tiers_lieux_definitions(census_2023: pd.Series, shares_total: float) -> str:
     """What the two shares mean, written beside the chart."""
     return (
         "**Part des fabriques** : fabriques de la région divisées par les fabriques de la liste "
-        "(janvier 2024) dans toute la France, collectivités d'outre-mer comprises.  \n"
+        "en service dans toute la France, collectivités d'outre-mer comprises.  \n"
         f"**Part des tiers-lieux 2023** : part régionale publiée par l'observatoire de France "
         f"Tiers-Lieux pour le recensement 2023 ({census_2023.qualifier} "
         f"{fr_int(census_2023.tiers_lieux)} tiers-lieux en France). Ces parts sont arrondies "
