@@ -140,13 +140,6 @@ def _choropleth_value(row, choropleth: str):
     return row.fabriques if choropleth == "nombre" else row.per_100k
 
 
-def _departement_tooltip(row, choropleth: str) -> str:
-    lines = [f"{row.dep_name} ({row.dep_code})", f"Fabriques (filtre) : {fr_int(row.fabriques)}"]
-    # fr_decimal says "non disponible" for a missing population (Mayotte, Saint-Martin).
-    lines.append(f"Pour 100 000 habitants : {fr_decimal(row.per_100k, 2)}")
-    return "\n".join(lines)
-
-
 def _outline_features(outlines: pd.DataFrame, level: str, properties: dict | None = None) -> list[dict]:
     rows = outlines[outlines.level == level]
     return [{"type": "Feature", "geometry": json.loads(row.geometry_geojson),
@@ -154,7 +147,7 @@ def _outline_features(outlines: pd.DataFrame, level: str, properties: dict | Non
 
 
 def departement_fill(choropleth_frame: pd.DataFrame, choropleth: str) -> dict[str, dict]:
-    """Per département: fill colour (choropleth ramp of the blue of France) and tooltip."""
+    """Per département: fill colour (choropleth ramp of the blue of France)."""
     in_scope = choropleth_frame[choropleth_frame.in_scope]
     values = [v for v in (_choropleth_value(r, choropleth) for r in in_scope.itertuples())
               if v is not None and v == v]
@@ -170,8 +163,7 @@ def departement_fill(choropleth_frame: pd.DataFrame, choropleth: str) -> dict[st
             color = rgb(GREY_LIGHT, 255)
         else:
             color = rgb(BLUE_FRANCE, int(40 + 190 * value / top))
-        fills[row.dep_code] = {"f": color, "t": _departement_tooltip(row, choropleth),
-                               "in_scope": bool(row.in_scope)}
+        fills[row.dep_code] = {"f": color, "in_scope": bool(row.in_scope)}
     return fills
 
 
@@ -223,15 +215,16 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
     # With no choropleth, the départements of the filter are white, the others greyed.
     plain = {True: rgb("#FFFFFF"), False: rgb(GREY_LIGHT, 160)}
     dep_properties = {
-        code: {"f": value["f"] if options.choropleth != "aucune" else plain[value["in_scope"]],
-               "t": value["t"]}
+        code: {"f": value["f"] if options.choropleth != "aucune" else plain[value["in_scope"]]}
         for code, value in fills.items()
     }
+    # Outlines are not pickable: in Streamlit 1.67 a pickable GeoJsonLayer under the points
+    # swallows the click that selects a fabrique. Their figures are in the tables instead.
     layers = [
         pdk.Layer("GeoJsonLayer", _outline_features(outlines, "departement", dep_properties),
                   id="departements", filled=True, stroked=True, get_fill_color="properties.f",
                   get_line_color=rgb(GREY_LINE), line_width_units=PIXELS, get_line_width=0.6,
-                  pickable=True),
+                  pickable=False),
         pdk.Layer("GeoJsonLayer", _outline_features(outlines, "region"), id="regions",
                   filled=False, stroked=True, get_line_color=rgb(GREY_TEXT),
                   line_width_units=PIXELS, get_line_width=1.4, pickable=False),
@@ -239,13 +232,11 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
     if options.without_fabrique and without_fabrique is not None and len(without_fabrique):
         codes = set(without_fabrique.dep_code)
         highlighted = outlines[(outlines.level == "departement") & outlines.code.isin(codes)]
-        props = {code: {"t": f"{dep_properties[code]['t']}\nAucune fabrique pour ce filtre"}
-                 for code in highlighted.code}
         layers.append(pdk.Layer(
-            "GeoJsonLayer", _outline_features(highlighted, "departement", props), id="sans-fabrique",
+            "GeoJsonLayer", _outline_features(highlighted, "departement"), id="sans-fabrique",
             filled=True, stroked=True, get_fill_color=rgb(RED_MARIANNE, 45),
             get_line_color=rgb(RED_MARIANNE), line_width_units=PIXELS, get_line_width=2.5,
-            pickable=True))
+            pickable=False))
     if options.insets:
         layers.extend(_inset_layers())
     if options.census and census is not None:

@@ -1,0 +1,138 @@
+"""The Carte page in a real browser: the map is drawn, nothing leaves the machine, no XSS."""
+import io
+import math
+from urllib.parse import urlparse
+
+import pytest
+from PIL import Image, ImageStat
+
+from conftest import ServedApp, copy_data, screenshot, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+MAP = "[data-testid='stDeckGlJsonChart']"
+CANVAS = MAP + " canvas"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _record_outside_requests(page) -> list[str]:
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if urlparse(request.url).hostname not in LOCAL_HOSTS
+            and urlparse(request.url).scheme in ("http", "https", "ws", "wss") else None)
+    return outside
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    try:
+        page.wait_for_selector(CANVAS, state="attached", timeout=30_000)
+    except Exception:
+        screenshot(page, "carte-echec")
+        raise
+    page.wait_for_timeout(2_000)  # deck.gl draws on the next animation frames
+
+
+def _canvas_spread(page) -> float:
+    """Standard deviation of the map's pixels: 0 for a blank canvas."""
+    png = page.locator(MAP).first.screenshot()
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return ImageStat.Stat(image).stddev[0]
+
+
+@pytest.mark.parametrize("path, name", [("/carte", "carte"), ("/carte?region=53", "carte-bretagne")])
+def test_carte_draws_a_non_empty_map_without_leaving_the_machine(app_url, page, path, name):
+    outside = _record_outside_requests(page)
+    _open(page, app_url + path)
+    assert _canvas_spread(page) > 10
+    assert page.locator("[data-testid='stException']").count() == 0
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert metrics[0] == ("382" if path == "/carte" else "23")
+    assert page.get_by_text("Légende").count() == 1
+    screenshot(page, name)
+    assert outside == [], f"requêtes hors de la machine : {sorted(set(outside))}"
+
+
+def test_layers_and_true_positions_redraw_the_map(app_url, page):
+    outside = _record_outside_requests(page)
+    _open(page, app_url + "/carte")
+    before = page.locator(MAP).first.screenshot()
+    page.get_by_text("Fabriques pour 100 000 habitants").click()
+    page.get_by_text("Tiers-lieux recensés en 2018–2019").click()
+    wait_for_app(page)
+    page.wait_for_timeout(2_000)
+    after = page.locator(MAP).first.screenshot()
+    assert before != after
+    assert page.get_by_text("Population non disponible").count() == 1  # Mayotte, in the legend
+    screenshot(page, "carte-couches")
+    page.get_by_text("Outre-mer à sa position réelle").click()
+    wait_for_app(page)
+    page.wait_for_timeout(2_000)
+    assert _canvas_spread(page) > 5
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "carte-positions-reelles")
+    assert outside == [], f"requêtes hors de la machine : {sorted(set(outside))}"
+
+
+def _screen_position(view: dict, box: dict, lon: float, lat: float) -> tuple[float, float]:
+    """Where deck.gl's Web Mercator view puts a point, in page pixels."""
+    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
+
+    def x(lon_deg):
+        return scale * math.radians(lon_deg)
+
+    def y(lat_deg):
+        return -scale * math.log(math.tan(math.pi / 4 + math.radians(lat_deg) / 2))
+
+    return (box["x"] + box["width"] / 2 + x(lon) - x(view["longitude"]),
+            box["y"] + box["height"] / 2 + y(lat) - y(view["latitude"]))
+
+
+def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser):
+    def hostile(laureates):
+        concarneau = laureates.fabrique_id == "fabt-13"
+        laureates.loc[concarneau, "name"] = PAYLOAD
+        laureates.loc[concarneau, "commune_name"] = PAYLOAD
+        return laureates
+
+    served = ServedApp(env={"FABRIQUES_DATA_DIR": str(copy_data(tmp_path / "data", hostile))})
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    outside = _record_outside_requests(page)
+    try:
+        _open(page, served.url + "/carte?departement=29")
+        from views.map_layers import fit_view
+        import pandas as pd
+        bounds = pd.read_parquet(tmp_path / "data" / "departements.parquet").set_index("dep_code").loc["29"]
+        view = fit_view(bounds)
+        canvas_box = page.locator(MAP).first.bounding_box()
+        x, y = _screen_position({"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude},
+                                canvas_box, -3.9076, 47.8968)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(800)
+        tooltip = page.locator(".deck-tooltip")
+        assert PAYLOAD in tooltip.inner_text()  # the literal text, not an image element
+        assert tooltip.locator("img").count() == 0
+        screenshot(page, "carte-xss-infobulle")
+        page.mouse.click(x, y)
+        wait_for_app(page)
+        page.wait_for_selector(".st-key-carte_fiche", timeout=30_000)
+        card = page.locator(".st-key-carte_fiche")
+        assert PAYLOAD in card.inner_text()
+        assert card.locator("img").count() == 0
+        assert "fabrique=fabt-13" in page.url
+        screenshot(page, "carte-xss-fiche")
+        # The card survives a reload from the URL.
+        page.goto(page.url)
+        wait_for_app(page)
+        assert PAYLOAD in page.locator(".st-key-carte_fiche").inner_text()
+        assert page.locator("main img[src='x']").count() == 0
+        assert dialogs == []
+        assert outside == [], f"requêtes hors de la machine : {sorted(set(outside))}"
+    finally:
+        context.close()
+        served.stop()
