@@ -1,6 +1,8 @@
 """Router: page config, the extract check, the shared filter bar, the navigation."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import queries
@@ -8,7 +10,8 @@ from app import context
 
 st.set_page_config(
     page_title="Fabriques de territoire — tableau de bord",
-    page_icon=":material/location_city:",
+    # A local image: a Material icon name would make the browser fetch the favicon from a CDN.
+    page_icon=str(Path(__file__).parent / "app" / "assets" / "favicon.png"),
     layout="wide",
 )
 
