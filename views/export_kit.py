@@ -14,6 +14,7 @@ import io
 import json
 import os
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def browser_path() -> str:
 
 
 TITLE_BAND, FOOTER_BAND, SIDE = 140, 110, 50
+RENDER_TIMEOUT = 120  # seconds for a whole deck; a render takes about two seconds per slide
 
 
 def slide_image_figure(slide: Slide) -> go.Figure:
@@ -98,16 +100,45 @@ def _render_cached(figure_jsons: tuple[str, ...]) -> tuple[bytes, ...]:
                  "opts": {"format": "png", "width": WIDTH, "height": HEIGHT}}
                 for text, path in zip(figure_jsons, paths)]
         try:
-            kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
+            _within_time_limit(lambda: kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True))
         except ChromeNotFoundError as error:
             raise ExportError(f"Export d'image impossible : Chromium est introuvable. {INSTALL_HINT}") from error
-        except Exception as error:  # kaleido surfaces browser crashes and timeouts as many types
-            raise ExportError(f"Export d'image impossible ({type(error).__name__} : {error}). "
-                              f"{INSTALL_HINT}") from error
+        except Exception as error:  # kaleido reports browser crashes and timeouts as many types
+            # kaleido's own message is English and technical: the type is enough to search logs.
+            raise ExportError(
+                f"Export d'image impossible : le navigateur « {os.environ['BROWSER_PATH']} » n'a pas pu "
+                f"produire l'image ({type(error).__name__}). {INSTALL_HINT}"
+            ) from error
         missing = [p.name for p in paths if not p.is_file()]
         if missing:
             raise ExportError(f"Export d'image incomplet : {', '.join(missing)} non produit(s). {INSTALL_HINT}")
         return tuple(p.read_bytes() for p in paths)
+
+
+def _within_time_limit(render) -> None:
+    """Run a render, giving up after RENDER_TIMEOUT seconds.
+
+    Seen once in testing: a render that never returned (no browser process left). A page must
+    not hang on the day of an announcement, so the render runs in a worker thread and a late
+    one is reported as a failure (the thread is left to finish or die on its own).
+    """
+    outcome: dict = {}
+
+    def work():
+        try:
+            outcome["value"] = render()
+        except BaseException as error:  # handed over to the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="export-png", daemon=True)
+    worker.start()
+    worker.join(RENDER_TIMEOUT)
+    if worker.is_alive():
+        raise ExportError(f"Export d'image impossible : le navigateur n'a pas répondu en "
+                          f"{RENDER_TIMEOUT} secondes. Réessayez ; si cela persiste, {INSTALL_HINT[0].lower()}"
+                          f"{INSTALL_HINT[1:]}")
+    if "error" in outcome:
+        raise outcome["error"]
 
 
 def deck(slides: list[Slide], pngs: list[bytes]) -> bytes:

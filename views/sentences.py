@@ -147,7 +147,8 @@ def headline_sentence(headline: pd.Series, place: Place, territoire: str | None,
                      f"fabriques de France {IN_TYPE[territoire]}")
         return f"{text}. {PROXY_NOTE}"
     if count == 0:
-        return f"{place.opening}, aucune fabrique de territoire {listed} n'est labellisée."
+        return (f"{place.opening}, aucune fabrique de territoire n'est labellisée dans la liste de "
+                f"l'ANCT de {month_year(list_date)}.")
     text = f"{place.opening}, {_fabriques(count)} {_verb(count, 'est labellisée', 'sont labellisées')}"
     if not place.is_national:
         text += (f", soit {fr_percent(share(count, headline.national_fabriques))} des "
@@ -188,13 +189,16 @@ def map_sentence(headline: pd.Series, place: Place) -> str:
             "Chaque point est une commune ; sa couleur dit le type de territoire de la commune.")
 
 
-def timeline_sentence(pace, place: Place) -> str:
-    """pace: views.timeline.Pace."""
+def timeline_sentence(pace, place: Place, today: date) -> str:
+    """pace: views.timeline.Pace; today tells whether the projected date has already passed."""
     text = (f"Entre le {fr_date(pace.first_date)} et le {fr_date(pace.last_date)}, le total annoncé "
             f"est passé de {fr_int(pace.first_total)} à {fr_int(pace.last_total)} fabriques, soit "
             f"{fr_decimal(pace.per_month)} fabriques par mois en moyenne ; à ce rythme, "
             f"{fr_int(pace.horizon)} fabriques seraient atteintes vers {month_year(pace.horizon_date)} "
             "(projection, pas une annonce).")
+    if pace.horizon_date < today:
+        text += (f" Cette date est passée : nos sources n'ont pas d'annonce postérieure au "
+                 f"{fr_date(pace.last_date)}.")
     if not place.is_national:
         text += " Les annonces sont nationales : elles ne sont pas détaillées par territoire."
     return text

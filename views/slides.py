@@ -148,7 +148,7 @@ def build_slides(data: SlideData) -> list[Slide]:
         Slide("vagues", "Les vagues annoncées depuis 2020",
               timeline.timeline_figure(data.announced, data.targets, int(data.headline.national_fabriques),
                                        list_date, pace, font_size=FONT_SIZE),
-              sentences.timeline_sentence(pace, data.place),
+              sentences.timeline_sentence(pace, data.place, data.produced_on),
               footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source)),
         Slide("types-de-territoire", f"Types de territoire{where}",
               territory_types_figure(data.headline),
