@@ -50,15 +50,14 @@ if requested_version and requested_version != current_version:
         if as_they_were:
             version, manifest = requested_version, archived_manifest
 
-params = ctx.params
 place = sentences.place_of(ctx.filters.region, ctx.filters.departement,
                            ctx.geography.regions, ctx.geography.departements)
 data = slides.SlideData(
-    headline=queries.run_at(version, "headline_counts", **params).iloc[0],
-    targets=queries.run_at(version, "progress_toward_targets", **params),
+    headline=queries.run_at(version, "headline_counts", **ctx.params).iloc[0],
+    targets=queries.run_at(version, "progress_toward_targets", **ctx.params),
     announced=queries.run_at(version, "announced_totals"),
     outlines=queries.run_at(version, "static_map_outlines"),
-    points=queries.run_at(version, "static_map_points", **params),
+    points=queries.run_at(version, "static_map_points", **ctx.params),
     place=place, region=ctx.filters.region, departement=ctx.filters.departement,
     territoire=ctx.filters.territoire, rural_definition=ctx.filters.rural_definition,
     scope=ctx.scope, manifest=manifest, produced_on=date.today(),
