@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from math import degrees, log, radians, sqrt, tan, pi
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -78,8 +79,10 @@ def _outline_trace(rings: list[Ring], fill: str | None, line_color: str, width: 
     for ring in rings:
         xs += ring.xs + [None]
         ys += ring.ys + [None]
+    # Float arrays (None becomes NaN, still a break between rings): plotly validates them
+    # in one step instead of element by element.
     return go.Scatter(
-        x=xs, y=ys, mode="lines", line={"color": line_color, "width": width},
+        x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), mode="lines", line={"color": line_color, "width": width},
         fill="toself" if fill else None, fillcolor=fill, hoverinfo="skip", showlegend=False,
     )
 
