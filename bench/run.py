@@ -1,88 +1,174 @@
-"""make bench: server-side rerun time of each page, as a ratio to a one-line page.
+"""make bench: every figure of issue 8 as a ratio to a baseline measured in the same run.
 
-Absolute times depend on a shared, noisy machine: only the ratios to the baseline measured
-in the same run mean something. Prints a table and writes bench/results.json.
+- server time of each page, warm (same filter) and cold (a new filter), median of --runs
+  reruns, timed in Streamlit's script thread (bench/timing.py), / the one-line page;
+- the same with 100,000 synthetic fabriques (bench/synthetic.py, temporary folder) / 382;
+- bytes of the map sent to the browser, per point;
+- headless Chromium: navigation → last chart painted on / and /carte / a hello-world page.
+Budgets (bench/budgets.py) are checked and printed with a mark; for a missed server budget,
+the page is profiled (pyinstrument) and the head of the profile goes into bench/results.json.
+Absolute times are printed for information only: the machine is shared and noisy.
 
-    python -m bench.run [--runs 15]
+    python -m bench.run [--runs 15] [--scale 100000] [--browser-runs 5] [--skip-browser]
 """
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from bench import budgets, server_time
+from bench.synthetic import write_synthetic_extracts
+from bench.timing import median, script_timer
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
-REGIONS = ["53", "11", "76", "84", "75", "44", "32", "28", "27", "24", "52", "93", "94",
-           "01", "02", "03", "04", "06"]
+PAGES = sorted((ROOT / "pages").glob("*.py"))
 
 
-def _median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
+def walk(node):
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for child in children.values():
+        yield from walk(child)
 
 
-def time_baseline(runs: int) -> float:
-    app = AppTest.from_file(str(ROOT / "bench" / "one_line_page.py"), default_timeout=60).run()
-    samples = []
-    for _ in range(runs):
+def map_payload(app: AppTest) -> dict:
+    """Bytes of the deck the Carte page sends, and its number of points."""
+    decks = [node for node in walk(app._tree) if getattr(node, "type", None) == "deck_gl_json_chart"]
+    if len(decks) != 1:
+        raise RuntimeError(f"la page Carte devrait envoyer une carte, elle en envoie {len(decks)}")
+    spec = json.loads(decks[0].proto.json)
+    points = sum(len(layer["data"]) for layer in spec["layers"]
+                 if layer.get("@@type") == "ScatterplotLayer" and isinstance(layer.get("data"), list))
+    return {"bytes": len(decks[0].proto.json.encode("utf-8")), "points": points}
+
+
+def measure_pages(timer, runs: int, fresh, label: str) -> dict:
+    results = {}
+    for page in PAGES:
         start = time.perf_counter()
+        timing = server_time.time_page(page, timer, runs, fresh)
+        results[page.stem] = timing
+        print(f"  {label:<8}{page.stem:<14}relance {timing['warm_ms']:8.1f} ms   "
+              f"nouveau filtre {timing['cold_ms']:8.1f} ms   ({time.perf_counter() - start:.0f} s)",
+              flush=True)
+    return results
+
+
+def profile_page(page_stem: str, fresh) -> dict:
+    """pyinstrument profiles of one warm and one cold rerun of a page."""
+    from bench.profiling import profiled_runs, top_lines
+
+    page = ROOT / "pages" / f"{page_stem}.py"
+    app = server_time.page_app(page)
+    app.run()
+    profiles: list[str] = []
+    with profiled_runs(profiles):
         app.run()
-        samples.append(time.perf_counter() - start)
-    return _median_ms(samples)
-
-
-def _page_app(page: Path) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
-    if page.name != "synthese.py":
-        app.switch_page(str(page.relative_to(ROOT))).run()
-    if app.exception:
-        raise RuntimeError(f"{page.name} : {app.exception[0].value}")
-    return app
-
-
-def time_page(page: Path, runs: int) -> dict:
-    app = _page_app(page)
-    warm = []
-    for _ in range(runs):
-        start = time.perf_counter()
+        server_time.set_filters(app, *fresh.take(server_time.os.environ.get("FABRIQUES_DATA_DIR", "profil")))
         app.run()
-        warm.append(time.perf_counter() - start)
-    cold = []
-    for region in (REGIONS * 2)[:runs]:
-        # A région never asked before in this process: the query cache misses.
-        app = _page_app(page)
-        app.selectbox(key="filter_region").set_value(region)
-        start = time.perf_counter()
-        app.run()
-        cold.append(time.perf_counter() - start)
-        if app.exception:
-            raise RuntimeError(f"{page.name}, région {region} : {app.exception[0].value}")
-    return {"warm_ms": _median_ms(warm), "cold_ms": _median_ms(cold)}
+    return {"warm": top_lines(profiles[0]), "cold": top_lines(profiles[-1])}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--browser-runs", type=int, default=5)
+    parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args(argv)
-    baseline = time_baseline(args.runs)
-    results = {"runs": args.runs, "baseline_one_line_page_ms": baseline, "pages": {}}
-    print(f"Page d'une ligne (référence) : {baseline:.1f} ms (médiane de {args.runs})")
-    print(f"{'page':<16}{'relance (ms)':>14}{'ratio':>8}{'nouveau filtre (ms)':>22}{'ratio':>8}")
-    for page in sorted((ROOT / "pages").glob("*.py")):
-        timing = time_page(page, args.runs)
-        timing["warm_ratio"] = timing["warm_ms"] / baseline
-        timing["cold_ratio"] = timing["cold_ms"] / baseline
-        results["pages"][page.stem] = timing
-        print(f"{page.stem:<16}{timing['warm_ms']:>14.1f}{timing['warm_ratio']:>8.1f}"
-              f"{timing['cold_ms']:>22.1f}{timing['cold_ratio']:>8.1f}")
+    if args.runs < 15:
+        print(f"Attention : {args.runs} mesures par page, le ticket en demande au moins 15.")
+    results: dict = {"runs": args.runs, "scale_fabriques": args.scale}
+    checks: list[budgets.Check] = []
+    fresh = server_time.FreshFilters(server_time.region_codes(ROOT / "data"))
+
+    with tempfile.TemporaryDirectory(prefix="fabriques-bench-") as scratch, \
+            script_timer(server_time.route_through_dashboard) as timer:
+        print("Temps serveur (fil d'exécution du script Streamlit), médianes :", flush=True)
+        baseline = median(server_time.time_baseline(timer, args.runs)) * 1000
+        print(f"  page d'une ligne (référence) : {baseline:.2f} ms", flush=True)
+        real = measure_pages(timer, args.runs, fresh, "382")
+        carte_real = map_payload(server_time.page_app(ROOT / "pages" / "carte.py"))
+
+        synthetic_dir = Path(scratch) / "extraits"
+        print(f"Génération de {args.scale} fabriques fictives dans {synthetic_dir} …", flush=True)
+        write_synthetic_extracts(synthetic_dir, args.scale)
+        with server_time.data_folder(synthetic_dir):
+            scaled = measure_pages(timer, args.runs, fresh, f"{args.scale // 1000}k")
+            carte_scaled = map_payload(server_time.page_app(ROOT / "pages" / "carte.py"))
+
+        pages = {}
+        for stem, timing in real.items():
+            big = scaled[stem]
+            pages[stem] = {
+                "warm_ms": timing["warm_ms"], "cold_ms": timing["cold_ms"],
+                "warm_ratio": budgets.ratio(timing["warm_ms"], baseline),
+                "cold_ratio": budgets.ratio(timing["cold_ms"], baseline),
+                "scale_warm_ms": big["warm_ms"], "scale_cold_ms": big["cold_ms"],
+                "scale_warm_ratio": budgets.ratio(big["warm_ms"], timing["warm_ms"]),
+                "scale_cold_ratio": budgets.ratio(big["cold_ms"], timing["cold_ms"]),
+            }
+            checks += [budgets.check("warm", stem, pages[stem]["warm_ratio"]),
+                       budgets.check("cold", stem, pages[stem]["cold_ratio"]),
+                       budgets.check("scale", f"{stem} relance", pages[stem]["scale_warm_ratio"]),
+                       budgets.check("scale", f"{stem} nouv. filtre", pages[stem]["scale_cold_ratio"])]
+        results.update(baseline_one_line_page_ms=baseline, pages=pages)
+
+        marginal = ((carte_scaled["bytes"] - carte_real["bytes"])
+                    / max(1, carte_scaled["points"] - carte_real["points"]))
+        results["map"] = {"real": carte_real, "scaled": carte_scaled, "bytes_per_added_point": marginal}
+        checks.append(budgets.check("map_bytes", "par point ajouté", marginal))
+
+        missed_pages = sorted({item.subject.split()[0] for item in checks
+                               if not item.passed and item.budget in ("warm", "cold", "scale")})
+        results["profiles"] = {stem: profile_page(stem, fresh) for stem in missed_pages}
+
+    print_server_table(results)
+    if not args.skip_browser:
+        from bench import browser
+
+        print("Navigateur (Chromium sans écran), première visite, médianes …", flush=True)
+        visits = browser.measure(args.browser_runs)
+        hello = visits["hello"]["median_ms"]
+        results["browser"] = visits
+        for path in ("/", "/carte"):
+            value = budgets.ratio(visits[path]["median_ms"], hello)
+            visits[path]["ratio"] = value
+            checks.append(budgets.check("browser", path, value))
+            print(f"  {path:<8}{visits[path]['median_ms']:8.0f} ms   page « bonjour » {hello:6.0f} ms   "
+                  f"ratio {value:.2f}")
+
+    print()
+    print(budgets.format_checks(checks))
+    results["checks"] = [item.as_dict() for item in checks]
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Résultats écrits dans {RESULTS.relative_to(ROOT)}")
+    print(f"Résultats (et profils des pages hors budget) écrits dans {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def print_server_table(results: dict) -> None:
+    baseline = results["baseline_one_line_page_ms"]
+    carte = results["map"]
+    print(f"\nPage d'une ligne : {baseline:.2f} ms ; {results['scale_fabriques']} fabriques fictives")
+    print(f"{'page':<14}{'relance ms':>11}{'×':>7}{'nouv. filtre ms':>16}{'×':>7}"
+          f"{'100k relance ms':>16}{'×382':>7}{'100k nouv. ms':>14}{'×382':>7}")
+    for stem, page in results["pages"].items():
+        print(f"{stem:<14}{page['warm_ms']:>11.1f}{page['warm_ratio']:>7.0f}{page['cold_ms']:>16.1f}"
+              f"{page['cold_ratio']:>7.0f}{page['scale_warm_ms']:>16.1f}{page['scale_warm_ratio']:>7.1f}"
+              f"{page['scale_cold_ms']:>14.1f}{page['scale_cold_ratio']:>7.1f}")
+    print(f"Carte : {carte['real']['bytes']:,} octets pour {carte['real']['points']} points "
+          f"({carte['real']['bytes'] / max(1, carte['real']['points']):.0f} o/point, contours compris) ; "
+          f"{carte['scaled']['bytes']:,} octets pour {carte['scaled']['points']} points ; "
+          f"{carte['bytes_per_added_point']:.1f} octets par point ajouté".replace(",", " "))
 
 
 if __name__ == "__main__":

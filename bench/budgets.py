@@ -1,0 +1,72 @@
+"""The budgets of issue 8 and how a measured figure is checked against them.
+
+Every budget is a ratio to a baseline measured in the same run (or, for the map, a number of
+bytes per point): absolute times on a shared machine are printed for information only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PASS, MISS = "✓ tenu", "✗ dépassé"
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    limit: float
+    unit: str  # "×" for a ratio, "o/point" for the map payload
+    meaning: str
+
+
+BUDGETS = {
+    "warm": Budget("relance", 4.0, "×", "relance (même filtre) / page d'une ligne"),
+    "cold": Budget("nouveau filtre", 15.0, "×", "relance avec un filtre nouveau / page d'une ligne"),
+    "scale": Budget("100 000 fabriques", 20.0, "×", "même page avec 100 000 fabriques / avec 382"),
+    "map_bytes": Budget("carte", 40.0, "o/point", "octets envoyés au navigateur par point de la carte"),
+    "browser": Budget("navigateur", 1.5, "×", "navigation → dernier graphique peint / page « bonjour »"),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    budget: str
+    subject: str
+    value: float
+    limit: float
+    unit: str
+
+    @property
+    def passed(self) -> bool:
+        return self.value <= self.limit
+
+    @property
+    def mark(self) -> str:
+        return PASS if self.passed else MISS
+
+    def as_dict(self) -> dict:
+        return {"budget": self.budget, "subject": self.subject, "value": round(self.value, 3),
+                "limit": self.limit, "unit": self.unit, "passed": self.passed}
+
+
+def check(budget_key: str, subject: str, value: float) -> Check:
+    budget = BUDGETS[budget_key]
+    return Check(budget_key, subject, value, budget.limit, budget.unit)
+
+
+def ratio(value: float, baseline: float) -> float:
+    if baseline <= 0:
+        raise ValueError(f"référence nulle ou négative : {baseline}")
+    return value / baseline
+
+
+def format_checks(checks: list[Check]) -> str:
+    """The budget table printed at the end of `make bench`."""
+    lines = [f"{'budget':<20}{'objet':<22}{'mesure':>10}{'plafond':>10}  verdict"]
+    for item in checks:
+        lines.append(f"{BUDGETS[item.budget].name:<20}{item.subject:<22}"
+                     f"{item.value:>9.2f}{item.unit if item.unit == '×' else ' o':<1}"
+                     f"{item.limit:>9.1f}{item.unit if item.unit == '×' else ' o'}  {item.mark}")
+    missed = sum(not item.passed for item in checks)
+    lines.append(f"{len(checks) - missed}/{len(checks)} budgets tenus"
+                 + (f", {missed} dépassé(s) : voir le profil dans bench/results.json" if missed else ""))
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""Fast checks of the pure parts of the benchmark, the load test and the nginx script.
+
+The benchmarks themselves (make bench, make load) are not run by make test.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from bench import budgets
+from bench.load import Budget
+from bench.server_time import FreshFilters, filter_combinations
+from bench.st_client import ensure_loopback
+from bench.synthetic import FIRST_SYNTHETIC_NUMBER, write_synthetic_extracts
+from bench.timing import percentile
+from deploy.scale_out import TEMPLATE, render_config
+from pipeline import versions
+
+from conftest import ROOT
+
+
+@pytest.mark.parametrize("samples, share, expected", [
+    ([5.0], 0.5, 5.0),
+    ([1.0, 2.0, 3.0, 4.0], 0.5, 2.0),
+    ([1.0, 2.0, 3.0, 4.0], 0.95, 4.0),
+    (list(range(1, 101)), 0.95, 95),
+    ([3.0, 1.0, 2.0], 1.0, 3.0),
+])
+def test_percentile_is_an_observed_value(samples, share, expected):
+    assert percentile(samples, share) == expected
+
+
+@pytest.mark.parametrize("samples, share", [([], 0.5), ([1.0], 0.0), ([1.0], 1.5)])
+def test_percentile_refuses_what_has_no_meaning(samples, share):
+    with pytest.raises(ValueError):
+        percentile(samples, share)
+
+
+@pytest.mark.parametrize("key, value, passed", [
+    ("warm", 4.0, True), ("warm", 4.01, False), ("cold", 14.9, True), ("scale", 20.5, False),
+    ("map_bytes", 39.0, True), ("map_bytes", 41.0, False), ("browser", 1.5, True), ("browser", 1.6, False),
+])
+def test_budget_marks(key, value, passed):
+    item = budgets.check(key, "page", value)
+    assert item.passed is passed
+    assert item.mark == (budgets.PASS if passed else budgets.MISS)
+    assert item.limit == budgets.BUDGETS[key].limit
+
+
+def test_budgets_are_the_issue_s():
+    assert {key: budget.limit for key, budget in budgets.BUDGETS.items()} == {
+        "warm": 4.0, "cold": 15.0, "scale": 20.0, "map_bytes": 40.0, "browser": 1.5}
+
+
+def test_budget_table_counts_the_misses():
+    text = budgets.format_checks([budgets.check("warm", "synthese", 3.0), budgets.check("cold", "carte", 30.0)])
+    assert "1/2 budgets tenus, 1 dépassé(s)" in text
+    assert budgets.PASS in text and budgets.MISS in text
+
+
+def test_ratio_refuses_an_empty_baseline():
+    with pytest.raises(ValueError):
+        budgets.ratio(1.0, 0.0)
+
+
+def test_cold_filters_are_never_reused_in_a_folder():
+    fresh = FreshFilters(["53", "11"])
+    taken = [fresh.take("data") for _ in range(len(filter_combinations(["53", "11"])))]
+    assert len(set(taken)) == len(taken) == 2 * 4 * 2
+    assert fresh.take("autre-dossier") == taken[0]  # another data folder has its own cache
+    with pytest.raises(RuntimeError):
+        fresh.take("data")
+
+
+def test_load_budget_stops_at_its_request_cap():
+    budget = Budget(deadline_s=60, max_requests=3)
+    assert [budget.take() for _ in range(5)] == [True, True, True, False, False]
+
+
+@pytest.mark.parametrize("url", ["http://example.org:8501", "http://10.0.0.2:80", "http://0.0.0.0:8501"])
+def test_load_client_refuses_anything_but_loopback(url):
+    with pytest.raises(ValueError):
+        ensure_loopback(url)
+
+
+def test_synthetic_extracts_are_consistent_and_accepted_by_the_loader(tmp_path):
+    manifest = write_synthetic_extracts(tmp_path / "extraits", 500)
+    laureates = pd.read_parquet(tmp_path / "extraits" / "laureates.parquet")
+    real = pd.read_parquet(ROOT / "data" / "laureates.parquet")
+    communes = pd.read_parquet(ROOT / "data" / "communes.parquet")
+    assert list(laureates.columns) == list(real.columns)
+    assert len(laureates) == manifest["extracts"]["laureates"]["rows"] == 500
+    assert laureates.fabrique_id.is_unique
+    assert laureates.fabrique_number.min() == FIRST_SYNTHETIC_NUMBER
+    assert not set(laureates.fabrique_id) & set(real.fabrique_id)
+    assert set(laureates.commune_code) <= set(communes.commune_code)
+    assert laureates.lon.notna().all() and laureates.territory_type.notna().all()
+    # The manifest names the new content: hash, version, and the synthetic source.
+    path = tmp_path / "extraits" / "laureates.parquet"
+    assert manifest["extracts"]["laureates"]["sha256"] == versions.sha256_file(path)
+    assert manifest["data_version"] == versions.version_of(manifest["extracts"])
+    assert manifest["data_version"] != json.loads((ROOT / "data" / "manifest.json").read_text())["data_version"]
+    assert "synthétique" in manifest["laureates_source"]
+
+
+def test_nginx_config_sticks_sessions_by_cookie(tmp_path):
+    text = render_config(TEMPLATE.read_text(encoding="utf-8"), run_dir=tmp_path, listen="127.0.0.1:8080",
+                         backends=["127.0.0.1:8601", "127.0.0.1:8602"])
+    assert not re.search(r"@[A-Z_]+@", text)
+    assert "hash $replica_key consistent;" in text
+    assert "ip_hash" not in text.split("#")[0]
+    assert text.count("server 127.0.0.1:86") == 2
+    assert "listen 127.0.0.1:8080;" in text
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
+    assert "X-Fabriques-Backend" not in text  # the test header only when asked for
+    with_header = render_config(TEMPLATE.read_text(encoding="utf-8"), run_dir=tmp_path,
+                                listen="127.0.0.1:8080", backends=["127.0.0.1:8601"], backend_header=True)
+    assert "add_header X-Fabriques-Backend $upstream_addr always;" in with_header
+
+
+def test_nginx_config_needs_a_backend(tmp_path):
+    with pytest.raises(ValueError):
+        render_config(TEMPLATE.read_text(encoding="utf-8"), run_dir=tmp_path, listen="127.0.0.1:1", backends=[])
