@@ -122,8 +122,8 @@ class StreamlitSession:
                 self.query_string = message.page_info_changed.query_string
             elif kind == "delta":
                 self._read_delta(message, result)
-            elif kind == "session_event" and message.session_event.WhichOneof("type") in (
-                    "script_compilation_exception", "script_changed_on_disk"):
+            elif (kind == "session_event"
+                  and message.session_event.WhichOneof("type") == "script_compilation_exception"):
                 result.exceptions.append(str(message.session_event))
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
