@@ -110,7 +110,9 @@ def point_records(points: pd.DataFrame, table: pd.DataFrame, territory_type: str
     """The fewest fields per point: position and radius (+ tooltip text for small maps)."""
     subset = points[points.territory_type == territory_type]
     if with_tooltips:
-        by_commune = {code: rows for code, rows in table.groupby("commune_code", sort=False)}
+        # Only this layer's communes: grouping the whole table once per layer cost 0.17 s a rerun.
+        in_layer = table[table.commune_code.isin(subset.commune_code)]
+        by_commune = {code: rows for code, rows in in_layer.groupby("commune_code", sort=False)}
         return [{"p": [row.lon, row.lat], "r": point_radius(row.fabriques),
                  "t": commune_tooltip(by_commune[row.commune_code])}
                 for row in subset.itertuples()]
