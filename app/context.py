@@ -79,7 +79,30 @@ def _sync_url(filters: flt.Filters) -> None:
             del st.query_params[key]
 
 
+# Static text only (no data): the service and the agency, on every page (the Présentation page
+# hides it with the rest of the chrome). Not a heading: each page has its own single h1.
+SERVICE_HEADER = """
+<header aria-label="En-tête du service" style="display:flex;flex-wrap:wrap;align-items:baseline;
+  gap:.25rem 1rem;padding-bottom:.5rem;border-bottom:1px solid rgba(128,128,128,.45)">
+  <span style="font-weight:700;font-size:1.1rem">Fabriques de territoire — tableau de bord</span>
+  <span>Agence nationale de la cohésion des territoires (ANCT)</span>
+</header>
+"""
+
+
+# Streamlit serves its index.html with lang="en": screen readers would read the French text
+# with English pronunciation. A fixed one-line script (no data) says the page is in French.
+SET_LANGUAGE = '<script>document.documentElement.lang = "fr";</script>'
+
+
+def service_header() -> None:
+    with st.container(key="entete_service"):
+        st.html(SERVICE_HEADER)
+    st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
+
+
 def filter_bar() -> Context:
+    service_header()
     manifest = queries.read_manifest()
     geography = _geography()
     st.session_state["geography"] = geography
@@ -133,9 +156,13 @@ def current() -> Context:
 
 def footer(context: Context) -> None:
     manifest = context.manifest
-    st.divider()
-    st.caption(
-        f"Source : {manifest['laureates_source']}. Territoires : INSEE (grille de densité), "
-        f"ANCT (QPV 2024, contours COG 2023). Version des données : `{manifest['data_version']}`. "
-        f"Page produite le {fr_date(date.today())}."
-    )
+    with st.container(key="pied_de_page"):
+        st.divider()
+        st.caption(
+            f"Fabriques de territoire — tableau de bord de l'Agence nationale de la cohésion des "
+            f"territoires (ANCT). Source : {manifest['laureates_source']}. Territoires : INSEE (grille "
+            f"de densité), ANCT (QPV 2024, contours COG 2023). Version des données : "
+            f"`{manifest['data_version']}`. Page produite le {fr_date(date.today())}."
+        )
+        st.page_link("pages/donnees.py", label="Données : sources, licences et versions",
+                     icon=":material/database:", query_params=context.filters.url_params())

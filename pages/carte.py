@@ -138,7 +138,7 @@ elif "fabrique" in st.query_params:
     del st.query_params["fabrique"]
 
 # --- What the map shows, as a table -------------------------------------------------------
-st.subheader("Fabriques montrées sur la carte")
+st.header("Fabriques montrées sur la carte")
 if len(not_placed):
     st.warning(f"{fr_int(len(not_placed))} fabrique(s) sans coordonnées ne sont pas sur la carte : "
                "voir « non placée » dans la colonne « Position sur la carte ».", icon=":material/location_off:")

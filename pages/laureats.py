@@ -72,7 +72,7 @@ else:
     )
     st.caption("Les fichiers contiennent exactement la liste affichée (filtres, recherche et tri compris).")
 
-    st.subheader("Fiche d'une fabrique")
+    st.header("Fiche d'une fabrique")
     options = list(found["fabrique_id"])
     rows = selection.selection.rows if selection else []
     if rows:

@@ -13,16 +13,18 @@ from app import context
 from views import export_kit, sentences, slides
 from views.filters import shown
 
-# Static CSS only (no data): a projector wants the whole width, large type and high contrast.
+# Static CSS only (no data): a projector wants the whole width and large type. Colours come
+# from the theme (light or dark), so that text keeps its contrast in both.
 PROJECTOR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 1rem 2.5rem; max-width: 100%; color: #161616; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 3rem; color: #000091; padding: 0.2rem 0 0.4rem 0; }
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+.st-key-entete_service { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 1rem 2.5rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 3rem; padding: 0.2rem 0 0.4rem 0; }
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; line-height: 1.45; }
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
-[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] * { font-size: 1.2rem !important; color: #3A3A3A !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] * { font-size: 1.2rem !important; }
 [data-testid="stMainBlockContainer"] button p { font-size: 1.25rem; }
 </style>
 """
@@ -77,13 +79,19 @@ def go_to(target: int) -> None:
 
 
 st.title(slides.as_markdown_text(slide.title))
-# theme=None: the slide keeps its own type sizes, the same as in the exported image.
-st.plotly_chart(slide.figure, config={"displayModeBar": False}, key=f"slide_{slide.slug}",
-                alt=slide.sentence, theme=None)
+if data.headline.fabriques == 0 and not slide.national:
+    # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
+    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}) : cette diapositive n'a "
+            "rien à montrer. Élargissez les filtres depuis la page Synthèse (lien en bas de page).",
+            icon=":material/slideshow:")
+else:
+    # theme=None: the slide keeps its own type sizes, the same as in the exported image.
+    st.plotly_chart(slide.figure, config={"displayModeBar": False}, key=f"slide_{slide.slug}",
+                    alt=slide.sentence, theme=None)
 st.markdown(f"**À lire :** {slides.as_markdown_text(slide.sentence)}")
 st.caption(slides.as_markdown_text(slide.footer))
 
-previous_column, position_column, next_column = st.columns([1, 2, 1], vertical_alignment="center")
+previous_column, position_column, next_column = st.columns([3, 2, 3], vertical_alignment="center")
 previous_column.button("Diapositive précédente", icon=":material/arrow_back:", on_click=go_to,
                        args=(number - 1,), disabled=number == 1, shortcut="Left", width="stretch")
 position_column.markdown(f"Diapositive {number} sur {len(deck)}", text_alignment="center")
@@ -93,7 +101,7 @@ next_column.button("Diapositive suivante", icon=":material/arrow_forward:", on_c
 st.divider()
 exports_column, link_column = st.columns(2)
 with exports_column:
-    st.subheader("Exporter")
+    st.header("Exporter")
     try:
         export_kit.browser_path()
     except export_kit.ExportError as error:
@@ -117,7 +125,7 @@ with exports_column:
                                    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                    icon=":material/slideshow:", on_click="ignore")
 with link_column:
-    st.subheader("Lien permanent")
+    st.header("Lien permanent")
     st.caption("Ce lien rejoue cette diapositive avec ces filtres et cette version des données.")
     origin = None
     if st.context.url:

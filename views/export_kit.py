@@ -20,7 +20,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from views.colors import BLUE_FRANCE, GREY_TEXT
+from views.colors import BLUE_FRANCE, GREY_TEXT, WHITE
 from views.slides import Slide
 
 WIDTH, HEIGHT = 1920, 1080
@@ -54,7 +54,7 @@ def slide_image_figure(slide: Slide) -> go.Figure:
     """
     figure = copy.deepcopy(slide.figure)
     figure.update_layout(
-        width=WIDTH, height=HEIGHT, paper_bgcolor="white", plot_bgcolor="white",
+        width=WIDTH, height=HEIGHT, paper_bgcolor=WHITE, plot_bgcolor=WHITE,
         title={"text": slide.title, "x": 0.03, "xanchor": "left", "y": 1 - 40 / HEIGHT, "yanchor": "top",
                "font": {"size": 52, "color": BLUE_FRANCE}},
         margin={"t": TITLE_BAND, "b": FOOTER_BAND, "l": SIDE, "r": SIDE, "autoexpand": False},

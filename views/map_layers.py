@@ -29,6 +29,7 @@ from views.colors import (
     GREY_TEXT,
     RED_MARIANNE,
     TERRITORY_COLORS,
+    WHITE,
     rgb,
 )
 from views.format import fr_decimal, fr_int
@@ -203,7 +204,9 @@ def _inset_layers() -> list[pdk.Layer]:
                   width_units=PIXELS, get_width=1, pickable=False),
         pdk.Layer("TextLayer", labels, id="encarts-noms", get_position="p", get_text="t",
                   get_size=12, get_color=rgb(GREY_TEXT), get_text_anchor="'start'",
-                  get_alignment_baseline="'top'", character_set="'auto'", pickable=False),
+                  get_alignment_baseline="'top'", character_set="'auto'", pickable=False,
+                  # On a white label: the sea is the page's background, dark in the dark theme.
+                  background=True, get_background_color=rgb(WHITE), background_padding=[3, 1]),
     ]
 
 
@@ -215,7 +218,7 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
     """The whole map: outlines (and choropleth), optional layers, fabriques by type."""
     fills = departement_fill(choropleth_frame, options.choropleth if options.choropleth != "aucune" else "nombre")
     # With no choropleth, the départements of the filter are white, the others greyed.
-    plain = {True: rgb("#FFFFFF"), False: rgb(GREY_LIGHT, 160)}
+    plain = {True: rgb(WHITE), False: rgb(GREY_LIGHT, 160)}
     dep_properties = {
         code: {"f": value["f"] if options.choropleth != "aucune" else plain[value["in_scope"]]}
         for code, value in fills.items()
@@ -263,7 +266,7 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
             layers.append(pdk.Layer(
                 "ScatterplotLayer", records, id=f"{POINT_LAYER_PREFIX}{territory_type}",
                 get_position="p", get_radius="r", radius_units=PIXELS, get_fill_color=rgb(color),
-                stroked=True, get_line_color=rgb("#FFFFFF"), line_width_units=PIXELS,
+                stroked=True, get_line_color=rgb(WHITE), line_width_units=PIXELS,
                 get_line_width=1, pickable=True, auto_highlight=True))
     if with_tooltips:
         several = points[points.fabriques > 1]
@@ -271,7 +274,7 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
             layers.append(pdk.Layer(
                 "TextLayer", [{"p": [r.lon, r.lat], "t": str(r.fabriques)} for r in several.itertuples()],
                 id="nombre-par-commune", get_position="p", get_text="t", get_size=11,
-                get_color=rgb("#FFFFFF"), font_weight=700, pickable=False))
+                get_color=rgb(WHITE), font_weight=700, pickable=False))
     if selected_commune is not None:
         chosen = points[points.commune_code == selected_commune]
         layers.append(pdk.Layer(
@@ -282,7 +285,7 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
             get_line_width=3, pickable=False))
     return CompactDeck(
         layers=layers, initial_view_state=fit_view(bounds), map_provider=None,
-        tooltip={"text": "{t}", "style": {"backgroundColor": "white", "color": GREY_TEXT,
+        tooltip={"text": "{t}", "style": {"backgroundColor": WHITE, "color": GREY_TEXT,
                                           "fontSize": "13px", "whiteSpace": "pre-line",
                                           "maxWidth": "360px", "border": f"1px solid {GREY_LINE}"}},
     )
@@ -358,19 +361,24 @@ def fabriques_table(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+NO_COLOUR_NOTE = ("Sans la couleur : le type de chaque point est écrit dans son infobulle, dans la "
+                  "fiche de la fabrique et dans la colonne « Type de territoire » du tableau sous la carte.")
+
+
 def legend_html(entries: list[LegendEntry]) -> str:
     """The legend as a small HTML list (fixed labels only, escaped all the same)."""
     rows = []
     for entry in entries:
         rows.append(
-            f'<div style="display:flex;gap:.5rem;align-items:flex-start;margin:.2rem 0">'
+            f'<li style="display:flex;gap:.5rem;align-items:flex-start;margin:.2rem 0">'
             f'<span aria-hidden="true" style="flex:none;width:14px;height:14px;margin-top:3px;'
-            f'border-radius:50%;background:{escape(entry.color)};border:1px solid #fff;'
+            f'border-radius:50%;background:{escape(entry.color)};border:1px solid {WHITE};'
             f'box-shadow:0 0 0 1px {escape(entry.color)}"></span>'
             f'<span><strong>{escape(entry.label)}</strong> ({escape(entry.symbol)})<br>'
-            f'<small>{escape(entry.detail)}</small></span></div>'
+            f'<small>{escape(entry.detail)}</small></span></li>'
         )
-    return '<div role="list" aria-label="Légende de la carte" style="font-size:.9rem">' + "".join(rows) + "</div>"
+    return ('<ul aria-label="Légende de la carte" style="font-size:.9rem;list-style:none;padding:0;margin:0">'
+            + "".join(rows) + f'</ul><p style="font-size:.85rem;margin-top:.5rem">{escape(NO_COLOUR_NOTE)}</p>')
 
 
 def detail_fields(detail, definition: str) -> list[tuple[str, str]]:

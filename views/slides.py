@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from views import filters, sentences, static_map, synthese, timeline
-from views.charts import french_layout
-from views.colors import BLUE_FRANCE, GREY_TEXT, TERRITORY_COLORS
+from views.charts import french_layout, on_white_page
+from views.colors import BLUE_FRANCE, GREY_GRID, GREY_TEXT, TERRITORY_COLORS
 from views.format import fr_date, fr_int, fr_percent, share
 from views.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
 
@@ -31,6 +31,7 @@ class Slide:
     figure: go.Figure
     sentence: str   # read aloud; the PPTX speaker notes
     footer: str     # source, data version, date, filters
+    national: bool = False  # the same figure whatever the filter (the waves' timeline)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def territory_types_figure(headline: pd.Series) -> go.Figure:
         figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, bargap=0.35,
         # Labels inside the paper area (axis domains): the export adds bands around it.
         xaxis={"title": "Fabriques", "range": [0, max(values + [1]) * 1.3], "tickformat": "d",
-               "gridcolor": "#DDDDDD", "domain": [0.24, 1]},
+               "gridcolor": GREY_GRID, "domain": [0.24, 1]},
         yaxis={"autorange": "reversed", "tickfont": {"size": FONT_SIZE + 4}, "domain": [0.14, 1]},
     )
     return figure.update_layout(font_size=FONT_SIZE)
@@ -149,13 +150,16 @@ def build_slides(data: SlideData) -> list[Slide]:
               timeline.timeline_figure(data.announced, data.targets, int(data.headline.national_fabriques),
                                        list_date, pace, font_size=FONT_SIZE),
               sentences.timeline_sentence(pace, data.place, data.produced_on),
-              footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source)),
+              footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source),
+              national=True),
         Slide("types-de-territoire", f"Types de territoire{where}",
               territory_types_figure(data.headline),
               sentences.territory_types_sentence(data.headline, data.place),
               footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)")),
     ]
-    return [Slide(f"{i}-{s.slug}", s.title, s.figure.update_layout(height=SCREEN_HEIGHT), s.sentence, s.footer)
+    # A white page with dark text: the slide reads the same in either theme and in the exports.
+    return [Slide(f"{i}-{s.slug}", s.title, on_white_page(s.figure).update_layout(height=SCREEN_HEIGHT),
+                  s.sentence, s.footer, s.national)
             for i, s in enumerate(slides, start=1)]
 
 

@@ -18,13 +18,13 @@ import plotly.graph_objects as go
 
 from pipeline.insets import INSETS  # the inset boxes, framed on the national map
 from views.charts import french_layout
-from views.colors import BLUE_FRANCE, GREY_LINE, GREY_TEXT, TERRITORY_COLORS
+from views.colors import (BLUE_FRANCE, BLUE_FRANCE_LIGHTEST, GREY_LINE, GREY_TEXT, LAND, LAND_BORDER,
+                          TERRITORY_COLORS, TERRITORY_SYMBOLS, WHITE)
 from views.format import fr_int
 from views.territory_types import TERRITORY_TYPES
 
-LAND = "#F2F2F2"
-BORDER = "#B8B8B8"
-FOCUS_FILL = "#E3E3FD"  # DSFR blue France, lightest tint
+BORDER = LAND_BORDER
+FOCUS_FILL = BLUE_FRANCE_LIGHTEST
 MARGIN = 0.08  # share of the view added around the focus
 
 
@@ -145,7 +145,8 @@ def static_map_figure(outlines: pd.DataFrame, points: pd.DataFrame, region: str 
             x=subset[x_column], y=[mercator(lat) for lat in subset[y_column]], mode="markers",
             name=f"{TERRITORY_TYPES[kind]} ({fr_int(subset.fabriques.sum())})",
             marker={"size": [_point_size(n, point_scale) for n in subset.fabriques],
-                    "color": TERRITORY_COLORS[kind], "line": {"color": "white", "width": 1.2},
+                    "color": TERRITORY_COLORS[kind], "symbol": TERRITORY_SYMBOLS[kind],
+                    "line": {"color": WHITE, "width": 1.2},
                     "opacity": 0.9},
             hovertemplate="%{customdata} fabrique(s)<extra></extra>", customdata=subset.fabriques,
         ))

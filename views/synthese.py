@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from views.charts import french_layout
-from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_LINE, RED_MARIANNE
+from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_BACKGROUND_ALT, GREY_LINE, RED_MARIANNE
 from views.format import fr_date, fr_int, fr_month, fr_percent, share
 
 SCOPE_LABELS = {"total": "fabriques", "qpv": "fabriques en commune avec QPV",
@@ -86,7 +86,9 @@ def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
         axis_max = max(reference, int(target.achieved)) * 1.15
         number = {"valueformat": "d"}
         delta = {"reference": reference, "relative": False, "valueformat": "+d",
-                 "increasing": {"color": BLUE_FRANCE}, "decreasing": {"color": RED_MARIANNE}}
+                 "increasing": {"color": BLUE_FRANCE_MAIN}, "decreasing": {"color": RED_MARIANNE},
+                 # Bold 19 px is "large text" for WCAG (3:1): these two colours pass on both themes.
+                 "font": {"size": 19, "weight": "bold"}}
         mode = "gauge+number+delta"
     else:
         reference = int(target.national_achieved)
@@ -103,7 +105,7 @@ def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
             gauge={
                 "axis": {"range": [0, axis_max], "tickformat": "d"},
                 "bar": {"color": BLUE_FRANCE},
-                "bgcolor": "#F6F6F6",
+                "bgcolor": GREY_BACKGROUND_ALT,
                 "threshold": {"line": {"color": RED_MARIANNE, "width": 4}, "thickness": 0.85,
                               "value": reference},
             },
@@ -119,7 +121,7 @@ def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
     figure.add_trace(
         go.Scatter(
             x=announced.milestone_date, y=announced.announced_total, mode="lines+markers+text",
-            name="Total annoncé (cumul)", line={"color": BLUE_FRANCE, "width": 3},
+            name="Total annoncé (cumul)", line={"color": BLUE_FRANCE_MAIN, "width": 3},
             marker={"size": 9, "symbol": "circle"},
             text=[fr_int(v) for v in announced.announced_total], textposition="top left",
             customdata=list(zip([fr_date(d) for d in announced.milestone_date], announced.event)),

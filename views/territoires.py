@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from views.charts import french_layout
-from views.colors import BLUE_FRANCE, CATEGORICAL, TERRITORY_COLORS
+from views.colors import BLUE_FRANCE_MAIN, CATEGORICAL, GREY_MEDIUM, TERRITORY_COLORS, readable_text_on
 from views.format import fr_decimal, fr_int, fr_percent
 from views.territory_types import TERRITORY_TYPES
 
@@ -17,7 +17,7 @@ TARGET_SCOPES = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV",
                  "rural": "En commune rurale"}
 TARGET_SCOPES_IN_SENTENCE = {"total": "toutes les fabriques", "qpv": "en commune avec QPV",
                              "rural": "en commune rurale"}
-TARGET_COLORS = {"total": BLUE_FRANCE, "qpv": TERRITORY_COLORS["qpv"], "rural": TERRITORY_COLORS["rural"]}
+TARGET_COLORS = {"total": GREY_MEDIUM, "qpv": TERRITORY_COLORS["qpv"], "rural": TERRITORY_COLORS["rural"]}
 BAR_HEIGHT = 30  # pixels per row of a horizontal bar chart: names stay readable
 
 
@@ -39,7 +39,7 @@ def _horizontal_layout(figure: go.Figure, rows: int, x_title: str, row_height: i
         height=max(220, 110 + row_height * rows),
         margin={"l": 10, "r": 40, "t": 40, "b": 50},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
-        xaxis={"title": x_title, "rangemode": "tozero", "gridcolor": "#E5E5E5"},
+        xaxis={"title": x_title, "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "automargin": True},
         **layout,
     )
@@ -55,14 +55,14 @@ def counts_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None 
             y=labels, x=values, orientation="h", name=TERRITORY_TYPES[territory],
             marker={"color": TERRITORY_COLORS[territory]},
             text=[fr_int(v) if v else "" for v in values], textposition="inside",
-            insidetextanchor="middle", textangle=0, textfont={"color": "white"},
+            insidetextanchor="middle", textangle=0,
+            textfont={"color": readable_text_on(TERRITORY_COLORS[territory])},
             hovertemplate="%{y} : %{x} fabrique(s) — " + TERRITORY_TYPES[territory] + "<extra></extra>",
         ))
     # The total at the end of each bar: the exact figure without adding segments up.
     figure.add_trace(go.Scatter(
         y=labels, x=frame["fabriques"], mode="text", text=[f"  {fr_int(v)}" for v in frame["fabriques"]],
-        textposition="middle right", showlegend=False, hoverinfo="skip",
-        textfont={"color": "#161616", "size": 14},
+        textposition="middle right", showlegend=False, hoverinfo="skip", textfont={"size": 14},
     ))
     axis_max = max(int(frame["fabriques"].max()), 1) * 1.12
     # Labels keep one size and stay upright, even in a one-fabrique segment.
@@ -95,7 +95,7 @@ def per_100k_chart(frame: pd.DataFrame, name_column: str, highlighted: str | Non
     labels = _axis_labels(frame[name_column], highlighted)
     rates = frame["per_100k"]
     figure = go.Figure(go.Bar(
-        y=labels, x=rates.fillna(0), orientation="h", marker={"color": CATEGORICAL[2]},
+        y=labels, x=rates.fillna(0), orientation="h", marker={"color": BLUE_FRANCE_MAIN},
         text=[fr_decimal(v, 2) for v in rates], textposition="outside", cliponaxis=False,
         customdata=[fr_decimal(v, 2) for v in rates],
         hovertemplate="%{y} : %{customdata} fabrique(s) pour 100 000 habitants<extra></extra>",
@@ -118,7 +118,7 @@ def tiers_lieux_chart(regions: pd.DataFrame, highlighted: str | None = None) -> 
     labels = _axis_labels(frame["reg_name"], highlighted)
     figure = go.Figure()
     for column, name, color in (
-        ("fabriques_share_pct", "Part des fabriques de la liste", BLUE_FRANCE),
+        ("fabriques_share_pct", "Part des fabriques de la liste", BLUE_FRANCE_MAIN),
         ("tiers_lieux_share_pct", "Part des tiers-lieux recensés en 2023", CATEGORICAL[3]),
     ):
         figure.add_trace(go.Bar(

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from views.charts import french_layout
-from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_LINE, GREY_TEXT, RED_MARIANNE
+from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT, RED_MARIANNE
 from views.format import fr_date, fr_decimal, fr_int
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -90,7 +90,7 @@ def timeline_figure(announced: pd.DataFrame, targets: pd.DataFrame, list_count: 
         # Legend and axis labels inside the paper area: the export adds bands around it.
         legend={"orientation": "h", "y": 0, "yanchor": "bottom", "x": 0.07, "font": {"size": font_size - 2}},
         yaxis={"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d", "domain": [0.17, 1],
-               "range": [0, pace.horizon * 1.12], "gridcolor": "#DDDDDD"},
-        xaxis={"title": None, "tickformat": "%Y", "dtick": "M12", "gridcolor": "#DDDDDD", "domain": [0.07, 1]},
+               "range": [0, pace.horizon * 1.12], "gridcolor": GREY_GRID},
+        xaxis={"title": None, "tickformat": "%Y", "dtick": "M12", "gridcolor": GREY_GRID, "domain": [0.07, 1]},
     )
     return figure.update_layout(font_size=font_size)
