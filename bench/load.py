@@ -177,10 +177,12 @@ def run_level(sessions: int, interactions: int, leaving: int, nginx_backends: in
     with tempfile.TemporaryDirectory(prefix="fabriques-load-") as counts:
         servers = Servers(nginx_backends, Path(counts)).start()
         try:
-            # One session first, so the extracts are loaded before the clock and the RSS base.
-            warm = StreamlitSession(servers.url).open()
-            warm.rerun()
-            warm.close()
+            # One session on each process first (directly, not through nginx), so that every
+            # process has loaded the extracts before the clock and the RSS base.
+            for port in servers.cluster.backend_ports:
+                warm = StreamlitSession(f"http://127.0.0.1:{port}").open()
+                warm.rerun()
+                warm.close()
             time.sleep(1)
             base_rss = servers.rss()
             budget, outcome = Budget(LEVEL_DEADLINE_S, MAX_REQUESTS), Outcome()
