@@ -110,7 +110,7 @@ def filter_bar() -> Context:
         _initialise_from_url(geography)
 
     with st.sidebar:
-        st.header("Filtres")
+        st.header("Filtres", anchor=False)
         st.selectbox(
             "Région", [ALL, *geography.regions], key=KEYS["region"], on_change=_on_region_change,
             format_func=lambda code: "Toutes les régions" if code == ALL else geography.regions[code],

@@ -14,7 +14,7 @@ FABRIQUE_ID = re.compile(r"^fabt-\d{1,4}$")
 CHOICE_KEY = "carte_fabrique"
 
 ctx = context.current()
-st.title("Carte des Fabriques de territoire")
+st.title("Carte des Fabriques de territoire", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
 
 headline = run("headline_counts", **ctx.params).iloc[0]
@@ -138,7 +138,7 @@ elif "fabrique" in st.query_params:
     del st.query_params["fabrique"]
 
 # --- What the map shows, as a table -------------------------------------------------------
-st.header("Fabriques montrées sur la carte")
+st.header("Fabriques montrées sur la carte", anchor=False)
 if len(not_placed):
     st.warning(f"{fr_int(len(not_placed))} fabrique(s) sans coordonnées ne sont pas sur la carte : "
                "voir « non placée » dans la colonne « Position sur la carte ».", icon=":material/location_off:")

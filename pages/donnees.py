@@ -17,7 +17,7 @@ ctx = context.current()
 data_dir = queries.data_dir()
 manifest = ctx.manifest
 
-st.title("Données")
+st.title("Données", anchor=False)
 st.caption("D'où viennent les chiffres, ce qu'ils ne disent pas, et chaque version de la liste des "
            "lauréats. Les filtres du panneau latéral ne s'appliquent pas à cette page.")
 
@@ -25,20 +25,20 @@ notice = st.session_state.pop("donnees_done", None)
 if notice:
     st.success(notice, icon=":material/check_circle:")
 
-st.header("Version en service")
+st.header("Version en service", anchor=False)
 with st.container(border=True):
     for label, value in dv.version_facts(manifest):
         label_column, value_column = st.columns([1, 4])
         label_column.markdown(f"**{label}**")
         value_column.text(value)  # may hold a file or user name: text, never Markdown
 
-st.header("Sources, licences et millésimes")
+st.header("Sources, licences et millésimes", anchor=False)
 st.dataframe(dv.sources_table(manifest), hide_index=True)
 
-st.header("Ce que les données ne contiennent pas")
+st.header("Ce que les données ne contiennent pas", anchor=False)
 st.markdown(dv.LIMITS)
 
-st.header("Télécharger les extraits de cette version")
+st.header("Télécharger les extraits de cette version", anchor=False)
 st.caption("CSV séparés par « ; », encodage UTF-8 : ils s'ouvrent directement dans un tableur en français. "
            "Une cellule qui commencerait par =, +, - ou @ est précédée d'une apostrophe.")
 version = manifest["data_version"]
@@ -53,7 +53,7 @@ for column, (name, title) in zip(st.columns(3), [("laureates", "Lauréats"), ("c
 with st.expander("Tous les extraits de cette version"):
     st.dataframe(dv.extracts_table(manifest), hide_index=True)
 
-st.header("Historique des versions")
+st.header("Historique des versions", anchor=False)
 history = versions.read_history(data_dir)
 if history:
     st.dataframe(dv.history_table(history), hide_index=True)
@@ -193,7 +193,7 @@ def rollback_section(user: str) -> None:
                f"{restored['extracts']['laureates']['rows']} fabriques.")
 
 
-st.header("Import et retour arrière (agents habilités)")
+st.header("Import et retour arrière (agents habilités)", anchor=False)
 password_hash = configured_password_hash()
 if not password_hash:
     st.info(dv.ENABLE_IMPORT, icon=":material/lock:")

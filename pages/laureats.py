@@ -14,7 +14,7 @@ DETAIL_KEY = "laureates_detail"
 ctx = context.current()
 version = ctx.manifest["data_version"]
 
-st.title("Lauréats")
+st.title("Lauréats", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
 
 search_column, sort_column = st.columns([2, 1])
@@ -72,7 +72,7 @@ else:
     )
     st.caption("Les fichiers contiennent exactement la liste affichée (filtres, recherche et tri compris).")
 
-    st.header("Fiche d'une fabrique")
+    st.header("Fiche d'une fabrique", anchor=False)
     options = list(found["fabrique_id"])
     rows = selection.selection.rows if selection else []
     if rows:

@@ -78,7 +78,7 @@ def go_to(target: int) -> None:
     st.query_params["slide"] = str(target)
 
 
-st.title(slides.as_markdown_text(slide.title))
+st.title(slides.as_markdown_text(slide.title), anchor=False)
 if data.headline.fabriques == 0 and not slide.national:
     # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
     st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}) : cette diapositive n'a "
@@ -101,7 +101,7 @@ next_column.button("Diapositive suivante", icon=":material/arrow_forward:", on_c
 st.divider()
 exports_column, link_column = st.columns(2)
 with exports_column:
-    st.header("Exporter")
+    st.header("Exporter", anchor=False)
     try:
         export_kit.browser_path()
     except export_kit.ExportError as error:
@@ -125,12 +125,14 @@ with exports_column:
                                    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                    icon=":material/slideshow:", on_click="ignore")
 with link_column:
-    st.header("Lien permanent")
+    st.header("Lien permanent", anchor=False)
     st.caption("Ce lien rejoue cette diapositive avec ces filtres et cette version des données.")
     origin = None
     if st.context.url:
         parts = urlsplit(st.context.url)
         origin = f"{parts.scheme}://{parts.netloc}"
-    st.code(slides.permalink(origin, ctx.filters.url_params(), number, version), language=None)
+    # Wrapped: a long link would otherwise scroll sideways in a box the keyboard cannot reach.
+    st.code(slides.permalink(origin, ctx.filters.url_params(), number, version), language=None,
+            wrap_lines=True)
     st.page_link("pages/synthese.py", label="Quitter la présentation (Synthèse)", icon=":material/close:",
                  query_params=ctx.filters.url_params())

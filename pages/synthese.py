@@ -12,7 +12,7 @@ from views.territory_types import definition_note
 ctx = context.current()
 national = ctx.filters.is_empty
 
-st.title("Synthèse du programme Fabriques de territoire")
+st.title("Synthèse du programme Fabriques de territoire", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
 
 headline = run("headline_counts", **ctx.params).iloc[0]
@@ -23,7 +23,7 @@ else:
     for column, card in zip(st.columns(3), synthese.headline_cards(headline, national, ctx.manifest["laureates_source"])):
         column.metric(card.label, card.value, help=card.help, border=True)
 
-st.header("Progression vers les objectifs nationaux")
+st.header("Progression vers les objectifs nationaux", anchor=False)
 if not national:
     st.markdown(
         "Les objectifs du programme sont **nationaux** : il n'existe pas d'objectif par région ou "
@@ -41,7 +41,7 @@ for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
 with st.expander("Définitions des types de territoire", expanded=False):
     st.markdown(definition_note(ctx.filters.rural_definition))
 
-st.header("Tiers-lieux en France")
+st.header("Tiers-lieux en France", anchor=False)
 census = run("census_totals")
 census_2019 = run("tiers_lieux_2019_count", region=ctx.filters.region,
                   departement=ctx.filters.departement).iloc[0]
@@ -56,7 +56,7 @@ columns[3].metric(
 st.caption("Les totaux 2018, 2021 et 2023 sont nationaux : les recensements ne sont pas publiés "
            "par région dans nos sources, sauf les parts régionales de 2023.")
 
-st.header("Fabriques annoncées au fil du temps")
+st.header("Fabriques annoncées au fil du temps", anchor=False)
 st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés aux objectifs.")
 announced = run("announced_totals")
 list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])

@@ -32,7 +32,7 @@ geography = ctx.geography
 region = filters.region or geography.region_of_departement.get(filters.departement or "")
 what = "fabrique" if filters.territoire is None else f"fabrique en {TERRITORY_TYPES_PLURAL[filters.territoire]}"
 
-st.title("Territoires")
+st.title("Territoires", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
 
 scope_departements = run("laureates_by_departement", **ctx.params)
@@ -52,7 +52,7 @@ if scope_total == 0:
 
 definitions_text = definition_note(filters.rural_definition)
 
-st.header("Fabriques par région et par type de territoire")
+st.header("Fabriques par région et par type de territoire", anchor=False)
 regions = run("laureates_by_region", region=None, departement=None,
               territoire=filters.territoire, rural_definition=filters.rural_definition)
 region_name = tv.highlighted_name(regions, "reg_code", "reg_name", region)
@@ -65,7 +65,7 @@ chart_with_table(tv.counts_chart(regions, "reg_name", region_name),
                  tv.counts_table(regions, "reg_name", "Région"), "counts_by_region",
                  beside=definitions_text)
 
-st.header("Fabriques par département" + (f" — {region_name}" if region_name else ""))
+st.header("Fabriques par département" + (f" — {region_name}" if region_name else ""), anchor=False)
 if region is None and filters.departement is None:
     st.info("Choisissez une région dans le panneau latéral pour voir ses départements un par un ; "
             "les départements sans fabrique de toute la France sont listés plus bas.")
@@ -81,7 +81,7 @@ else:
                      tv.counts_table(departements, "dep_name", "Département"), "counts_by_departement",
                      beside=definitions_text)
 
-st.header("Fabriques pour 100 000 habitants")
+st.header("Fabriques pour 100 000 habitants", anchor=False)
 rates, rates_name, rates_label = ((departements, "dep_name", "Département") if departements is not None
                                   else (regions, "reg_name", "Région"))
 rates_highlight = (tv.highlighted_name(departements, "dep_code", "dep_name", filters.departement)
@@ -95,7 +95,7 @@ chart_with_table(
            "Saint-Martin : leur taux est **non disponible**, pas nul.",
 )
 
-st.header("Part des fabriques et part des tiers-lieux, par région")
+st.header("Part des fabriques et part des tiers-lieux, par région", anchor=False)
 if filters.territoire is not None:
     st.info("Le recensement 2023 des tiers-lieux ne distingue pas les types de territoire : la "
             "comparaison n'est faite que pour l'ensemble des fabriques. Retirez le filtre « Type de "
@@ -109,7 +109,7 @@ else:
         beside=tv.tiers_lieux_definitions(census_2023, float(regions["tiers_lieux_share_pct"].sum())),
     )
 
-st.header("Territoires sans fabrique")
+st.header("Territoires sans fabrique", anchor=False)
 st.markdown(tv.coverage_sentence(scope_departements, ctx.scope, what))
 gaps = tv.coverage_gaps(scope_departements)
 if not gaps.empty:
@@ -133,7 +133,7 @@ if not wave_2023.empty:
         hide_index=True, key="wave_2023", column_config={"Source": st.column_config.LinkColumn("Source")},
     )
 
-st.header("Part de chaque région dans les objectifs nationaux")
+st.header("Part de chaque région dans les objectifs nationaux", anchor=False)
 shares = run("regional_share_of_targets", rural_definition=filters.rural_definition)
 st.markdown(tv.target_shares_note(shares))
 st.caption("Toutes les fabriques de chaque région, quel que soit le filtre « Type de territoire » ; "

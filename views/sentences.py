@@ -186,7 +186,7 @@ def map_sentence(headline: pd.Series, place: Place) -> str:
     return (f"{place.opening}, {_fabriques(count)} {_verb(count, 'est implantée', 'sont implantées')} "
             f"dans {fr_int(communes)} commune{'s' if communes > 1 else ''} et "
             f"{fr_int(departements)} département{'s' if departements > 1 else ''}. "
-            "Chaque point est une commune ; sa couleur dit le type de territoire de la commune.")
+            "Chaque point est une commune ; sa couleur et sa forme disent le type de territoire de la commune.")
 
 
 def timeline_sentence(pace, place: Place, today: date) -> str:
