@@ -38,6 +38,8 @@ for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
         st.plotly_chart(synthese.progress_gauge(target, national), alt=sentence,
                         config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
         st.caption(sentence)
+with st.expander("Voir les jauges en tableau"):
+    st.dataframe(synthese.progress_table(gauges, national), hide_index=True)
 with st.expander("Définitions des types de territoire", expanded=False):
     st.markdown(definition_note(ctx.filters.rural_definition))
 
@@ -63,7 +65,7 @@ list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
 st.plotly_chart(
     synthese.announced_totals_chart(announced, targets, headline.national_fabriques, list_date),
     alt=synthese.announced_totals_alt(announced),
-    key="announced_totals",
+    key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
 )
 with st.expander("Voir les annonces en tableau, avec leurs sources"):
     st.dataframe(synthese.announced_totals_table(announced), hide_index=True,

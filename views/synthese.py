@@ -145,7 +145,8 @@ def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
         figure, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
         yaxis={"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d"},
-        xaxis={"title": None},
+        # Years only: plotly's own month names are English ("Jul 2021").
+        xaxis={"title": None, "tickformat": "%Y", "dtick": "M12"},
     )
 
 
@@ -162,4 +163,23 @@ def announced_totals_table(announced: pd.DataFrame) -> pd.DataFrame:
         "Nouveaux lauréats": [fr_int(v) if pd.notna(v) else "—" for v in announced.new_laureates],
         "Total annoncé": [fr_int(v) for v in announced.announced_total],
         "Source": announced.source_url,
+    })
+
+
+def progress_table(gauges: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
+    """The gauges' numbers as a table (their text alternative beside the sentences)."""
+    if national_scope:
+        return pd.DataFrame({
+            "Objectif": [SHORT_LABELS[scope] for scope in gauges.scope],
+            "Échéance": [fr_date(deadline) for deadline in gauges.deadline],
+            "Objectif (fabriques)": [fr_int(v) for v in gauges.target_value],
+            "Fabriques dans la liste": [fr_int(v) for v in gauges.achieved],
+            "Part de l'objectif": [fr_percent(share(a, t), 0) for a, t in zip(gauges.achieved, gauges.target_value)],
+        })
+    return pd.DataFrame({
+        "Fabriques": [SHORT_LABELS[scope] for scope in gauges.scope],
+        "Ce périmètre": [fr_int(v) for v in gauges.achieved],
+        "France": [fr_int(v) for v in gauges.national_achieved],
+        "Part du total national": [fr_percent(share(a, n)) for a, n in zip(gauges.achieved, gauges.national_achieved)],
+        "Objectif national": [fr_int(v) for v in gauges.target_value],
     })
