@@ -18,6 +18,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+def _route_every_page_through_dashboard() -> None:
+    """Make AppTest route pages as the real server does (see app/serve.py).
+
+    AppTest resets PagesManager.uses_pages_directory before every run and recomputes it
+    from the pages/ folder: a run after switch_page() would then execute the page file on
+    its own (Streamlit's legacy multipage mode), without dashboard.py and its filter bar,
+    reusing the previous run's context. Reset it right after AppTest's recomputation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager.__init__, "routed_by_dashboard", False):
+        return
+    original = PagesManager.__init__
+
+    def routed(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    routed.routed_by_dashboard = True
+    PagesManager.__init__ = routed
+
+
+_route_every_page_through_dashboard()
+
+
 def run_app(page: str = "dashboard.py", query: dict | None = None, timeout: int = 60):
     """Run the dashboard (or a page through it) once in AppTest with URL parameters."""
     from streamlit.testing.v1 import AppTest
