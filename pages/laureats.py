@@ -84,7 +84,7 @@ else:
     if st.session_state.get(DETAIL_KEY) not in options:
         # Set, not dropped: the browser then shows the fabrique whose card is displayed.
         st.session_state[DETAIL_KEY] = options[0]
-    labels = {row.fabrique_id: lv.option_label(row) for row in found.itertuples()}
+    labels = lv.option_labels(found)
     chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get,
                           placeholder="Choisissez une fabrique")
     fabrique = next(found[found["fabrique_id"] == chosen].itertuples())

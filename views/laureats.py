@@ -80,17 +80,21 @@ def region_text(row) -> str:
 
 
 def laureates_table(laureates: pd.DataFrame) -> pd.DataFrame:
-    """The list as shown and exported, French column names; coordinates stay numbers."""
-    rows = list(laureates.itertuples())
+    """The list as shown and exported, French column names; coordinates stay numbers.
+
+    Built column by column (not row by row): at 100,000 fabriques a row loop took seconds
+    on every rerun (bench/, pyinstrument).
+    """
+    wave = laureates["wave_label"].fillna("inconnue")
     table = pd.DataFrame({
         "Identifiant": laureates["fabrique_id"].to_numpy(),
         "Nom": laureates["name"].to_numpy(),
         "Commune": laureates["commune_name"].to_numpy(),
         "Code commune": laureates["commune_code"].to_numpy(),
-        "Département": [departement_text(r) for r in rows],
-        "Région": [region_text(r) for r in rows],
-        "Type de territoire": [TERRITORY_TYPES.get(t, t) for t in laureates["territory_type"]],
-        "Vague (déduite)": [wave_text(r) for r in rows],
+        "Département": (laureates["dep_name"] + " (" + laureates["dep_code"] + ")").to_numpy(),
+        "Région": laureates["reg_name"].fillna("Hors région").to_numpy(),
+        "Type de territoire": laureates["territory_type"].map(lambda t: TERRITORY_TYPES.get(t, t)).to_numpy(),
+        "Vague (déduite)": wave.where(~laureates["wave_is_inferred"].astype(bool), wave + " — déduite").to_numpy(),
         "Longitude": laureates["lon"].round(6).to_numpy(),
         "Latitude": laureates["lat"].round(6).to_numpy(),
         "Source": laureates["source"].to_numpy(),
@@ -107,9 +111,10 @@ def coordinates_text(lat, lon) -> str:
     return f"{latitude}, {longitude} (WGS84)".replace(".", ",")
 
 
-def option_label(row) -> str:
-    """How a fabrique is named in the detail selector."""
-    return f"{row.fabrique_id} — {row.name} ({row.commune_name})"
+def option_labels(laureates: pd.DataFrame) -> dict[str, str]:
+    """How each fabrique is named in the detail selector, by id (built column-wise)."""
+    labels = laureates["fabrique_id"] + " — " + laureates["name"] + " (" + laureates["commune_name"] + ")"
+    return dict(zip(laureates["fabrique_id"], labels))
 
 
 def count_sentence(shown: int, in_scope: int, scope: str, search: str | None) -> str:
