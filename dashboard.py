@@ -18,7 +18,7 @@ st.set_page_config(
 try:
     queries.check_extracts()
 except queries.ExtractError as error:
-    st.title("Données indisponibles")
+    st.title("Données indisponibles", anchor=False)
     st.error(
         f"{error}\n\nReconstruisez les extraits depuis les sources avec la commande "
         "`make data` (ou `python -m pipeline.build`), puis rechargez la page."

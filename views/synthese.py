@@ -69,11 +69,13 @@ def gauge_heading(target: pd.Series, national_scope: bool) -> str:
 def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str) -> str:
     """The gauge said in words (also its text alternative)."""
     what = SCOPE_LABELS[target.scope]
+    # French agreement: "1 fabrique en commune rurale", "0 fabrique", "2 fabriques".
+    achieved_what = what if target.achieved > 1 else what.replace("fabriques", "fabrique", 1)
     if national_scope:
-        return (f"{fr_int(target.achieved)} {what} pour un objectif de {fr_int(target.target_value)} "
+        return (f"{fr_int(target.achieved)} {achieved_what} pour un objectif de {fr_int(target.target_value)} "
                 f"à l'échéance du {fr_date(target.deadline)}, soit "
                 f"{fr_percent(share(target.achieved, target.target_value), 0)} de l'objectif.")
-    return (f"{scope_name} : {fr_int(target.achieved)} {what}, soit "
+    return (f"{scope_name} : {fr_int(target.achieved)} {achieved_what}, soit "
             f"{fr_percent(share(target.achieved, target.national_achieved))} des "
             f"{fr_int(target.national_achieved)} {what} de France. L'objectif national est de "
             f"{fr_int(target.target_value)} ; il n'existe pas d'objectif régional.")
