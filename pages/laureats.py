@@ -58,13 +58,15 @@ else:
     csv_column, xlsx_column, _ = st.columns([1, 1, 2])
     csv_column.download_button(
         # A callable: the file is built on click, not on every rerun (15 s at 100 000 rows).
-        "Télécharger la liste (CSV)", lambda: exports.csv_bytes(table),
+        # on_click="ignore": a rerun on click would replace the callable before the browser
+        # fetches the file (the download then never came, one click in two).
+        "Télécharger la liste (CSV)", lambda: exports.csv_bytes(table), on_click="ignore",
         file_name=exports.export_file_name(ctx.scope, version, "csv", search),
         mime="text/csv", icon=":material/download:", key="download_csv",
         help="Séparateur « ; », encodage UTF-8 : s'ouvre directement dans un tableur en français.",
     )
     xlsx_column.download_button(
-        "Télécharger la liste (XLSX)", lambda: exports.xlsx_bytes(table, about),
+        "Télécharger la liste (XLSX)", lambda: exports.xlsx_bytes(table, about), on_click="ignore",
         file_name=exports.export_file_name(ctx.scope, version, "xlsx", search),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", key="download_xlsx",
