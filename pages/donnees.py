@@ -49,6 +49,7 @@ for column, (name, title) in zip(st.columns(3), [("laureates", "Lauréats"), ("c
         lambda name=name: dv.extract_csv(versions.read_extract(data_dir, manifest, name)),
         file_name=dv.extract_file_name(title, version), mime="text/csv",
         icon=":material/download:", key=f"download_{name}",
+        on_click="ignore",  # a rerun would replace the file callable before the browser fetches it
     )
 with st.expander("Tous les extraits de cette version"):
     st.dataframe(dv.extracts_table(manifest), hide_index=True)
