@@ -86,7 +86,8 @@ def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
     if national_scope:
         reference = int(target.target_value)
         axis_max = max(reference, int(target.achieved)) * 1.15
-        number = {"valueformat": "d"}
+        # A fixed size: plotly's automatic one overflows the arc with the system fonts.
+        number = {"valueformat": "d", "font": {"size": 40}}
         delta = {"reference": reference, "relative": False, "valueformat": "+d",
                  "increasing": {"color": BLUE_FRANCE_MAIN}, "decreasing": {"color": RED_MARIANNE},
                  # Bold 19 px is "large text" for WCAG (3:1): these two colours pass on both themes.
@@ -95,7 +96,7 @@ def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
     else:
         reference = int(target.national_achieved)
         axis_max = max(reference, 1)
-        number = {"valueformat": "d"}
+        number = {"valueformat": "d", "font": {"size": 40}}
         delta = None
         mode = "gauge+number"
     figure = go.Figure(
