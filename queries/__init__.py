@@ -86,7 +86,9 @@ def _database(directory: str, data_version: str) -> duckdb.DuckDBPyConnection:
             )
         except duckdb.Error as error:
             raise ExtractError(f"L'extrait {path} est absent ou illisible ({error}).") from error
-    connection.execute((QUERY_DIR / "_macros.sql").read_text(encoding="utf-8"))
+    # Shared macros: every queries/_*.sql, in name order.
+    for definitions in sorted(QUERY_DIR.glob("_*.sql")):
+        connection.execute(definitions.read_text(encoding="utf-8"))
     return connection
 
 

@@ -31,13 +31,3 @@ where (region is null or reg_code = region)
   and (departement is null or dep_code = departement)
   and (territoire is null or territory_type = territoire);
 
--- Outlines of the départements and régions, at their true position and moved into the
--- overseas insets (GeoJSON text); the map page and the static map of the slides read them.
-create or replace macro outlines() as table
-select 'departement' as level, dep_code as code, reg_code, dep_name as name,
-       geometry_geojson, display_geometry_geojson
-from departements
-union all
-select 'region' as level, reg_code as code, reg_code, reg_name as name,
-       geometry_geojson, display_geometry_geojson
-from regions;
