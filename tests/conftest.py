@@ -159,3 +159,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests wait on a real Chromium and server on a shared 2-core machine: a timing
+    failure is retried twice (pytest reports each rerun as R). Other tests are never retried."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+            item.add_marker(pytest.mark.flaky(reruns=2))
