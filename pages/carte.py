@@ -75,8 +75,8 @@ if CHOICE_KEY not in st.session_state:
 # A new map key when the points change: a stale click index never points at another commune.
 map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.params.values(), options.insets))
 choice = st.session_state[CHOICE_KEY]
-selected_commune = (table.loc[table.fabrique_id == choice, "commune_code"].iloc[0]
-                    if choice in set(table.fabrique_id) else None)
+in_table = table.fabrique_id == choice
+selected_commune = table.loc[in_table, "commune_code"].iloc[0] if in_table.any() else None
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
@@ -124,7 +124,7 @@ if choice:
     definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
     with st.container(border=True, key="carte_fiche"):
         st.markdown("**Fiche de la fabrique**")
-        if choice not in set(table.fabrique_id):
+        if not (table.fabrique_id == choice).any():
             st.caption("Cette fabrique est hors du périmètre filtré.")
         in_commune = table[table.commune_code == detail.commune_code]
         if len(in_commune) > 1:
@@ -145,7 +145,7 @@ if len(not_placed):
 fallback = table[table.point_is_fallback]
 if len(fallback):
     st.caption("Placée par repli documenté (la liste ANCT n'a pas de point pour elle) :")
-    st.text(", ".join(f"{row.fabrique_id} ({row.commune_name})" for row in fallback.itertuples()))
+    st.text(map_layers.fallback_sentence(fallback))
 st.dataframe(map_layers.fabriques_table(table), hide_index=True, key="carte_tableau")
 if options.without_fabrique:
     st.markdown(f"**Départements sans fabrique pour ce filtre** : {fr_int(len(missing))}")

@@ -132,15 +132,21 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
+def new_page(browser, width: int = 1440, height: int = 1000, **options):
+    """A page in a new French context; `page.dialogs` collects any JS dialog (XSS checks)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", **options)
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.dialogs = dialogs
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def wait_for_app(page, timeout: int = 60_000) -> None:

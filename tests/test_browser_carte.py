@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 from PIL import Image, ImageStat
 
-from conftest import ServedApp, copy_data, screenshot, wait_for_app
+from conftest import ServedApp, copy_data, new_page, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -98,10 +98,8 @@ def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser)
         return laureates
 
     served = ServedApp(env={"FABRIQUES_DATA_DIR": str(copy_data(tmp_path / "data", hostile))})
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
-    page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page = new_page(browser)
+    dialogs, context = page.dialogs, page.context
     outside = _record_outside_requests(page)
     try:
         _open(page, served.url + "/carte?departement=29")

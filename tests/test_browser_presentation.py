@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from conftest import ARTIFACTS, screenshot, wait_for_app
+from conftest import ARTIFACTS, new_page, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -19,21 +19,14 @@ TITLES = ["Fabriques de territoire en Bretagne", "Part des fabriques de France e
 
 @pytest.fixture
 def projector(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="fr-FR",
-                                  accept_downloads=True)
-    page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.dialogs = dialogs
+    page = new_page(browser, 1920, 1080, accept_downloads=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _open(page, url: str) -> None:
-    # A fresh server runs a sub-page URL in Streamlit's old "pages/ folder" mode until the
-    # router has run once (known issue of the shared router): open the home page first.
-    page.goto(url.split("/presentation")[0] + "/")
-    wait_for_app(page)
+    # Straight to the sub-page, as a shared link does (app/serve.py makes that work on a
+    # fresh server; tests/test_browser_synthese.py checks it).
     page.goto(url)
     wait_for_app(page)
 

@@ -13,11 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _open(page, url: str) -> None:
-    # A fresh server runs a sub-page URL in Streamlit's old "pages/ folder" mode until the
-    # router has run once (then st.navigation takes over): open the home page first.
-    # Reported as a known issue of the shared router; this test is not about it.
-    page.goto(url.split("/territoires")[0].split("/laureats")[0].split("?")[0] + "/")
-    wait_for_app(page)
+    # Straight to the sub-page, as a shared link does (app/serve.py makes that work on a
+    # fresh server; tests/test_browser_synthese.py checks it).
     page.goto(url)
     wait_for_app(page)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -354,12 +355,8 @@ def alt_text(headline, scope: str, options: MapOptions, not_placed: int) -> str:
     return " ".join(parts)
 
 
-def position_label(row) -> str:
-    if not row.is_placed:
-        return "non placée (pas de coordonnées)"
-    if row.point_is_fallback:
-        return "placée par repli documenté"
-    return "placée"
+POSITION_LABELS = {"not_placed": "non placée (pas de coordonnées)",
+                   "fallback": "placée par repli documenté", "placed": "placée"}
 
 
 def fabriques_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -372,8 +369,19 @@ def fabriques_table(table: pd.DataFrame) -> pd.DataFrame:
         "Région": table.reg_name.fillna("—"),
         "Type de territoire": table.territory_type.map(TERRITORY_TYPES),
         "Vague (déduite)": table.wave_label,
-        "Position sur la carte": [position_label(r) for r in table.itertuples()],
+        # Column-wise: a row loop cost 0.7 s a rerun at 100,000 fabriques (pyinstrument).
+        "Position sur la carte": np.select(
+            [~table.is_placed.astype(bool), table.point_is_fallback.astype(bool)],
+            [POSITION_LABELS["not_placed"], POSITION_LABELS["fallback"]], POSITION_LABELS["placed"]),
     })
+
+
+def fallback_sentence(fallback: pd.DataFrame, most: int = 20) -> str:
+    """The fabriques placed by the documented fallback, named (the first ones) as plain text."""
+    named = ", ".join(f"{fid} ({commune})" for fid, commune in
+                      zip(fallback.fabrique_id[:most], fallback.commune_name[:most]))
+    more = len(fallback) - most
+    return named + (f" … et {more} autres (colonne « Position sur la carte »)" if more > 0 else "")
 
 
 NO_COLOUR_NOTE = ("Sans la couleur : le type de chaque point est écrit dans son infobulle, dans la "
