@@ -15,12 +15,13 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
+# The ASGI app (st.App) wraps dashboard.py with the project's routes and middleware.
+ASGI_APP = Path(__file__).resolve().parent / "asgi.py"
 
 
 def main(argv: list[str]) -> int:
     PagesManager.uses_pages_directory = False
-    return cli.main(args=["run", str(DASHBOARD), *argv], prog_name="streamlit",
+    return cli.main(args=["run", str(ASGI_APP), *argv], prog_name="streamlit",
                     standalone_mode=False) or 0
 
 

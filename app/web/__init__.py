@@ -1,0 +1,18 @@
+"""The HTTP side of the server, beside Streamlit's own routes (st.App).
+
+`app/asgi.py` builds one `st.App` from three lists that this package owns:
+- `ROUTES`: extra Starlette routes (static, versioned files; the read-only API);
+- `MIDDLEWARE`: what wraps every response (security headers);
+- `STARTUP`: callables run once when the server starts (cache warming).
+Each feature adds itself to the list it needs in its own module, imported below.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+ROUTES: list[BaseRoute] = []
+MIDDLEWARE: list[Middleware] = []
+STARTUP: list[Callable[[], None]] = []
