@@ -10,7 +10,8 @@ import streamlit as st
 
 import queries
 from app import context
-from views import export_kit, sentences, slides
+from services import export_kit
+from views import sentences, slides
 from views.filters import shown
 
 # Static CSS only (no data): a projector wants the whole width and large type. Colours come

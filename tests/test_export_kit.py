@@ -11,7 +11,8 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 
 from queries import read_manifest, run
-from views import export_kit, sentences, slides
+from services import export_kit
+from views import sentences, slides
 from views.filters import Filters, Geography, describe
 
 

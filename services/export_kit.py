@@ -1,5 +1,7 @@
 """Exports of the slides: PNG at 1920 x 1080 (plotly static export) and a PPTX deck.
 
+A service, not a view: it sets BROWSER_PATH, launches Chromium and runs a worker thread.
+
 Plotly's static export (kaleido 1.5) drives a Chromium browser; kaleido looks for it on the
 PATH or at BROWSER_PATH. Debian installs it at /usr/bin/chromium (`make chromium`), which we
 point BROWSER_PATH at when nothing else is set. A missing browser or a failed export raises
