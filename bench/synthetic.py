@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline import versions
 from pipeline.build import derive_laureates
-from pipeline.importer import load_reference
+from pipeline.import_workflow import load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 # Beyond the real ids (fabt-01 … fabt-0NNN): a synthetic id never collides with a real one.

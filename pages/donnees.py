@@ -1,13 +1,10 @@
 """Données: the version in service, its sources and limits, downloads, history; import and
 rollback for authorised staff (password hash in st.secrets or the environment)."""
-import os
-
 import streamlit as st
 
 import queries
 from app import context
-from pipeline import importer, versions
-from pipeline.import_files import MAX_BYTES, FileRefused, check_size
+from services import imports
 from views import donnees as dv
 from views.format import fr_int
 
@@ -46,7 +43,7 @@ for column, (name, title) in zip(st.columns(3), [("laureates", "Lauréats"), ("c
                                                  ("tiers_lieux_2019", "Tiers-lieux 2019")]):
     column.download_button(
         f"{title} (CSV, {fr_int(manifest['extracts'][name]['rows'])} lignes)",
-        lambda name=name: dv.extract_csv(versions.read_extract(data_dir, manifest, name)),
+        lambda name=name: dv.extract_csv(imports.extract(data_dir, manifest, name)),
         file_name=dv.extract_file_name(title, version), mime="text/csv",
         icon=":material/download:", key=f"download_{name}",
         on_click="ignore",  # a rerun would replace the file callable before the browser fetches it
@@ -55,7 +52,7 @@ with st.expander("Tous les extraits de cette version"):
     st.dataframe(dv.extracts_table(manifest), hide_index=True)
 
 st.header("Historique des versions", anchor=False)
-history = versions.read_history(data_dir)
+history = imports.history(data_dir)
 if history:
     st.dataframe(dv.history_table(history), hide_index=True)
 else:
@@ -68,7 +65,7 @@ def configured_password_hash() -> str | None:
         stored = st.secrets.get("import_password_hash")
     except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError)
         stored = None
-    return stored or os.environ.get(importer.PASSWORD_ENV) or None
+    return imports.password_hash(stored)
 
 
 def login(password_hash: str) -> None:
@@ -80,7 +77,7 @@ def login(password_hash: str) -> None:
         password = st.text_input("Mot de passe d'import", type="password", max_chars=200)
         submitted = st.form_submit_button("Accéder à l'import", icon=":material/lock_open:")
     if submitted:
-        if importer.verify_password(password, password_hash):
+        if imports.password_matches(password, password_hash):
             st.session_state["import_authorised"] = True
             st.rerun()
         st.session_state["import_failed_logins"] = attempts + 1
@@ -111,7 +108,7 @@ def show_candidate(candidate, user: str) -> None:
         st.info("Cette liste est identique à la version en service : rien ne sera modifié.",
                 icon=":material/check:")
         if candidate.previous_import:
-            st.text(importer.unchanged_sentence(candidate))
+            st.text(imports.unchanged_sentence(candidate))
         return
     st.markdown("**Aperçu de ce qui change**")
     for column, (label, value) in zip(st.columns(4), dv.preview_counts(candidate)):
@@ -135,8 +132,9 @@ def show_candidate(candidate, user: str) -> None:
     if st.button("Importer cette liste", type="primary", disabled=not ready, icon=":material/upload:",
                  key="import_apply"):
         try:
-            entry = importer.apply(candidate, data_dir, user, confirm_removals)
-        except (importer.ImportRefused, versions.VersionError) as error:
+            entry = imports.apply(candidate, data_dir,
+                                  imports.ImportRequest(user=user, confirm_removals=confirm_removals))
+        except imports.Refused as error:
             st.error(str(error))
             return
         finish(f"Import réussi : version {entry['to_version']} en service, {entry['laureates']} fabriques. "
@@ -151,7 +149,7 @@ def import_section(user: str) -> None:
     st.html(dv.UPLOADER_IN_FRENCH)
     uploaded = st.file_uploader(
         "Liste des fabriques (CSV ou XLSX, 20 Mo au plus)", type=["csv", "xlsx"],
-        max_upload_size=MAX_BYTES // (1024 * 1024),
+        max_upload_size=imports.MAX_BYTES // (1024 * 1024),
         key=f"import_file_{st.session_state.get('import_round', 0)}",
     )
     if uploaded is None:
@@ -162,19 +160,19 @@ def import_section(user: str) -> None:
         candidate = cached[1]
     else:
         try:
-            check_size(uploaded.size)  # before the content is read
-        except FileRefused as refusal:
+            imports.check_size(uploaded.size)  # before the content is read
+        except imports.FileRefused as refusal:
             st.error(str(refusal), icon=":material/block:")
             return
         with st.spinner("Vérification de la liste…"):
-            candidate = importer.prepare(uploaded.name, uploaded.getvalue(), data_dir)
+            candidate = imports.preview(uploaded.name, uploaded.getvalue(), data_dir)
         st.session_state["import_candidate"] = (key, candidate)
     show_candidate(candidate, user)
 
 
 def rollback_section(user: str) -> None:
     st.markdown("**Revenir à une version antérieure**")
-    earlier = [row for row in versions.list_versions(data_dir) if not row["is_current"]]
+    earlier = imports.restorable_versions(data_dir)
     if not earlier:
         st.caption("Aucune autre version n'est archivée pour l'instant.")
         return
@@ -186,8 +184,8 @@ def rollback_section(user: str) -> None:
     if st.button("Revenir à cette version", disabled=not (confirmed and user), icon=":material/undo:",
                  key="rollback_apply"):
         try:
-            restored = versions.rollback(data_dir, chosen, user)
-        except versions.VersionError as error:
+            restored = imports.rollback(data_dir, chosen, user)
+        except imports.Refused as error:
             st.error(str(error))
             return
         finish(f"Retour arrière effectué : version {restored['data_version']} en service, "

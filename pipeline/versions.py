@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import fnmatch
 import hashlib
 import json
 import os
-import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,11 +33,6 @@ import pandas as pd
 VERSIONS_DIR = "versions"
 HISTORY_FILE = "history.jsonl"
 MANIFEST_FILE = "manifest.json"
-# Tests set this to a path pattern (e.g. "manifest.json", "versions/*/laureates.parquet") to
-# make the write of that file pause between its temporary file and the rename, so that they
-# can kill the process there (tests/test_import_versions.py).
-PAUSE_ENV = "FABRIQUES_IMPORT_PAUSE_BEFORE_RENAME"
-PAUSE_SECONDS = 600
 
 
 class VersionError(RuntimeError):
@@ -85,10 +77,6 @@ def atomic_write(data_dir: Path, target: Path, content: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; the app may run as another user
-        relative = target.relative_to(data_dir).as_posix()
-        if os.environ.get(PAUSE_ENV) and fnmatch.fnmatch(relative, os.environ[PAUSE_ENV]):
-            print(f"pause avant renommage : {relative}", file=sys.stderr, flush=True)
-            time.sleep(PAUSE_SECONDS)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     finally:

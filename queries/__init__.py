@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -76,20 +77,34 @@ def manifest_of(version: str, directory: Path | None = None) -> dict:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _database(directory: str, data_version: str) -> duckdb.DuckDBPyConnection:
     """In-memory database of one data version; the version is part of the cache key."""
-    manifest = manifest_of(data_version, Path(directory))
+    return _load(Path(directory), manifest_of(data_version, Path(directory)), {})
+
+
+def _load(directory: Path, manifest: dict, replacing: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(":memory:")
+    for table, frame in replacing.items():
+        # Through Arrow, as a Parquet extract would be read: the same column types.
+        connection.register("incoming", pa.Table.from_pandas(frame, preserve_index=False))
+        connection.execute(f'create table "{table}" as select * from incoming')
+        connection.unregister("incoming")
     for table, entry in manifest["extracts"].items():
-        path = Path(directory) / entry["file"]
+        if table in replacing:
+            continue
+        path = directory / entry["file"]
         try:
             connection.execute(
                 f'create table "{table}" as select * from read_parquet($path)', {"path": str(path)}
             )
         except duckdb.Error as error:
             raise ExtractError(f"L'extrait {path} est absent ou illisible ({error}).") from error
-    # Shared macros: every queries/_*.sql, in name order.
+    _define_macros(connection)
+    return connection
+
+
+def _define_macros(connection: duckdb.DuckDBPyConnection) -> None:
+    """Shared macros: every queries/_*.sql, in name order."""
     for definitions in sorted(QUERY_DIR.glob("_*.sql")):
         connection.execute(definitions.read_text(encoding="utf-8"))
-    return connection
 
 
 def check_extracts() -> None:
@@ -120,10 +135,27 @@ def run(name: str, **params) -> pd.DataFrame:
     return run_at(data_version(), name, **params)
 
 
-def run_at(version: str, name: str, **params) -> pd.DataFrame:
-    """The same, on a given data version (a permalink to figures as they were)."""
+def _check_parameters(name: str, params: dict) -> None:
     expected = sql_parameters(name)
     if set(params) != expected:
         raise TypeError(f"{name}.sql attend {sorted(expected)}, reçu {sorted(params)}")
+
+
+def run_at(version: str, name: str, **params) -> pd.DataFrame:
+    """The same, on a given data version (a permalink to figures as they were)."""
+    _check_parameters(name, params)
     manifest_of(version)  # raises UnknownVersion before anything is cached
     return _cached_run(name, tuple(sorted(params.items())), str(data_dir()), version)
+
+
+def run_on(replacing: dict[str, pd.DataFrame], name: str, directory: Path | None = None,
+           **params) -> pd.DataFrame:
+    """The same query on the version in service with some tables replaced (an import's
+    preview: the laureates it would put in service). Never cached."""
+    _check_parameters(name, params)
+    directory = directory or data_dir()
+    connection = _load(directory, read_manifest(directory), replacing)
+    try:
+        return connection.execute(sql_text(name), params).df()
+    finally:
+        connection.close()

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from conftest import copy_data
-from pipeline import importer
+from pipeline import import_workflow, importer, versions
+from pipeline.import_workflow import ImportRequest
 from pipeline.import_files import MAX_BYTES
 from views import donnees as dv
 
@@ -176,7 +177,7 @@ def test_overseas_point_is_accepted(tmp_path, data_dir):
     frame = real_list(data_dir)
     frame["latitude"], frame["longitude"] = "", ""
     frame.loc[len(frame)] = ["fabt-383", "97411", "Fabrique de Saint-Denis", "Saint-Denis", "-20,8823", "55,4504"]
-    candidate = importer.prepare("liste.csv", csv_file(tmp_path, frame).read_bytes(), data_dir)
+    candidate = import_workflow.preview("liste.csv", csv_file(tmp_path, frame).read_bytes(), data_dir)
     assert not candidate.errors
     added = candidate.laureates.set_index("fabrique_id").loc["fabt-383"]
     assert (added.lat, added.lon, added.dep_code) == (-20.8823, 55.4504, "974")
@@ -218,7 +219,7 @@ def test_removing_many_fabriques_needs_confirmation(tmp_path, data_dir, capsys):
     assert "Cette liste retire 82 des 382 fabriques en service (21\u00a0%)" in message
     assert "rien n'a été importé" in message
     assert cli(path, data_dir, "--allow-removals") == 0
-    assert len(pd.read_parquet(data_dir / importer.versions.read_manifest(data_dir)["extracts"]
+    assert len(pd.read_parquet(data_dir / versions.read_manifest(data_dir)["extracts"]
                                ["laureates"]["file"])) == 300
 
 
@@ -229,13 +230,13 @@ def test_html_and_formula_names_are_stored_and_exported_as_text(tmp_path, data_d
     frame.loc[len(frame)] = ["fabt-383", "35238", script, "Rennes"]
     frame.loc[len(frame)] = ["fabt-384", "29019", formula, "Brest"]
     before = fingerprint(data_dir)
-    candidate = importer.prepare("liste.csv", csv_file(tmp_path, frame).read_bytes(), data_dir)
+    candidate = import_workflow.preview("liste.csv", csv_file(tmp_path, frame).read_bytes(), data_dir)
     assert fingerprint(data_dir) == before  # a preview writes nothing
     notices = [p.text() for p in candidate.notices]
     assert any(n.startswith("Ligne 384, colonne « lib_territoire » : le nom contient du code HTML") for n in notices)
     assert any(n.startswith("Ligne 385, colonne « lib_territoire »") for n in notices)
-    importer.apply(candidate, data_dir, "test")
-    stored = importer.versions.read_extract(data_dir, importer.versions.read_manifest(data_dir), "laureates")
+    import_workflow.apply(candidate, data_dir, ImportRequest("test"))
+    stored = versions.read_extract(data_dir, versions.read_manifest(data_dir), "laureates")
     names = stored.set_index("fabrique_id")["name"]
     assert (names["fabt-383"], names["fabt-384"]) == (script, formula)
     exported = dv.extract_csv(stored).decode("utf-8-sig")
@@ -264,7 +265,7 @@ def test_accepted_encodings_and_separators(tmp_path, data_dir, encoding, sep):
     if encoding == "cp1252":
         frame["lib_territoire"] = frame.lib_territoire.map(lambda s: s.encode("cp1252", "replace").decode("cp1252"))
         frame["lib_geo"] = frame.lib_geo.map(lambda s: s.encode("cp1252", "replace").decode("cp1252"))
-    candidate = importer.prepare("liste.csv", csv_file(tmp_path, frame, sep=sep, encoding=encoding).read_bytes(),
+    candidate = import_workflow.preview("liste.csv", csv_file(tmp_path, frame, sep=sep, encoding=encoding).read_bytes(),
                                  data_dir)
     assert not candidate.errors, [p.text() for p in candidate.errors]
     assert "Windows-1252" in candidate.description if encoding == "cp1252" else "UTF-8" in candidate.description
@@ -294,7 +295,7 @@ def test_xlsx_list_is_read_with_numbers_and_formulas_as_text(tmp_path, data_dir)
 
     path = tmp_path / "liste.xlsx"
     path.write_bytes(_workbook_bytes(build))
-    candidate = importer.prepare(path.name, path.read_bytes(), data_dir)
+    candidate = import_workflow.preview(path.name, path.read_bytes(), data_dir)
     assert not candidate.errors, [p.text() for p in candidate.errors]
     assert candidate.description == "classeur XLSX, feuille « Sheet »"
     added = candidate.laureates.set_index("fabrique_id").loc[["fabt-383", "fabt-384"]]

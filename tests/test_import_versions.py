@@ -15,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, copy_data
-from pipeline import importer, versions
+from pipeline import import_workflow, importer, versions
+from pipeline.import_workflow import ImportRequest
 
 # Three new fabriques in real communes: Rennes, Guéret, Saint-Denis (La Réunion).
 NEW_FABRIQUES = [("fabt-383", "35238", "Tiers-lieu de la gare", "Rennes"),
@@ -46,16 +47,31 @@ def national_count(directory) -> int:
     return int(result.stdout.strip())
 
 
+# The command-line import, with os.replace made to stop (announce, then sleep) before renaming
+# the target: the test kills the process there. The fault is injected here, not in the code.
+PAUSED_IMPORT = """
+import fnmatch, os, sys, time
+from pipeline import importer, versions
+target, real_replace = sys.argv[1], os.replace
+def paused_replace(source, destination):
+    relative = os.path.relpath(destination, sys.argv[2])
+    if fnmatch.fnmatch(relative, target):
+        print("pause avant renommage : " + relative, file=sys.stderr, flush=True)
+        time.sleep(600)
+    real_replace(source, destination)
+versions.os.replace = paused_replace
+sys.exit(importer.main([sys.argv[3], "--yes", "--user", "test", "--data-dir", sys.argv[2]]))
+"""
+
+
 @pytest.mark.parametrize("target", ["versions/*/laureates.parquet", "manifest.json"])
 def test_kill_between_temporary_file_and_rename_keeps_previous_version(tmp_path, target):
     data_dir = copy_data(tmp_path / "data")
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
     manifest_before = sha(data_dir / "manifest.json")
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.importer", str(listing), "--yes", "--user", "test",
-         "--data-dir", str(data_dir)],
-        cwd=ROOT, env={**os.environ, versions.PAUSE_ENV: target},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", PAUSED_IMPORT, target, str(data_dir), str(listing)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
         # readline blocks until the pause is announced (the process sleeps there for minutes).
@@ -114,12 +130,12 @@ def test_round_trip_import_then_rollback(tmp_path, monkeypatch):
     base = versions.read_manifest(data_dir)
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste-vague-10.csv")
 
-    candidate = importer.prepare(listing.name, listing.read_bytes(), data_dir)
+    candidate = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
     assert candidate.added.fabrique_id.tolist() == ["fabt-383", "fabt-384", "fabt-385"]
     assert candidate.removed.empty and candidate.changed.empty
     totals = candidate.totals.set_index("key")
     assert (totals.at["total_2021", "before"], totals.at["total_2021", "after"]) == (382, 385)
-    entry = importer.apply(candidate, data_dir, "agent")
+    entry = import_workflow.apply(candidate, data_dir, ImportRequest("agent"))
 
     imported = versions.read_manifest(data_dir)
     assert imported["previous_version"] == base["data_version"]
@@ -153,7 +169,7 @@ def test_rollback_refuses_a_tampered_version(tmp_path):
     data_dir = copy_data(tmp_path / "data")
     base = versions.read_manifest(data_dir)
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
-    importer.apply(importer.prepare(listing.name, listing.read_bytes(), data_dir), data_dir, "agent")
+    import_workflow.apply(import_workflow.preview(listing.name, listing.read_bytes(), data_dir), data_dir, ImportRequest("agent"))
     versions.rollback(data_dir, base["data_version"], "agent")
     imported = versions.list_versions(data_dir)[-1]["manifest"]
     (data_dir / imported["extracts"]["laureates"]["file"]).write_bytes(b"abime")
@@ -165,11 +181,11 @@ def test_rollback_refuses_a_tampered_version(tmp_path):
 def test_preview_made_on_an_older_version_is_refused(tmp_path):
     data_dir = copy_data(tmp_path / "data")
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
-    first = importer.prepare(listing.name, listing.read_bytes(), data_dir)
-    second = importer.prepare(listing.name, listing.read_bytes(), data_dir)
-    importer.apply(first, data_dir, "agent")
+    first = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
+    second = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
+    import_workflow.apply(first, data_dir, ImportRequest("agent"))
     with pytest.raises(versions.VersionError, match="Les données ont changé depuis l'aperçu"):
-        importer.apply(second, data_dir, "autre agent")
+        import_workflow.apply(second, data_dir, ImportRequest("autre agent"))
     assert len(versions.read_history(data_dir)) == 1
 
 
@@ -181,7 +197,7 @@ def test_wave_and_date_given_by_the_list_replace_the_inference(tmp_path):
     frame["date"] = ""
     frame.loc[frame.id_territoire.isin(["fabt-383", "fabt-384", "fabt-385"]), ["vague", "date"]] = ["10", "28/10/2024"]
     frame.to_csv(listing, sep=";", index=False)
-    candidate = importer.prepare(listing.name, listing.read_bytes(), data_dir)
+    candidate = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
     new = candidate.laureates.set_index("fabrique_id").loc["fabt-384"]
     assert (new.wave_label, str(new.wave_date), new.wave_is_inferred) == ("Vague 10", "2024-10-28", False)
     old = candidate.laureates.set_index("fabrique_id").loc["fabt-01"]
@@ -196,7 +212,7 @@ def test_preview_lists_changed_fabriques_field_by_field(tmp_path):
     frame.loc[frame.id_territoire == "fabt-06", ["id_geo", "lib_geo"]] = ["35238", "Rennes"]
     frame = frame[frame.id_territoire != "fabt-07"]
     frame.to_csv(listing, sep=";", index=False)
-    candidate = importer.prepare(listing.name, listing.read_bytes(), data_dir)
+    candidate = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
     changes = {(row.fabrique_id, row.field) for row in candidate.changed.itertuples()}
     assert changes == {("fabt-05", "nom"), ("fabt-06", "commune"), ("fabt-06", "point")}
     assert candidate.removed.fabrique_id.tolist() == ["fabt-07"]

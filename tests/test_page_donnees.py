@@ -7,11 +7,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, ServedApp, copy_data, screenshot, wait_for_app
-from pipeline import importer, versions
+from pipeline import import_auth, importer, versions
 
 PASSWORD = "fabriques-import-essai"
 # Few iterations: the format is the real one, the test just does not spend seconds hashing.
-PASSWORD_HASH = importer.hash_password(PASSWORD, iterations=1_000)
+PASSWORD_HASH = import_auth.hash_password(PASSWORD, iterations=1_000)
 NEW_ROWS = [("fabt-383", "35238", "<b>Tiers-lieu</b> de la gare", "Rennes"),
             ("fabt-384", "23096", "=1+1 Fabrique du Limousin", "Guéret"),
             ("fabt-385", "97411", "Fabrique de Saint-Denis", "Saint-Denis")]
@@ -29,7 +29,7 @@ def listing_bytes(directory) -> bytes:
 def data_dir(tmp_path, monkeypatch):
     directory = copy_data(tmp_path / "data")
     monkeypatch.setenv("FABRIQUES_DATA_DIR", str(directory))
-    monkeypatch.delenv(importer.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(import_auth.PASSWORD_ENV, raising=False)
     return directory
 
 
@@ -83,7 +83,7 @@ def test_password_from_secrets_shows_the_login_only(data_dir):
 
 
 def test_wrong_password_keeps_import_closed(data_dir, monkeypatch):
-    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    monkeypatch.setenv(import_auth.PASSWORD_ENV, PASSWORD_HASH)
     at = open_page()
     at.text_input[0].input("mauvais mot de passe")
     at.button[0].click().run()
@@ -92,7 +92,7 @@ def test_wrong_password_keeps_import_closed(data_dir, monkeypatch):
 
 
 def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
-    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    monkeypatch.setenv(import_auth.PASSWORD_ENV, PASSWORD_HASH)
     base = versions.read_manifest(data_dir)
     at = open_page()
     at.text_input[0].input(PASSWORD)
@@ -141,7 +141,7 @@ def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
 
 
 def test_refused_file_shows_the_report_and_writes_nothing(data_dir, monkeypatch):
-    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    monkeypatch.setenv(import_auth.PASSWORD_ENV, PASSWORD_HASH)
     at = open_page()
     at.text_input[0].input(PASSWORD)
     at.button[0].click().run()
@@ -156,7 +156,7 @@ def test_refused_file_shows_the_report_and_writes_nothing(data_dir, monkeypatch)
 
 
 def logged_in(monkeypatch, user: str = "Agent ANCT") -> AppTest:
-    monkeypatch.setenv(importer.PASSWORD_ENV, PASSWORD_HASH)
+    monkeypatch.setenv(import_auth.PASSWORD_ENV, PASSWORD_HASH)
     at = open_page()
     at.text_input[0].input(PASSWORD)
     at.button[0].click().run()
@@ -196,7 +196,7 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
     data_dir = copy_data(tmp_path / "data")
     upload = tmp_path / "liste-vague-10.csv"
     upload.write_bytes(listing_bytes(data_dir))
-    served = ServedApp(env={"FABRIQUES_DATA_DIR": str(data_dir), importer.PASSWORD_ENV: PASSWORD_HASH})
+    served = ServedApp(env={"FABRIQUES_DATA_DIR": str(data_dir), import_auth.PASSWORD_ENV: PASSWORD_HASH})
     try:
         page.goto(served.url + "/donnees")  # a deep link as the server's very first request
         wait_for_app(page)
@@ -245,9 +245,9 @@ def test_hash_password_command_prints_a_verifiable_salted_hash(monkeypatch, caps
         hashes.append(capsys.readouterr().out.strip())
     assert hashes[0] != hashes[1]  # a new salt each time
     scheme, iterations, _, _ = hashes[0].split("$")
-    assert (scheme, int(iterations)) == ("pbkdf2_sha256", importer.PASSWORD_ITERATIONS)
-    assert importer.verify_password(PASSWORD, hashes[0])
-    assert not importer.verify_password(PASSWORD + "x", hashes[0])
-    assert not importer.verify_password(PASSWORD, "pas une empreinte")
+    assert (scheme, int(iterations)) == ("pbkdf2_sha256", import_auth.PASSWORD_ITERATIONS)
+    assert import_auth.verify_password(PASSWORD, hashes[0])
+    assert not import_auth.verify_password(PASSWORD + "x", hashes[0])
+    assert not import_auth.verify_password(PASSWORD, "pas une empreinte")
     monkeypatch.setattr("sys.stdin", io.StringIO("court\n"))
     assert importer.main(["--hash-password"]) == 1
