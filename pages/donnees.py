@@ -1,6 +1,7 @@
 """Données: the version in service, its sources and limits, downloads, history; import and
 rollback for authorised staff (password hash in st.secrets or the environment)."""
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import queries
 from app import context
@@ -60,6 +61,11 @@ else:
             "les fichiers sources.", icon=":material/history:")
 
 
+def session_id() -> str:
+    """This browser tab's Streamlit session: the id its file uploads are sent under."""
+    return get_script_run_ctx().session_id
+
+
 def configured_password_hash() -> str | None:
     try:
         stored = st.secrets.get("import_password_hash")
@@ -79,6 +85,7 @@ def login(password_hash: str) -> None:
     if submitted:
         if imports.password_matches(password, password_hash):
             st.session_state["import_authorised"] = True
+            imports.authorise_uploads(session_id())
             st.rerun()
         st.session_state["import_failed_logins"] = attempts + 1
         st.error("Mot de passe incorrect.")
@@ -196,7 +203,8 @@ st.header("Import et retour arrière (agents habilités)", anchor=False)
 password_hash = configured_password_hash()
 if not password_hash:
     st.info(dv.ENABLE_IMPORT, icon=":material/lock:")
-elif not st.session_state.get("import_authorised"):
+elif not (st.session_state.get("import_authorised") and imports.may_upload(session_id())):
+    st.session_state.pop("import_authorised", None)  # expired, or the server restarted
     login(password_hash)
 else:
     with st.container(border=True):
@@ -210,6 +218,7 @@ else:
         rollback_section(user)
     if st.button("Fermer l'accès à l'import", icon=":material/lock:", key="import_logout"):
         st.session_state.pop("import_authorised", None)
+        imports.revoke_uploads(session_id())
         st.rerun()
 
 context.footer(ctx)

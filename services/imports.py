@@ -16,10 +16,13 @@ from pipeline.import_report import unchanged_sentence
 from pipeline.import_workflow import Candidate, ImportRefused, ImportRequest
 from pipeline.import_workflow import apply as _apply
 from pipeline.import_workflow import preview as _preview
+from services.upload_access import authorise as authorise_uploads
+from services.upload_access import may_upload
+from services.upload_access import revoke as revoke_uploads
 
 __all__ = [
     "MAX_BYTES", "Candidate", "FileRefused", "ImportRefused", "ImportRequest", "Refused",
-    "apply", "check_size", "extract", "history", "password_hash", "password_matches", "preview",
+    "apply", "authorise_uploads", "check_size", "may_upload", "revoke_uploads", "extract", "history", "password_hash", "password_matches", "preview",
     "restorable_versions", "rollback", "unchanged_sentence",
 ]
 

@@ -16,3 +16,5 @@ from starlette.routing import BaseRoute
 ROUTES: list[BaseRoute] = []
 MIDDLEWARE: list[Middleware] = []
 STARTUP: list[Callable[[], None]] = []
+
+from app.web import security  # noqa: E402,F401  (registers itself in MIDDLEWARE)
