@@ -34,6 +34,12 @@ pages = [
     st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:", url_path="presentation"),
 ]
 
-navigation = st.navigation(pages)
+# `?embed=true`: the gauges (Synthèse) and the map (Carte) of a scope, for another site's
+# iframe; no sidebar, no other page (app/web/framing.py says which sites may frame them).
+if context.embedded():
+    navigation = st.navigation([page for page in pages if page.url_path in ("", "carte")],
+                               position="hidden")
+else:
+    navigation = st.navigation(pages)
 context.filter_bar()
 navigation.run()

@@ -31,6 +31,7 @@ class Context:
     filters: flt.Filters
     geography: flt.Geography
     manifest: dict
+    embedded: bool = False  # `?embed=true`: a view framed in another site's page
 
     @property
     def params(self) -> dict:
@@ -101,7 +102,26 @@ def service_header() -> None:
     st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
 
 
+def embedded() -> bool:
+    """`?embed=true` in the URL (Streamlit keeps `embed` out of st.query_params)."""
+    return bool(st.context.is_embedded)
+
+
+def embed_filters() -> Context:
+    """An embedded view: the filters come from its URL only (no sidebar, no service header)."""
+    st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
+    geography = _geography()
+    filters, notices = flt.parse(st.query_params.to_dict(), geography)
+    for notice in notices:
+        st.warning(notice, icon=":material/info:")
+    context = Context(filters, geography, queries.read_manifest(), embedded=True)
+    st.session_state["context"] = context
+    return context
+
+
 def filter_bar() -> Context:
+    if embedded():
+        return embed_filters()
     service_header()
     manifest = queries.read_manifest()
     geography = _geography()
@@ -154,7 +174,20 @@ def current() -> Context:
     return st.session_state["context"]
 
 
+def source_line(context: Context) -> None:
+    """What an embedded view keeps of the footer: where the figures come from, and a link back."""
+    manifest = context.manifest
+    st.caption(
+        f"Source : {manifest['laureates_source']} ; traitement ANCT, tableau de bord Fabriques de "
+        f"territoire. Version des données : `{manifest['data_version']}`, liste du "
+        f"{fr_date(date.fromisoformat(manifest['laureates_list_date']))}."
+    )
+
+
 def footer(context: Context) -> None:
+    if context.embedded:
+        source_line(context)
+        return
     manifest = context.manifest
     with st.container(key="pied_de_page"):
         st.divider()

@@ -107,6 +107,10 @@ if seen is not None and seen[0] == map_key and seen[1] != selection.get("indices
     st.session_state[CHOICE_KEY] = in_commune.fabrique_id.iloc[0] if len(in_commune) else ""
 st.session_state["carte_last_click"] = (map_key, selection.get("indices", {}))
 
+if ctx.embedded:  # an embed shows the map, its legend and its source only
+    context.footer(ctx)
+    st.stop()
+
 # --- Detail card --------------------------------------------------------------------------
 notice = st.session_state.pop("carte_notice", None)
 if notice:

@@ -19,7 +19,7 @@ headline = run("headline_counts", **ctx.params).iloc[0]
 if headline.fabriques == 0:
     st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). "
             "Élargissez les filtres dans le panneau latéral.")
-else:
+elif not ctx.embedded:  # an embed shows the gauges only
     for column, card in zip(st.columns(3), synthese.headline_cards(headline, national, ctx.manifest["laureates_source"])):
         column.metric(card.label, card.value, help=card.help, border=True)
 
@@ -42,6 +42,10 @@ with st.expander("Voir les jauges en tableau"):
     st.dataframe(synthese.progress_table(gauges, national), hide_index=True)
 with st.expander("Définitions des types de territoire", expanded=False):
     st.markdown(definition_note(ctx.filters.rural_definition))
+
+if ctx.embedded:
+    context.footer(ctx)
+    st.stop()
 
 st.header("Tiers-lieux en France", anchor=False)
 census = run("census_totals")

@@ -18,3 +18,4 @@ MIDDLEWARE: list[Middleware] = []
 STARTUP: list[Callable[[], None]] = []
 
 from app.web import security  # noqa: E402,F401  (registers itself in MIDDLEWARE)
+from app.web import api  # noqa: E402,F401  (registers /api/v1/ in ROUTES, its settings check in STARTUP)

@@ -1,0 +1,225 @@
+"""The API's answers: each computes in a worker thread (DuckDB and pandas would block the
+event loop) from the same queries and builders as the pages, and names its data version."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+import queries
+from app.web import config
+from app.web.api import params
+from app.web.api.limits import RateLimiter, client_key
+from views import exports
+from views import filters as flt
+from views import laureats as lv
+from views.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
+
+VERSION_HEADER = "X-Data-Version"
+FILTER_KEYS = flt.URL_KEYS
+LIST_KEYS = (*FILTER_KEYS, "q", "version", "limit", "offset")
+INDICATOR_KEYS = (*FILTER_KEYS, "version")
+VERSION_KEYS = ("version",)
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+@dataclass
+class Answer:
+    """What a handler computed: a body (JSON value or bytes) and the headers it implies."""
+    version: str
+    body: object
+    media_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    next_offset: int | None = None
+
+
+def _plain(value):
+    """A cell as JSON: numpy scalars as Python numbers, missing values as null."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _ratio(part, whole) -> float | None:
+    return None if not whole else round(float(part) / float(whole), 4)
+
+
+def _scope_body(scope: params.Scope) -> dict:
+    filters = scope.filters
+    return {
+        "description": scope.description,
+        "filtres": {**{key: None for key in FILTER_KEYS}, **filters.url_params(),
+                    "rural": filters.rural_definition},
+        "definition_du_rural": RURAL_DEFINITIONS[filters.rural_definition],
+    }
+
+
+# --- fabriques.csv / fabriques.json --------------------------------------------------------
+
+def laureates(values: dict[str, str], as_csv: bool) -> Answer:
+    """The Lauréats list as the page shows and exports it (default order: identifiant)."""
+    scope = params.scope(values)
+    search = params.search(values)
+    cap = config.api_max_rows()
+    limit = params.bounded_int(values, "limit", cap, 1, cap)
+    offset = params.bounded_int(values, "offset", 0, 0, 10**9)
+    found = lv.sort_laureates(scope.run("laureates_list", **scope.params, search=search),
+                              next(iter(lv.SORTS)))
+    table = lv.laureates_table(found)
+    page = table.iloc[offset:offset + limit]
+    total = len(table)
+    next_offset = offset + limit if offset + limit < total else None
+    headers = {"X-Total-Count": str(total)}
+    if as_csv:
+        name = exports.export_file_name(scope.description, scope.version, "csv", search)
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Answer(scope.version, exports.csv_bytes(page), CSV_TYPE, headers, next_offset)
+    body = {
+        "version_donnees": scope.version,
+        "perimetre": _scope_body(scope),
+        "recherche": search,
+        "source": scope.manifest["laureates_source"],
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "colonnes": list(table.columns),
+        "fabriques": [{column: _plain(value) for column, value in zip(page.columns, row)}
+                      for row in page.itertuples(index=False)],
+    }
+    return Answer(scope.version, body, headers=headers, next_offset=next_offset)
+
+
+# --- indicateurs.json ----------------------------------------------------------------------
+
+def indicators(values: dict[str, str]) -> Answer:
+    """Synthèse's figures: headline counts, counts by territory type, progress toward targets."""
+    scope = params.scope(values)
+    headline = scope.run("headline_counts", **scope.params).iloc[0]
+    targets = scope.run("progress_toward_targets", **scope.params)
+    count = {name: int(headline[name]) for name in headline.index}
+    body = {
+        "version_donnees": scope.version,
+        "perimetre": _scope_body(scope),
+        "source": scope.manifest["laureates_source"],
+        "date_de_la_liste": scope.manifest["laureates_list_date"],
+        "fabriques": count["fabriques"],
+        "communes": count["communes"],
+        "departements": count["departements"],
+        "par_type_de_territoire": [
+            {"type": code, "libelle": label, "fabriques": count[code]}
+            for code, label in TERRITORY_TYPES.items()
+        ],
+        "france": {"fabriques": count["national_fabriques"], "qpv": count["national_qpv"],
+                   "rural": count["national_rural"]},
+        "objectifs": [
+            {
+                "identifiant": row.target_id,
+                "libelle": row.label,
+                "portee": row.scope,
+                "objectif": int(row.target_value),
+                "echeance": pd.Timestamp(row.deadline).date().isoformat(),
+                "detail": row.detail,
+                "source": row.source_url,
+                "maintenant": {
+                    "fabriques": int(row.achieved),
+                    "fabriques_france": int(row.national_achieved),
+                    "part_de_l_objectif_france": _ratio(row.national_achieved, row.target_value),
+                    "part_du_total_france": _ratio(row.achieved, row.national_achieved),
+                },
+            }
+            for row in targets.itertuples()
+        ],
+        "note": "Les objectifs sont nationaux : il n'existe pas d'objectif par région ou département. "
+                "QPV et rural sont des approximations au niveau de la commune.",
+    }
+    return Answer(scope.version, body)
+
+
+# --- version.json --------------------------------------------------------------------------
+
+def version(values: dict[str, str]) -> Answer:
+    """The data version served, its list, sources and licences (the manifest), and the others."""
+    version_id, manifest = params.data_version(values)
+    body = {
+        "version_donnees": version_id,
+        "en_service": version_id == queries.data_version(),
+        "date_de_la_liste": manifest["laureates_list_date"],
+        "source_de_la_liste": manifest["laureates_source"],
+        "sources": [
+            {"fichier": source["file"], "producteur": source["producer"],
+             "licence": source["licence"], "millesime": source["vintage"],
+             "sha256": source["sha256"]}
+            for source in manifest["sources"]
+        ],
+        "extraits": {name: {"lignes": entry["rows"], "sha256": entry["sha256"]}
+                     for name, entry in manifest["extracts"].items()},
+        "versions": params.available_versions(),
+    }
+    return Answer(version_id, body)
+
+
+# --- The HTTP side ---------------------------------------------------------------------------
+
+def _current_version() -> str | None:
+    try:
+        return queries.data_version()
+    except queries.ExtractError:
+        return None
+
+
+def error_response(status: int, message: str, version: str | None, headers: dict | None = None,
+                   **details) -> JSONResponse:
+    body = {"erreur": message, **details, "version_donnees": version}
+    all_headers = dict(headers or {})
+    if version:
+        all_headers[VERSION_HEADER] = version
+    return JSONResponse(body, status_code=status, headers=all_headers)
+
+
+class Endpoint:
+    """One GET route: rate limit, parameter names, the answer computed off the event loop."""
+
+    def __init__(self, limiter: RateLimiter, accepted: tuple[str, ...], compute):
+        self.limiter = limiter
+        self.accepted = accepted
+        self.compute = compute
+
+    async def __call__(self, request: Request) -> Response:  # called by route() below
+        wait = self.limiter.retry_after(client_key(request), config.api_rate_limit())
+        if wait is not None:
+            return error_response(
+                429, f"Trop de requêtes : au plus {config.api_rate_limit()} par minute et par client. "
+                     f"Réessayez dans {wait} s.", _current_version(), {"Retry-After": str(wait)})
+        try:
+            values = params.single_values(request.query_params.multi_items(), self.accepted)
+            answer = await run_in_threadpool(self.compute, values)
+        except params.ApiError as error:
+            return error_response(error.status, error.message, _current_version(), **error.details)
+        except queries.ExtractError as error:
+            return error_response(503, f"Données indisponibles : {error}", None)
+        headers = {VERSION_HEADER: answer.version, **answer.headers}
+        if answer.next_offset is not None:
+            following = request.url.include_query_params(offset=answer.next_offset)
+            headers["Link"] = f'<{following}>; rel="next"'
+            if isinstance(answer.body, dict):
+                answer.body["suivant"] = str(following)
+        if isinstance(answer.body, bytes):
+            return Response(answer.body, media_type=answer.media_type, headers=headers)
+        return Response(json.dumps(answer.body, ensure_ascii=False, allow_nan=False).encode("utf-8"),
+                        media_type="application/json", headers=headers)
+
+
+def route_endpoint(endpoint: Endpoint):
+    """Starlette calls a plain async function with the request (an object would be ASGI)."""
+    async def respond(request: Request) -> Response:
+        return await endpoint(request)
+    return respond

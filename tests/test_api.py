@@ -1,0 +1,411 @@
+"""The read-only API (/api/v1/): each route's status, headers and body; the same totals as
+the pages; hostile parameters; the rate limit; CORS settings; the OpenAPI description tied
+to the routes."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.testclient import TestClient
+
+import queries
+from app.web import api, config, security
+from app.web.api import handlers
+from conftest import ROOT, copy_data, run_app
+from pipeline import versions
+from test_consistency import ALL, SCOPES, _label
+from views import exports
+from views import laureats as lv
+
+VERSION = queries.data_version()
+
+
+def make_client(monkeypatch=None, **env) -> TestClient:
+    """The API as the server mounts it, with its own limiter, under the given settings."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    app = Starlette(routes=api.routes(), middleware=[Middleware(security.SecurityMiddleware)])
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_client()
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limit(monkeypatch):
+    monkeypatch.setenv("FABRIQUES_API_RATE_LIMIT", "100000")
+
+
+def page_export(params: dict, search: str | None = None) -> bytes:
+    """What the Lauréats page's CSV button builds, in its default order."""
+    found = queries.run("laureates_list", **params, search=search)
+    return exports.csv_bytes(lv.laureates_table(lv.sort_laureates(found, next(iter(lv.SORTS)))))
+
+
+def query_of(params: dict) -> dict:
+    """URL parameters of a filter set (the pages' names)."""
+    query = {key: params[key] for key in ("region", "departement", "territoire") if params[key]}
+    if params["rural_definition"] != "insee":
+        query["rural"] = params["rural_definition"]
+    return query
+
+
+# --- fabriques.csv / fabriques.json --------------------------------------------------------
+
+def test_csv_of_brittany_is_the_laureats_export(client):
+    response = client.get("/api/v1/fabriques.csv", params={"region": "53"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["x-data-version"] == VERSION
+    assert response.headers["x-total-count"] == "23"
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="{exports.export_file_name("Bretagne", VERSION, "csv")}"')
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response.content == page_export({**ALL, "region": "53"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == lv.COLUMNS
+    assert len(rows) == 24 and {row[5] for row in rows[1:]} == {"Bretagne"}
+
+
+def test_csv_neutralises_formulas(monkeypatch, tmp_path):
+    def hostile(frame):
+        frame.loc[frame.index[0], "name"] = "=SOMME(A1:A9)"
+        return frame
+    copy_data(tmp_path / "data", hostile)
+    monkeypatch.setenv("FABRIQUES_DATA_DIR", str(tmp_path / "data"))
+    body = make_client().get("/api/v1/fabriques.csv").content.decode("utf-8-sig")
+    assert ";'=SOMME(A1:A9);" in body
+    assert ";=SOMME" not in body
+
+
+def test_json_has_the_csv_rows_and_names_its_scope(client):
+    response = client.get("/api/v1/fabriques.json", params={"departement": "29", "q": "LAB"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["version_donnees"] == response.headers["x-data-version"] == VERSION
+    assert body["perimetre"]["description"] == "Finistère (29)"
+    assert body["perimetre"]["filtres"]["departement"] == "29"
+    assert body["colonnes"] == lv.COLUMNS
+    expected = queries.run("laureates_list", **{**ALL, "departement": "29"}, search="LAB")
+    assert body["total"] == len(expected) == len(body["fabriques"]) > 0
+    assert [row["Identifiant"] for row in body["fabriques"]] == list(expected.fabrique_id)
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(
+        "/api/v1/fabriques.csv", params={"departement": "29", "q": "LAB"}).text.lstrip("\ufeff")),
+        delimiter=";"))
+    assert [row["Nom"] for row in csv_rows] == [row["Nom"] for row in body["fabriques"]]
+
+
+def test_search_ignores_accents_and_case_as_the_page_does(client):
+    plain = client.get("/api/v1/fabriques.json", params={"q": "finistere"}).json()
+    accented = client.get("/api/v1/fabriques.json", params={"q": "FINISTÈRE"}).json()
+    assert plain["total"] == accented["total"] > 0
+    assert plain["recherche"] == "finistere"
+
+
+def test_pages_of_a_long_list_follow_the_link_header(client):
+    first = client.get("/api/v1/fabriques.json", params={"limit": "150"})
+    assert first.headers["x-total-count"] == "382"
+    assert len(first.json()["fabriques"]) == 150
+    seen = [row["Identifiant"] for row in first.json()["fabriques"]]
+    link = first.headers["link"]
+    while link:
+        url = link.split(">")[0].lstrip("<")
+        following = client.get(url)
+        seen += [row["Identifiant"] for row in following.json()["fabriques"]]
+        link = following.headers.get("link")
+    assert len(seen) == len(set(seen)) == 382
+    assert "suivant" not in following.json()
+
+
+def test_row_cap_bounds_every_response(monkeypatch):
+    capped = make_client(monkeypatch, FABRIQUES_API_MAX_ROWS="100")
+    response = capped.get("/api/v1/fabriques.csv")
+    assert response.status_code == 200
+    assert response.headers["x-total-count"] == "382"
+    assert len(response.content.decode("utf-8-sig").splitlines()) == 101
+    assert "offset=100" in response.headers["link"]
+    refused = capped.get("/api/v1/fabriques.json", params={"limit": "101"})
+    assert refused.status_code == 400 and refused.json()["parametre"] == "limit"
+
+
+# --- indicateurs.json ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("params", SCOPES, ids=[_label(p) for p in SCOPES])
+def test_api_totals_are_the_pages_totals(client, params):
+    """The cross-page filter set of tests/test_consistency.py, through the API."""
+    query = query_of(params)
+    indicators = client.get("/api/v1/indicateurs.json", params=query).json()
+    headline = queries.run("headline_counts", **params).iloc[0]
+    listed = client.get("/api/v1/fabriques.json", params=query).json()
+    exported = client.get("/api/v1/fabriques.csv", params=query)
+    assert indicators["fabriques"] == headline.fabriques == listed["total"]
+    assert int(exported.headers["x-total-count"]) == headline.fabriques
+    assert len(exported.content.decode("utf-8-sig").splitlines()) - 1 == headline.fabriques
+    by_type = {row["type"]: row["fabriques"] for row in indicators["par_type_de_territoire"]}
+    for territory in ("qpv", "rural", "urbain", "indetermine"):
+        assert by_type[territory] == headline[territory]
+    assert sum(by_type.values()) == indicators["fabriques"]
+    progress = queries.run("progress_toward_targets", **params)
+    assert [t["maintenant"]["fabriques"] for t in indicators["objectifs"]] == list(progress.achieved)
+
+
+@pytest.mark.parametrize("query", [{}, {"region": "53"}, {"territoire": "rural", "rural": "hors_grands_centres"}],
+                         ids=_label)
+def test_indicators_match_the_synthese_page(client, query):
+    synthese = run_app(query=query)
+    assert not synthese.exception
+    indicators = client.get("/api/v1/indicateurs.json", params=query).json()
+    metrics = {metric.label: metric.value for metric in synthese.metric}
+    assert metrics["Fabriques dans la liste"] == str(indicators["fabriques"])
+    by_type = {row["type"]: row["fabriques"] for row in indicators["par_type_de_territoire"]}
+    assert metrics["En commune avec QPV"] == str(by_type["qpv"])
+    assert metrics["En commune rurale"] == str(by_type["rural"])
+    table = synthese.dataframe[0].value  # "Voir les jauges en tableau"
+    if not query:
+        for row, target in zip(table.itertuples(index=False), indicators["objectifs"]):
+            assert row[2].replace("\u202f", "") == str(target["objectif"])
+            assert row[3].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
+        assert len(table) == len(indicators["objectifs"])
+    else:
+        shown = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
+        for target in indicators["objectifs"]:
+            label = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV",
+                     "rural": "En commune rurale"}[target["portee"]]
+            assert shown[label].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
+    assert synthese.caption[-1].value.count(indicators["version_donnees"]) == 1
+
+
+# --- version.json and ?version= ------------------------------------------------------------
+
+def test_version_names_the_manifest(client):
+    response = client.get("/api/v1/version.json")
+    body = response.json()
+    manifest = queries.read_manifest()
+    assert response.status_code == 200
+    assert body["version_donnees"] == response.headers["x-data-version"] == manifest["data_version"]
+    assert body["date_de_la_liste"] == manifest["laureates_list_date"]
+    assert body["source_de_la_liste"] == manifest["laureates_source"]
+    assert [(s["fichier"], s["licence"], s["millesime"]) for s in body["sources"]] == [
+        (s["file"], s["licence"], s["vintage"]) for s in manifest["sources"]]
+    assert body["extraits"]["laureates"]["lignes"] == 382
+    assert body["en_service"] is True
+
+
+def test_archived_version_is_served_and_unknown_one_is_404(monkeypatch, tmp_path):
+    data = copy_data(tmp_path / "data")
+    old = queries.read_manifest(data)["data_version"]
+    fewer = pd.read_parquet(data / "laureates.parquet")
+    fewer = fewer[fewer.reg_code != "53"]
+    buffer = io.BytesIO()
+    fewer.to_parquet(buffer, index=False)
+    new = versions.publish_laureates(data, buffer.getvalue(), len(fewer), {}, old)["data_version"]
+    monkeypatch.setenv("FABRIQUES_DATA_DIR", str(data))
+    client = make_client()
+
+    now = client.get("/api/v1/indicateurs.json")
+    assert now.headers["x-data-version"] == now.json()["version_donnees"] == new
+    assert now.json()["fabriques"] == 382 - 23
+    before = client.get("/api/v1/indicateurs.json", params={"version": old})
+    assert before.headers["x-data-version"] == before.json()["version_donnees"] == old
+    assert before.json()["fabriques"] == 382
+    breton = client.get("/api/v1/fabriques.csv", params={"version": old, "region": "53"})
+    assert breton.headers["x-data-version"] == old and breton.headers["x-total-count"] == "23"
+    assert client.get("/api/v1/version.json", params={"version": old}).json()["en_service"] is False
+
+    for route in ("version.json", "indicateurs.json", "fabriques.csv", "fabriques.json"):
+        missing = client.get(f"/api/v1/{route}", params={"version": "0123456789ab"})
+        assert missing.status_code == 404
+        body = missing.json()
+        assert "Version des données inconnue" in body["erreur"] and body["parametre"] == "version"
+        assert {row["version"] for row in body["versions"]} == {old, new}
+        assert missing.headers["x-data-version"] == new
+
+
+# --- Bad input -----------------------------------------------------------------------------
+
+HOSTILE = [
+    ("fabriques.json", {"regoin": "53"}, "regoin", "Paramètre inconnu"),
+    ("fabriques.csv", {"region": "53'; drop table laureates; --"}, "region", "région"),
+    ("indicateurs.json", {"region": "99"}, "region", "région"),
+    ("fabriques.json", {"departement": "../../etc/passwd"}, "departement", "département"),
+    ("fabriques.json", {"region": "53", "departement": "75"}, "departement", "Paris"),
+    ("indicateurs.json", {"territoire": "<script>alert(1)</script>"}, "territoire", "territoire"),
+    ("fabriques.csv", {"rural": "oui"}, "rural", "rural"),
+    ("fabriques.json", {"q": "x" * 101}, "q", "100 caractères"),
+    ("fabriques.json", {"limit": "-1"}, "limit", "limit"),
+    ("fabriques.json", {"limit": "dix"}, "limit", "limit"),
+    ("fabriques.json", {"limit": "0"}, "limit", "limit"),
+    ("fabriques.csv", {"offset": "1e3"}, "offset", "offset"),
+    ("fabriques.csv", {"limit": "²"}, "limit", "limit"),
+    ("indicateurs.json", {"q": "lab"}, "q", "Paramètre inconnu"),
+    ("version.json", {"region": "53"}, "region", "Paramètre inconnu"),
+]
+
+
+@pytest.mark.parametrize("route,query,parameter,words", HOSTILE,
+                         ids=[f"{r}-{p}-{i}" for i, (r, _, p, _) in enumerate(HOSTILE)])
+def test_bad_parameters_are_refused_in_french_naming_them(client, route, query, parameter, words):
+    response = client.get(f"/api/v1/{route}", params=query)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-data-version"] == VERSION
+    body = response.json()
+    assert body["parametre"] == parameter
+    assert words in body["erreur"]
+    # A value is echoed cut and stripped of markup and quotes (views.filters.shown).
+    assert "<script>" not in body["erreur"] and "53'" not in body["erreur"]
+
+
+def test_repeated_parameter_is_refused(client):
+    response = client.get("/api/v1/fabriques.json?region=53&region=84")
+    assert response.status_code == 400
+    assert response.json()["parametre"] == "region"
+    assert "plusieurs fois" in response.json()["erreur"]
+
+
+@pytest.mark.parametrize("version", ["../../data", "x" * 5000, "501F5C917BEC", "' or 1=1 --"])
+def test_hostile_versions_are_unknown_not_read(client, version):
+    response = client.get("/api/v1/version.json", params={"version": version})
+    assert response.status_code == 404
+    assert [row["version"] for row in response.json()["versions"]] == [VERSION]
+
+
+def test_search_is_bound_not_pasted(client):
+    for text in ("%", "_", "' or '1'='1", "\\", "fabt-1%"):
+        body = client.get("/api/v1/fabriques.json", params={"q": text}).json()
+        assert body["total"] == len(queries.run("laureates_list", **ALL, search=text))
+    assert client.get("/api/v1/fabriques.json", params={"q": "%"}).json()["total"] == 0
+
+
+def test_unknown_route_and_method(client):
+    missing = client.get("/api/v1/fabriques.xml")
+    assert missing.status_code == 404 and "/api/v1/fabriques.csv" in missing.json()["erreur"]
+    assert client.post("/api/v1/fabriques.json").status_code == 405
+
+
+def test_empty_scope_is_an_empty_list_not_an_error(client):
+    body = client.get("/api/v1/fabriques.json", params={"departement": "90", "territoire": "rural"}).json()
+    assert body["total"] == len(body["fabriques"]) == queries.run(
+        "headline_counts", **{**ALL, "departement": "90", "territoire": "rural"}).iloc[0].fabriques
+
+
+# --- Limits, CORS, framing -----------------------------------------------------------------
+
+def test_rate_limit_answers_429_in_french_with_retry_after(monkeypatch):
+    limited = make_client(monkeypatch, FABRIQUES_API_RATE_LIMIT="3")
+    for _ in range(3):
+        assert limited.get("/api/v1/version.json").status_code == 200
+    refused = limited.get("/api/v1/fabriques.csv", params={"region": "53"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["content-type"] == "application/json"
+    assert refused.json()["erreur"].startswith("Trop de requêtes")
+    assert refused.headers["x-data-version"] == VERSION
+
+
+def test_rate_limit_counts_each_client_behind_a_trusted_proxy(monkeypatch):
+    monkeypatch.setenv("FABRIQUES_TRUSTED_PROXIES", "testclient")
+    limited = make_client(monkeypatch, FABRIQUES_API_RATE_LIMIT="2")
+    for address in ("203.0.113.1", "203.0.113.2"):
+        headers = {"X-Forwarded-For": address}
+        assert [limited.get("/api/v1/version.json", headers=headers).status_code
+                for _ in range(3)] == [200, 200, 429]
+
+
+def test_forwarded_header_from_an_untrusted_peer_does_not_pick_the_key(monkeypatch):
+    limited = make_client(monkeypatch, FABRIQUES_API_RATE_LIMIT="2")
+    codes = [limited.get("/api/v1/version.json", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+             for i in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_rate_limiter_window_slides():
+    now = [0.0]
+    limiter = api.limits.RateLimiter(clock=lambda: now[0])
+    assert [limiter.retry_after("a", 2) for _ in range(3)] == [None, None, 60]
+    now[0] = 30.0
+    assert limiter.retry_after("a", 2) == 30
+    now[0] = 60.0
+    assert limiter.retry_after("a", 2) is None
+
+
+def test_cors_is_off_by_default_and_configurable(monkeypatch, client):
+    origin = {"Origin": "https://intranet.example.fr"}
+    assert "access-control-allow-origin" not in client.get("/api/v1/version.json", headers=origin).headers
+    allowing = make_client(monkeypatch, FABRIQUES_CORS_ORIGINS="https://intranet.example.fr")
+    response = allowing.get("/api/v1/version.json", headers=origin)
+    assert response.headers["access-control-allow-origin"] == "https://intranet.example.fr"
+    assert "X-Data-Version" in response.headers["access-control-expose-headers"]
+    other = allowing.get("/api/v1/version.json", headers={"Origin": "https://ailleurs.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_api_responses_carry_the_security_headers(client):
+    headers = client.get("/api/v1/version.json").headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["content-security-policy"].startswith("frame-ancestors 'self'")
+
+
+@pytest.mark.parametrize("variable,value", [
+    ("FABRIQUES_CORS_ORIGINS", "*"), ("FABRIQUES_CORS_ORIGINS", "intranet.example.fr"),
+    ("FABRIQUES_CORS_ORIGINS", "https://a.fr; script-src *"), ("FABRIQUES_API_RATE_LIMIT", "0"),
+    ("FABRIQUES_API_MAX_ROWS", "beaucoup"),
+])
+def test_malformed_settings_stop_the_server_naming_the_variable(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(config.ConfigError, match=variable):
+        config.check()
+
+
+# --- Off the event loop; OpenAPI -----------------------------------------------------------
+
+def test_queries_run_off_the_event_loop(monkeypatch):
+    seen = []
+    original = handlers.indicators
+
+    def recording(values):
+        try:
+            asyncio.get_running_loop()
+            seen.append("boucle")
+        except RuntimeError:
+            seen.append("thread")
+        return original(values)
+
+    monkeypatch.setattr(handlers, "indicators", recording)
+    assert make_client().get("/api/v1/indicateurs.json").status_code == 200
+    assert seen == ["thread"]
+
+
+def test_openapi_describes_exactly_the_routes_and_their_parameters(client):
+    document = client.get("/api/v1/openapi.json").json()
+    mount = next(route for route in api.routes() if isinstance(route, Mount))
+    served = {api.PREFIX + route.path for route in mount.routes if "{" not in route.path}
+    assert set(document["paths"]) == served == set(api.accepted_parameters())
+    for path, accepted in api.accepted_parameters().items():
+        operation = document["paths"][path]["get"]
+        assert [p["name"] for p in operation["parameters"]] == list(accepted)
+        assert all(p["description"] for p in operation["parameters"])
+        if accepted:
+            undeclared = client.get(path, params={"nimportequoi": "1"})
+            assert undeclared.status_code == 400
+        assert client.get(path).status_code == 200
+    assert document["openapi"].startswith("3.")
+    json.dumps(document)  # plain JSON
+
+
+def test_docs_name_every_route_and_parameter():
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for path, accepted in api.accepted_parameters().items():
+        assert path in text
+        for name in accepted:
+            assert f"`{name}`" in text
