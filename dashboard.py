@@ -35,7 +35,7 @@ pages = [
 ]
 
 # `?embed=true`: the gauges (Synthèse) and the map (Carte) of a scope, for another site's
-# iframe; no sidebar, no other page (app/web/framing.py says which sites may frame them).
+# iframe; no sidebar, no other page (app/web/security.py says which sites may frame them).
 if context.embedded():
     navigation = st.navigation([page for page in pages if page.url_path in ("", "carte")],
                                position="hidden")

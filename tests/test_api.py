@@ -299,7 +299,7 @@ def test_empty_scope_is_an_empty_list_not_an_error(client):
         "headline_counts", **{**ALL, "departement": "90", "territoire": "rural"}).iloc[0].fabriques
 
 
-# --- Limits, CORS, framing -----------------------------------------------------------------
+# --- Limits, CORS, headers ------------------------------------------------------------------
 
 def test_rate_limit_answers_429_in_french_with_retry_after(monkeypatch):
     limited = make_client(monkeypatch, FABRIQUES_API_RATE_LIMIT="3")
