@@ -11,14 +11,14 @@ from datetime import date
 import streamlit as st
 
 import queries
-from views import filters as flt
-from views.format import fr_date
-from views.territory_types import (
+from domain.format import fr_date
+from domain.territory_types import (
     DEFAULT_RURAL_DEFINITION,
     FILTERABLE_TERRITORY_TYPES,
     RURAL_DEFINITIONS,
     TERRITORY_TYPES,
 )
+from views import filters as flt
 
 # "All" is an empty string in the widgets: a None value would show Streamlit's English placeholder.
 ALL = ""

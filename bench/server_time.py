@@ -17,7 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from bench.timing import ScriptTimer, median
-from views.territory_types import FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
+from domain.territory_types import FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_PAGE = ROOT / "bench" / "one_line_page.py"

@@ -4,11 +4,12 @@ import re
 import streamlit as st
 
 from app import context
+from domain.format import fr_int
+from domain.labels import empty_scope
+from domain.territory_types import definitions
 from queries import run
 from views import map_layers
 from views.filters import shown
-from views.format import fr_int
-from views.territory_types import definitions
 
 FABRIQUE_ID = re.compile(r"^fabt-\d{1,4}$")
 CHOICE_KEY = "carte_fabrique"
@@ -19,7 +20,7 @@ st.caption(f"Périmètre : **{ctx.scope}**")
 
 headline = run("headline_counts", **ctx.params).iloc[0]
 if headline.fabriques == 0:
-    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}) : la carte n'a rien à "
+    st.info(f"{empty_scope(ctx.scope)} : la carte n'a rien à "
             "montrer. Élargissez les filtres dans le panneau latéral.", icon=":material/map:")
     context.footer(ctx)
     st.stop()
@@ -155,7 +156,7 @@ if options.without_fabrique:
     st.markdown(f"**Départements sans fabrique pour ce filtre** : {fr_int(len(missing))}")
     if len(missing):
         st.dataframe(map_layers.departements_without_table(missing), hide_index=True)
-if options.choropleth != "aucune":
+if options.choropleth != map_layers.NO_CHOROPLETH:
     st.markdown(f"**{map_layers.CHOROPLETHS[options.choropleth]}, par département**")
     st.dataframe(map_layers.choropleth_table(choropleth_frame), hide_index=True)
 context.footer(ctx)

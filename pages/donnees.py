@@ -5,9 +5,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import queries
 from app import context
+from domain.format import fr_int
 from services import imports
 from views import donnees as dv
-from views.format import fr_int
 
 MAX_LOGIN_ATTEMPTS = 5
 

@@ -4,6 +4,7 @@ from datetime import date
 import streamlit as st
 
 from app import context
+from domain.labels import empty_scope
 from queries import run
 from views import exports
 from views import laureats as lv
@@ -36,7 +37,7 @@ found = lv.sort_laureates(run("laureates_list", **ctx.params, search=search), so
 table = lv.laureates_table(found)
 
 if in_scope == 0:
-    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). "
+    st.info(f"{empty_scope(ctx.scope)}. "
             "Élargissez les filtres dans le panneau latéral.")
 elif found.empty:
     st.info(f"Aucune fabrique ne correspond à la recherche dans ce périmètre ({ctx.scope}). "

@@ -10,6 +10,7 @@ import streamlit as st
 
 import queries
 from app import context
+from domain.labels import empty_scope
 from services import export_kit
 from views import sentences, slides
 from views.filters import shown
@@ -82,7 +83,7 @@ def go_to(target: int) -> None:
 st.title(slides.as_markdown_text(slide.title), anchor=False)
 if data.headline.fabriques == 0 and not slide.national:
     # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
-    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}) : cette diapositive n'a "
+    st.info(f"{empty_scope(ctx.scope)} : cette diapositive n'a "
             "rien à montrer. Élargissez les filtres depuis la page Synthèse (lien en bas de page).",
             icon=":material/slideshow:")
 else:

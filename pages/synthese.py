@@ -4,10 +4,11 @@ from datetime import date
 import streamlit as st
 
 from app import context
+from domain.format import fr_int
+from domain.labels import empty_scope
+from domain.territory_types import definition_note
 from queries import run
 from views import synthese
-from views.format import fr_int
-from views.territory_types import definition_note
 
 ctx = context.current()
 national = ctx.filters.is_empty
@@ -17,7 +18,7 @@ st.caption(f"Périmètre : **{ctx.scope}**")
 
 headline = run("headline_counts", **ctx.params).iloc[0]
 if headline.fabriques == 0:
-    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). "
+    st.info(f"{empty_scope(ctx.scope)}. "
             "Élargissez les filtres dans le panneau latéral.")
 elif not ctx.embedded:  # an embed shows the gauges only
     for column, card in zip(st.columns(3), synthese.headline_cards(headline, national, ctx.manifest["laureates_source"])):

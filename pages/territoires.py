@@ -5,10 +5,11 @@ from datetime import date
 import streamlit as st
 
 from app import context
+from domain.format import fr_date, fr_int
+from domain.labels import empty_scope
+from domain.territory_types import TERRITORY_TYPES_PLURAL, definition_note
 from queries import run
 from views import territoires as tv
-from views.format import fr_date, fr_int
-from views.territory_types import TERRITORY_TYPES_PLURAL, definition_note
 
 # The milestone that announced the 2023 wave, aimed at territories with no fabrique.
 WAVE_2023_ANNOUNCED = date(2023, 9, 11)
@@ -47,7 +48,7 @@ columns[1].metric("Départements du périmètre", fr_int(len(scope_departements)
 columns[2].metric("Départements sans fabrique", fr_int(without), border=True,
                   help="Départements du périmètre sans aucune fabrique du type choisi.")
 if scope_total == 0:
-    st.info(f"Aucune fabrique dans la liste pour ce périmètre ({ctx.scope}). Les graphiques "
+    st.info(f"{empty_scope(ctx.scope)}. Les graphiques "
             "ci-dessous comparent les régions ; élargissez les filtres dans le panneau latéral.")
 
 definitions_text = definition_note(filters.rural_definition)

@@ -22,7 +22,8 @@ import pyarrow.parquet as pq
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
-from pipeline import insets, sources
+from domain import insets
+from pipeline import sources
 from pipeline.sources import SourceError
 from pipeline.territory import (
     DENSITY_RANK,
@@ -234,7 +235,7 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
                 f"{source_name}, entité {row.source_feature} : le point de {row.fabrique_id} "
                 f"({row.lat:.4f}, {row.lon:.4f}) est hors de son département {row.dep_code}"
             )
-    # Overseas points moved into their inset boxes (pipeline/insets.py); lon/lat stay true.
+    # Overseas points moved into their inset boxes (domain/insets.py); lon/lat stay true.
     merged["display_lon"], merged["display_lat"] = insets.display_columns(
         merged.lon, merged.lat, merged.dep_code)
     merged["commune_name"] = merged.source_commune_name.where(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from domain.format import fr_size
+
 # The programme counts a few hundred fabriques: a real list is well under 1 MB.
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -31,12 +33,6 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
     description: str  # "CSV séparé par « ; », encodage UTF-8" — said in the report
-
-
-def fr_size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} Ko".replace(".", ",")
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def check_size(size: int) -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.format import fr_date
 from pipeline.import_workflow import Candidate
-from views.format import fr_date
 
 
 def report_lines(candidate: Candidate) -> list[str]:

@@ -27,13 +27,13 @@ import pyarrow.parquet as pq
 from shapely.geometry import shape
 
 import queries
+from domain.format import fr_date
+from domain.territory_types import TERRITORY_TYPES
 from pipeline import versions
 from pipeline.build import derive_laureates
 from pipeline.import_checks import ListChecker, Problem, Reference
 from pipeline.import_files import FileRefused, read_table
 from pipeline.sources import SourceError
-from views.format import fr_date
-from views.territory_types import TERRITORY_TYPES
 
 # Share of the fabriques in service that a list may drop without an explicit confirmation.
 REMOVAL_CONFIRMATION_SHARE = 0.10

@@ -37,13 +37,6 @@ def _ask(question: str) -> bool:
         return False
 
 
-def _quiet_streamlit() -> None:
-    """queries/ uses Streamlit caches, which warn in English when no app runs: not for this tool."""
-    from streamlit import logger
-
-    logger.set_log_level("error")
-
-
 def _print_hash() -> int:
     password = getpass.getpass("Mot de passe : ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(password) < import_auth.MIN_PASSWORD_LENGTH:
@@ -65,7 +58,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hash-password", action="store_true",
                         help="afficher l'empreinte d'un mot de passe d'import")
     args = parser.parse_args(argv)
-    _quiet_streamlit()
     if args.hash_password:
         return _print_hash()
     if args.file is None:

@@ -7,23 +7,52 @@
 Extracts are loaded once per data version into an in-memory DuckDB database (a few MB);
 each call takes its own cursor, since a DuckDB connection is not shared across threads.
 Results are cached per (query, parameters, data version): a new import invalidates them.
+Under Streamlit the caches are Streamlit's (shared by every session, cleared with the others);
+elsewhere (the command-line importer, scripts) a plain in-process cache, so that this loader
+does not make the pipeline depend on Streamlit.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 QUERY_DIR = Path(__file__).resolve().parent
 ROOT = QUERY_DIR.parent
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class _Cache:
+    """A cache decorator chosen at the first call: st.cache_resource / st.cache_data when the
+    process runs Streamlit (an app or AppTest has imported it), functools.lru_cache otherwise."""
+
+    def __init__(self, kind: str, max_entries: int):
+        self.kind, self.max_entries = kind, max_entries
+
+    def __call__(self, function):
+        chosen = None
+
+        def cached(*args):
+            nonlocal chosen
+            if chosen is None:
+                if "streamlit" in sys.modules:
+                    import streamlit as st
+                    chosen = getattr(st, self.kind)(show_spinner=False, max_entries=self.max_entries)(function)
+                else:
+                    plain = lru_cache(maxsize=self.max_entries)(function)
+                    # A frame is handed out as a copy, as st.cache_data does: callers may change it.
+                    chosen = plain if self.kind == "cache_resource" else (lambda *a: plain(*a).copy())
+            return chosen(*args)
+
+        cached.__doc__ = function.__doc__
+        return cached
 
 
 class ExtractError(RuntimeError):
@@ -74,7 +103,7 @@ def manifest_of(version: str, directory: Path | None = None) -> dict:
     return json.loads(archived.read_text(encoding="utf-8"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@_Cache("cache_resource", max_entries=4)
 def _database(directory: str, data_version: str) -> duckdb.DuckDBPyConnection:
     """In-memory database of one data version; the version is part of the cache key."""
     return _load(Path(directory), manifest_of(data_version, Path(directory)), {})
@@ -121,7 +150,7 @@ def data_version() -> str:
     return read_manifest()["data_version"]
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
+@_Cache("cache_data", max_entries=2048)
 def _cached_run(name: str, params: tuple, directory: str, version: str) -> pd.DataFrame:
     cursor = _database(directory, version).cursor()
     try:

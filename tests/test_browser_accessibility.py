@@ -9,8 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageStat
 
 from conftest import screenshot, wait_for_app
+from domain.format import fr_int
 from queries import run
-from views.format import fr_int
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

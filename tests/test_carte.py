@@ -19,7 +19,7 @@ FILTERS = [
     {"region": "94", "territoire": "urbain"},  # Corse, urban: no fabrique, empty state
 ]
 OFF = {"carte_positions_reelles": False, "carte_recensement": False, "carte_communes_qpv": False,
-       "carte_sans_fabrique": False, "carte_aplat": "aucune"}
+       "carte_sans_fabrique": False, "carte_aplat": map_layers.NO_CHOROPLETH}
 # Each setting is complete (toggles keep their state from one run to the next).
 LAYER_SETTINGS = [
     OFF,

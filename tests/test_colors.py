@@ -4,8 +4,8 @@ import tomllib
 import pytest
 
 from conftest import ROOT
+from domain.format import fr_int
 from views import colors
-from views.format import fr_int
 from views.synthese import progress_table
 
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]

@@ -3,7 +3,7 @@ so in French, without an exception and without an empty chart."""
 import pytest
 
 from conftest import run_app
-from views.format import fr_percent
+from domain.format import fr_percent
 
 EMPTY = {"departement": "978", "territoire": "qpv"}
 SCOPE = "Saint-Martin (978) — communes avec QPV"

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from views.format import fr_date, fr_decimal, fr_int, fr_percent, share
+from domain.format import fr_date, fr_decimal, fr_int, fr_percent, share
 
 NBSP = "\u00a0"
 

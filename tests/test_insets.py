@@ -6,7 +6,7 @@ import pytest
 from shapely.geometry import shape
 
 from conftest import ROOT
-from pipeline import insets
+from domain import insets
 
 DATA = ROOT / "data"
 

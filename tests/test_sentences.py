@@ -5,16 +5,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from domain import prepositions
+from domain.format import fr_month
+from domain.prepositions import in_departement, in_region
 from queries import run
 from views import sentences, timeline
-from views.sentences import in_departement, in_region
 
 OPTIONS = run("filter_options")
 REGIONS = OPTIONS.dropna(subset=["reg_code"]).drop_duplicates("reg_code").set_index("reg_code")["reg_name"].to_dict()
 DEPARTEMENTS = OPTIONS.set_index("dep_code")["dep_name"].to_dict()
 NBSP = "\u00a0"
 
-# Written out in full, independently of views/sentences.py, as a reader would say them.
+# Written out in full, independently of domain/prepositions.csv, as a reader would say them.
 EXPECTED_REGIONS = {
     "01": "en Guadeloupe", "02": "en Martinique", "03": "en Guyane", "04": "à La Réunion",
     "06": "à Mayotte", "11": "en Île-de-France", "24": "en Centre-Val de Loire",
@@ -58,8 +60,8 @@ EXPECTED_DEPARTEMENTS = {
 
 def test_tables_cover_exactly_the_codes_of_the_extracts():
     assert len(REGIONS) == 18 and len(DEPARTEMENTS) == 102  # 101 départements + Saint-Martin
-    assert set(sentences.REGION_PREPOSITIONS) == set(REGIONS)
-    assert set(sentences.DEPARTEMENT_PREPOSITIONS) == set(DEPARTEMENTS)
+    assert set(prepositions.REGION_PREPOSITIONS) == set(REGIONS)
+    assert set(prepositions.DEPARTEMENT_PREPOSITIONS) == set(DEPARTEMENTS)
     assert set(EXPECTED_REGIONS) == set(REGIONS) and set(EXPECTED_DEPARTEMENTS) == set(DEPARTEMENTS)
 
 
@@ -148,7 +150,7 @@ def test_pace_and_projection_are_computed_from_the_announcements():
     france = sentences.Place("en France", "France", True)
     text = sentences.timeline_sentence(pace, france, date(2025, 6, 1))
     assert "soit 5,0 fabriques par mois" in text
-    assert f"à ce rythme, 500 fabriques seraient atteintes vers {sentences.month_year(pace.horizon_date)}" in text
+    assert f"à ce rythme, 500 fabriques seraient atteintes vers {fr_month(pace.horizon_date)}" in text
     assert "projection" in text and "date est passée" not in text
     later = sentences.timeline_sentence(pace, france, date(2027, 1, 1))
     assert "Cette date est passée : nos sources n'ont pas d'annonce postérieure au 1er janvier 2025." in later

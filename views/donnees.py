@@ -6,13 +6,13 @@ neutralises cells a spreadsheet would read as formulas.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 
+from domain.format import fr_date, fr_datetime, fr_int
+from domain.territory_types import TERRITORY_TYPES
 from views import exports
-from views.format import fr_date, fr_int
-from views.territory_types import TERRITORY_TYPES
 
 LIMITS = """\
 - **Vague et date de chaque fabrique** : la liste de l'ANCT ne les donne pas. Les vagues affichées
@@ -47,14 +47,6 @@ Voir `docs/donnees.md`.
 ACTIONS = {"import": "Import", "retour_arriere": "Retour arrière"}
 
 
-def _when(value: str) -> str:
-    """'2026-11-28T13:02:44+00:00' -> '28 novembre 2026 à 13 h 02'."""
-    if not value:
-        return "—"
-    moment = datetime.fromisoformat(value)
-    return f"{fr_date(moment.date())} à {moment.hour} h {moment.minute:02d}"
-
-
 def version_facts(manifest: dict) -> list[tuple[str, str]]:
     """(label, value) pairs describing the version in service."""
     laureates = manifest["extracts"]["laureates"]
@@ -67,7 +59,7 @@ def version_facts(manifest: dict) -> list[tuple[str, str]]:
     ]
     imported = manifest.get("imported")
     if imported:
-        facts.append(("Importée", f"le {_when(manifest.get('created_at', ''))} par {imported['user']}"))
+        facts.append(("Importée", f"le {fr_datetime(manifest.get('created_at', ''))} par {imported['user']}"))
         facts.append(("Version précédente", manifest.get("previous_version", "—")))
     else:
         facts.append(("Origine", "construite depuis les fichiers sources (make data)"))
@@ -96,7 +88,7 @@ def history_table(history: list[dict]) -> pd.DataFrame:
     for entry in reversed(history):
         is_import = entry.get("action") == "import"
         rows.append({
-            "Date": _when(entry.get("at", "")),
+            "Date": fr_datetime(entry.get("at", "")),
             "Action": ACTIONS.get(entry.get("action"), entry.get("action", "")),
             "Par": entry.get("user", ""),
             "Fichier": entry.get("file_name", "") if is_import else "",
@@ -114,7 +106,7 @@ def history_table(history: list[dict]) -> pd.DataFrame:
 
 def version_label(row: dict) -> str:
     """A version as offered for rollback: id, count, list and when it was put in service."""
-    when = f"importée le {_when(row['created_at'])}" if row["created_at"] else "version construite depuis les sources"
+    when = f"importée le {fr_datetime(row['created_at'])}" if row["created_at"] else "version construite depuis les sources"
     return f"{row['version']} — {fr_int(row['laureates'])} fabriques — {row['source']} ({when})"
 
 

@@ -17,8 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from domain.format import fr_date
 from views.colors import BLUE_FRANCE
-from views.format import fr_date
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_SEPARATOR = ";"  # a French Excel splits columns on ';' (',' is the decimal mark)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
-from views.territory_types import (
+from domain.territory_types import (
     DEFAULT_RURAL_DEFINITION,
     FILTERABLE_TERRITORY_TYPES,
     RURAL_DEFINITIONS,

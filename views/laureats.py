@@ -5,8 +5,8 @@ import unicodedata
 
 import pandas as pd
 
-from views.format import fr_date, fr_int
-from views.territory_types import TERRITORY_TYPES, definitions
+from domain.format import fr_date, fr_int
+from domain.territory_types import TERRITORY_TYPES, definitions
 
 SEARCH_MAX_CHARS = 100  # longer than any name, commune or département in the list
 

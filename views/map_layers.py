@@ -22,7 +22,9 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from pipeline.insets import INSETS
+from domain.format import fr_decimal, fr_int
+from domain.insets import INSETS
+from domain.territory_types import TERRITORY_TYPES
 from views.colors import (
     BLUE_FRANCE,
     CATEGORICAL,
@@ -34,8 +36,6 @@ from views.colors import (
     WHITE,
     rgb,
 )
-from views.format import fr_decimal, fr_int
-from views.territory_types import TERRITORY_TYPES
 
 # Above this many points, the browser gets positions and sizes only (no tooltip text, no count
 # labels): a click still opens the detail card. The 382 laureates stay far below it.
@@ -45,8 +45,9 @@ NAME_MAX_CHARS = 90
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 600  # the map column on a 1440 px screen; used to fit the view
 CENSUS_COLOR = GREY_TEXT
 QPV_COMMUNE_COLOR = CATEGORICAL[2]
+NO_CHOROPLETH = "none"
 CHOROPLETHS = {
-    "aucune": "Aucune",
+    NO_CHOROPLETH: "Aucune",
     "nombre": "Nombre de fabriques",
     "pour_100k": "Fabriques pour 100 000 habitants",
 }
@@ -60,7 +61,7 @@ class MapOptions:
     insets: bool = True
     census: bool = False
     qpv_communes: bool = False
-    choropleth: str = "aucune"
+    choropleth: str = NO_CHOROPLETH
     without_fabrique: bool = False
 
 
@@ -232,11 +233,11 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
                without_fabrique: pd.DataFrame | None = None,
                selected_commune: str | None = None) -> pdk.Deck:
     """The whole map: outlines (and choropleth), optional layers, fabriques by type."""
-    fills = departement_fill(choropleth_frame, options.choropleth if options.choropleth != "aucune" else "nombre")
+    fills = departement_fill(choropleth_frame, options.choropleth if options.choropleth != NO_CHOROPLETH else "nombre")
     # With no choropleth, the départements of the filter are white, the others greyed.
     plain = {True: rgb(WHITE), False: rgb(GREY_LIGHT, 160)}
     dep_properties = {
-        code: {"f": value["f"] if options.choropleth != "aucune" else plain[value["in_scope"]]}
+        code: {"f": value["f"] if options.choropleth != NO_CHOROPLETH else plain[value["in_scope"]]}
         for code, value in fills.items()
     }
     # Outlines are not pickable: in Streamlit 1.67 a pickable GeoJsonLayer under the points
@@ -324,7 +325,7 @@ def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame
     if options.qpv_communes:
         entries.append(LegendEntry(QPV_COMMUNE_COLOR, "grand cercle vide", "Commune avec QPV (2024)",
                                    "toutes, avec ou sans fabrique"))
-    if options.choropleth != "aucune":
+    if options.choropleth != NO_CHOROPLETH:
         low, high = choropleth_range(choropleth_frame, options.choropleth)
         entries.append(LegendEntry(BLUE_FRANCE, "aplat du clair au foncé", CHOROPLETHS[options.choropleth],
                                    f"par département, de {low} à {high}"))

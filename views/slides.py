@@ -13,15 +13,15 @@ from urllib.parse import urlencode
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain.format import fr_date, fr_int, fr_percent, share
+from domain.labels import SCOPE_LABELS
+from domain.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES, TYPE_ORDER
 from views import filters, sentences, static_map, synthese, timeline
 from views.charts import french_layout, on_white_page
 from views.colors import BLUE_FRANCE, GREY_GRID, GREY_TEXT, TERRITORY_COLORS
-from views.format import fr_date, fr_int, fr_percent, share
-from views.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
 
 FONT_SIZE = 22
 SCREEN_HEIGHT = 600  # px of the figure on screen; the export draws it at 1920 x 1080
-TYPE_ORDER = ("qpv", "rural", "urbain", "indetermine")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def gauges_figure(targets: pd.DataFrame, national: bool) -> go.Figure:
     figure = go.Figure()
     for i, target in enumerate(latest_targets(targets).itertuples()):
         indicator = synthese.progress_gauge(target, national).data[0]
-        heading = synthese.SHORT_LABELS[target.scope]
+        heading = SCOPE_LABELS[target.scope]
         subtitle = (f"objectif {fr_int(target.target_value)} (fin {pd.Timestamp(target.deadline).year})"
                     if national else f"sur {fr_int(target.national_achieved)} en France")
         indicator.update(

@@ -3,7 +3,7 @@
 Outlines and points are plain `go.Scatter` traces in Web Mercator coordinates (x = longitude,
 y = Mercator latitude in degrees, axes on the same scale), so the image is the same on screen,
 in the PNG and in the PPTX. Nationally, overseas France is drawn in the insets computed by the
-build step (`display_*` columns, see pipeline/insets.py); under a région or département
+build step (`display_*` columns, see domain/insets.py); under a région or département
 filter the map zooms on it at its true position, overseas included.
 """
 from __future__ import annotations
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipeline.insets import INSETS  # the inset boxes, framed on the national map
+from domain.format import fr_int
+from domain.insets import INSETS  # the inset boxes, framed on the national map
+from domain.territory_types import TERRITORY_TYPES
 from views.charts import french_layout
 from views.colors import (BLUE_FRANCE, BLUE_FRANCE_LIGHTEST, GREY_LINE, GREY_TEXT, LAND, LAND_BORDER,
                           TERRITORY_COLORS, TERRITORY_SYMBOLS, WHITE)
-from views.format import fr_int
-from views.territory_types import TERRITORY_TYPES
 
 BORDER = LAND_BORDER
 FOCUS_FILL = BLUE_FRANCE_LIGHTEST

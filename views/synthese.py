@@ -6,13 +6,10 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain.format import fr_date, fr_int, fr_month, fr_percent, share
+from domain.labels import SCOPE_LABELS, SCOPE_NOUNS
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_BACKGROUND_ALT, GREY_LINE, RED_MARIANNE
-from views.format import fr_date, fr_int, fr_month, fr_percent, share
-
-SCOPE_LABELS = {"total": "fabriques", "qpv": "fabriques en commune avec QPV",
-                "rural": "fabriques en commune rurale"}
-
 
 @dataclass(frozen=True)
 class Card:
@@ -50,9 +47,6 @@ def census_cards(census: pd.DataFrame) -> list[Card]:
     ]
 
 
-SHORT_LABELS = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV", "rural": "En commune rurale"}
-
-
 def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
     """Every target nationally; under a filter one gauge per scope (shares do not depend on the deadline)."""
     return targets if national_scope else targets.drop_duplicates("scope")
@@ -60,15 +54,15 @@ def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
 
 def gauge_heading(target: pd.Series, national_scope: bool) -> str:
     if national_scope:
-        return (f"**{SHORT_LABELS[target.scope]}** — objectif {fr_int(target.target_value)} "
+        return (f"**{SCOPE_LABELS[target.scope]}** — objectif {fr_int(target.target_value)} "
                 f"au {fr_date(target.deadline)}")
-    return (f"**{SHORT_LABELS[target.scope]}** — part des {fr_int(target.national_achieved)} "
+    return (f"**{SCOPE_LABELS[target.scope]}** — part des {fr_int(target.national_achieved)} "
             f"de France")
 
 
 def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str) -> str:
     """The gauge said in words (also its text alternative)."""
-    what = SCOPE_LABELS[target.scope]
+    what = SCOPE_NOUNS[target.scope]
     # French agreement: "1 fabrique en commune rurale", "0 fabrique", "2 fabriques".
     achieved_what = what if target.achieved > 1 else what.replace("fabriques", "fabrique", 1)
     if national_scope:
@@ -173,14 +167,14 @@ def progress_table(gauges: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
     """The gauges' numbers as a table (their text alternative beside the sentences)."""
     if national_scope:
         return pd.DataFrame({
-            "Objectif": [SHORT_LABELS[scope] for scope in gauges.scope],
+            "Objectif": [SCOPE_LABELS[scope] for scope in gauges.scope],
             "Échéance": [fr_date(deadline) for deadline in gauges.deadline],
             "Objectif (fabriques)": [fr_int(v) for v in gauges.target_value],
             "Fabriques dans la liste": [fr_int(v) for v in gauges.achieved],
             "Part de l'objectif": [fr_percent(share(a, t), 0) for a, t in zip(gauges.achieved, gauges.target_value)],
         })
     return pd.DataFrame({
-        "Fabriques": [SHORT_LABELS[scope] for scope in gauges.scope],
+        "Fabriques": [SCOPE_LABELS[scope] for scope in gauges.scope],
         "Ce périmètre": [fr_int(v) for v in gauges.achieved],
         "France": [fr_int(v) for v in gauges.national_achieved],
         "Part du total national": [fr_percent(share(a, n)) for a, n in zip(gauges.achieved, gauges.national_achieved)],

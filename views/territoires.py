@@ -7,16 +7,12 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain.format import fr_decimal, fr_int, fr_percent
+from domain.labels import SCOPE_IN_SENTENCE, SCOPE_LABELS
+from domain.territory_types import TERRITORY_TYPES, TYPE_ORDER
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE_MAIN, CATEGORICAL, GREY_MEDIUM, TERRITORY_COLORS, readable_text_on
-from views.format import fr_decimal, fr_int, fr_percent
-from views.territory_types import TERRITORY_TYPES
 
-TYPE_ORDER = ["qpv", "rural", "urbain", "indetermine"]
-TARGET_SCOPES = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV",
-                 "rural": "En commune rurale"}
-TARGET_SCOPES_IN_SENTENCE = {"total": "toutes les fabriques", "qpv": "en commune avec QPV",
-                             "rural": "en commune rurale"}
 TARGET_COLORS = {"total": GREY_MEDIUM, "qpv": TERRITORY_COLORS["qpv"], "rural": TERRITORY_COLORS["rural"]}
 BAR_HEIGHT = 30  # pixels per row of a horizontal bar chart: names stay readable
 
@@ -195,7 +191,7 @@ def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) ->
     names = shares.drop_duplicates("reg_code")["reg_name"]
     labels = _axis_labels(names, highlighted)
     figure = go.Figure()
-    for scope, name in TARGET_SCOPES.items():
+    for scope, name in SCOPE_LABELS.items():
         rows = shares[shares["scope"] == scope]
         if rows.empty:
             continue
@@ -216,7 +212,7 @@ def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) ->
 def target_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
     """One row per région: count and share of the national count for each target scope."""
     table = pd.DataFrame({"Région": shares.drop_duplicates("reg_code")["reg_name"].to_numpy()})
-    for scope, name in TARGET_SCOPES.items():
+    for scope, name in SCOPE_LABELS.items():
         rows = shares[shares["scope"] == scope]
         if rows.empty:
             continue
@@ -237,7 +233,7 @@ def target_shares_note(shares: pd.DataFrame) -> str:
     """The national targets the shares refer to, from the data."""
     targets = shares.drop_duplicates("scope").set_index("scope")
     parts = []
-    for scope, name in TARGET_SCOPES_IN_SENTENCE.items():
+    for scope, name in SCOPE_IN_SENTENCE.items():
         if scope in targets.index:
             row = targets.loc[scope]
             parts.append(f"{name} : {fr_int(row.national_achieved)} dans la liste, objectif "

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain.format import fr_date, fr_decimal, fr_int
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT, RED_MARIANNE
-from views.format import fr_date, fr_decimal, fr_int
 
 DAYS_PER_MONTH = 365.25 / 12
 

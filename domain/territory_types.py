@@ -1,4 +1,4 @@
-"""Labels and definitions of the territory types, as shown wherever a count is shown."""
+"""The territory types: their one order, labels and definitions, as shown wherever a count is shown."""
 from __future__ import annotations
 
 RURAL_DEFINITIONS = {
@@ -7,6 +7,8 @@ RURAL_DEFINITIONS = {
 }
 DEFAULT_RURAL_DEFINITION = "insee"
 
+# The one order of the territory types: every table, chart, legend and sentence follows it.
+TYPE_ORDER = ("qpv", "rural", "urbain", "indetermine")
 TERRITORY_TYPES = {
     "qpv": "Commune avec QPV",
     "rural": "Commune rurale",
@@ -18,6 +20,20 @@ TERRITORY_TYPES_PLURAL = {
     "rural": "communes rurales",
     "urbain": "autres communes urbaines",
     "indetermine": "type non déterminé",
+}
+# "23 fabriques en commune rurale".
+IN_TERRITORY_TYPE = {
+    "qpv": "en commune avec QPV",
+    "rural": "en commune rurale",
+    "urbain": "en autre commune urbaine",
+    "indetermine": "de type non déterminé",
+}
+# "… n'est située dans une commune rurale".
+WHERE_TERRITORY_TYPE = {
+    "qpv": "dans une commune comptant un quartier prioritaire (commune avec QPV)",
+    "rural": "dans une commune rurale",
+    "urbain": "dans une autre commune urbaine",
+    "indetermine": "dans une commune de type non déterminé",
 }
 # Filter choices: "indetermine" is a data gap, not a territory a user asks for.
 FILTERABLE_TERRITORY_TYPES = ["qpv", "rural", "urbain"]

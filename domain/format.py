@@ -1,7 +1,7 @@
-"""French number, percentage and date formatting (1 800 ; 42,5 % ; 3 février 2020)."""
+"""French number, percentage, size and date formatting (1 800 ; 42,5 % ; 2,0 Mo ; 3 février 2020)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 NBSP = "\u00a0"  # no-break space: a figure never breaks across lines
 
@@ -35,7 +35,28 @@ def fr_date(value: date) -> str:
 
 
 def fr_month(value: date) -> str:
+    """'février 2020'."""
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def fr_datetime(value: str) -> str:
+    """'2026-11-28T13:02:44+00:00' -> '28 novembre 2026 à 13 h 02'; empty -> '—'."""
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value)
+    return f"{fr_date(moment.date())} à {moment.hour} h {moment.minute:02d}"
+
+
+def fr_size(size: int) -> str:
+    """A file size in bytes: '12 Ko', '2,0 Mo'."""
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} Ko".replace(".", ",")
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def capitalised(text: str) -> str:
+    """First letter upper case, accents kept: 'à La Réunion' -> 'À La Réunion'."""
+    return text[:1].upper() + text[1:]
 
 
 def share(part, whole) -> float | None:
