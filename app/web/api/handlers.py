@@ -15,10 +15,10 @@ import queries
 from app.web import config
 from app.web.api import params
 from app.web.api.limits import RateLimiter, client_key
+from domain.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
 from views import exports
 from views import filters as flt
 from views import laureats as lv
-from views.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
 
 VERSION_HEADER = "X-Data-Version"
 FILTER_KEYS = flt.URL_KEYS

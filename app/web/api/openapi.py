@@ -5,7 +5,7 @@ routes and that its parameters are exactly the names each route accepts.
 """
 from __future__ import annotations
 
-from views.territory_types import FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
+from domain.territory_types import FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
 
 PARAMETERS = {
     "region": ("Code INSEE de la région (ex. 53 pour la Bretagne).", {"type": "string"}),
