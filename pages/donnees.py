@@ -172,7 +172,7 @@ def import_section(user: str) -> None:
             st.error(str(refusal), icon=":material/block:")
             return
         with st.spinner("Vérification de la liste…"):
-            candidate = imports.preview(uploaded.name, uploaded.getvalue(), data_dir)
+            candidate = imports.preview(uploaded.name, uploaded, data_dir)
         st.session_state["import_candidate"] = (key, candidate)
     show_candidate(candidate, user)
 

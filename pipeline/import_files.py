@@ -1,27 +1,45 @@
 """Reading an uploaded laureate list into a table of text cells, refusing what is not one.
 
 CSV (`,` or `;` separated; UTF-8 with or without BOM, or Windows-1252) and XLSX (one sheet,
-header on the first row). The size is checked before any parsing, and every refusal is a
-French sentence a staff member can act on. Cells are kept as text: nothing is evaluated
-(a spreadsheet formula stays the text "=…"), and XLSX numbers are written back as text.
+header on the first row). Every refusal is a French sentence a staff member can act on.
+Cells are kept as text: nothing is evaluated (a spreadsheet formula stays the text "=…"),
+and XLSX numbers are written back as text.
+
+Reading streams and stops early, so that a hostile file costs little: the size is checked
+before any parsing; a CSV is decoded and parsed line by line; an XLSX is refused on the sizes
+its zip directory declares (a "zip bomb"), then on the dimension its sheet declares, then
+read lazily (openpyxl read-only) and stopped at the first row beyond the limit.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import itertools
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
-from domain.format import fr_size
+from domain.format import fr_int, fr_size
 
 # The programme counts a few hundred fabriques: a real list is well under 1 MB.
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
-# An XLSX is a zip: refuse one whose content would expand beyond this (a "zip bomb").
-MAX_XLSX_EXPANDED_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 50
+# An XLSX is a zip: refuse one whose content would expand beyond this. A 20,000-row list of
+# ten columns with 100-character names unpacks to about 14 MB; 1,000-character names, the
+# longest the checks accept, to about 35 MB.
+MAX_XLSX_EXPANDED_BYTES = 40 * 1024 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"
+CHUNK = 1 << 20
+# Bytes that Windows-1252 leaves undefined: a file holding one is neither UTF-8 nor 1252.
+CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+Source = bytes | BinaryIO
 
 
 class FileRefused(ValueError):
@@ -45,54 +63,92 @@ def check_size(size: int) -> None:
         )
 
 
-def read_path(path: Path) -> bytes:
-    """The file's bytes, its size checked first (a huge file is never read)."""
+def open_path(path: Path) -> BinaryIO:
+    """The file opened for reading, its size checked first (a huge file is never read)."""
     if not path.exists():
         raise FileRefused(f"Le fichier {path} est introuvable.")
     if not path.is_file():
         raise FileRefused(f"{path} n'est pas un fichier : indiquez la liste à importer.")
     check_size(path.stat().st_size)
     try:
-        return path.read_bytes()
+        return open(path, "rb")
     except OSError as error:
         raise FileRefused(f"Le fichier {path.name} ne peut pas être lu (droits d'accès ?).") from error
 
 
-def read_table(file_name: str, content: bytes) -> Table:
-    check_size(len(content))
-    is_xlsx_name = file_name.lower().endswith((".xlsx", ".xlsm"))
-    if content.startswith(XLSX_SIGNATURE):
-        return _read_xlsx(content)
-    if is_xlsx_name:
+def as_stream(source: Source) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+
+
+def stream_size(stream: BinaryIO) -> int:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def sha256_of(stream: BinaryIO) -> str:
+    stream.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(CHUNK), b""):
+        digest.update(block)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def read_table(file_name: str, source: Source) -> Table:
+    stream = as_stream(source)
+    check_size(stream_size(stream))
+    head = stream.read(65536)
+    stream.seek(0)
+    if head.startswith(XLSX_SIGNATURE):
+        return _read_xlsx(stream)
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
         raise FileRefused(f"« {file_name} » porte l'extension .xlsx mais n'est pas un classeur "
                           "Excel lisible : enregistrez-le de nouveau depuis le tableur.")
-    return _read_csv(content)
+    return _read_csv(stream, head)
 
 
-def _decode(content: bytes) -> tuple[str, str]:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _too_many_rows(where: str) -> FileRefused:
+    return FileRefused(f"{where} compte plus de {fr_int(MAX_ROWS)} lignes : ce n'est pas une liste "
+                       "de fabriques (le programme en compte quelques centaines).")
+
+
+def _read_csv(stream: BinaryIO, head: bytes) -> Table:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused("Le fichier est encodé en UTF-16 (« texte Unicode » d'Excel) : "
                           "enregistrez-le en « CSV UTF-8 » ou en XLSX.")
-    if b"\x00" in content[:65536]:
+    if b"\x00" in head:
         raise FileRefused("Le fichier n'est pas un fichier texte CSV (il contient des données "
                           "binaires) : exportez la liste en CSV ou en XLSX depuis le tableur.")
-    try:
-        return content.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        raise FileRefused(
-            f"Ligne {line} : octet {content[error.start]:#04x} illisible en UTF-8 comme en "
-            "Windows-1252. Enregistrez le fichier en « CSV UTF-8 » depuis le tableur."
-        ) from error
+    for encoding, label in (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252")):
+        stream.seek(0)
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        try:
+            return _parse_csv(text, label)
+        except UnicodeDecodeError:
+            continue
+        finally:
+            text.detach()  # the caller's stream stays open
+    line = _first_undefined_byte_line(stream)
+    raise FileRefused(f"Ligne {line[0]} : octet {line[1]:#04x} illisible en UTF-8 comme en "
+                      "Windows-1252. Enregistrez le fichier en « CSV UTF-8 » depuis le tableur.")
 
 
-def _read_csv(content: bytes) -> Table:
-    text, encoding = _decode(content)
-    first_line = text.split("\n", 1)[0]
+def _first_undefined_byte_line(stream: BinaryIO) -> tuple[int, int]:
+    """(line number, byte) of the first byte Windows-1252 cannot read, scanning by blocks."""
+    stream.seek(0)
+    lines_before = 0
+    for block in iter(lambda: stream.read(CHUNK), b""):
+        found = CP1252_UNDEFINED.search(block)
+        if found:
+            return lines_before + block.count(b"\n", 0, found.start()) + 1, block[found.start()]
+        lines_before += block.count(b"\n")
+    return lines_before + 1, 0
+
+
+def _parse_csv(text: io.TextIOWrapper, encoding: str) -> Table:
+    first_line = text.readline()
     # The separator is the one the header uses most: French Excel writes ";".
     delimiter = max([";", ",", "\t"], key=first_line.count)
     if first_line.count(delimiter) == 0:
@@ -100,19 +156,22 @@ def _read_csv(content: bytes) -> Table:
             "Ligne 1 : aucun séparateur « ; » ni « , » dans l'en-tête. Le fichier doit avoir une "
             "ligne d'en-tête avec les noms de colonnes (identifiant, code commune, nom…)."
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter, strict=True)
     rows = []
+    # Rows are numbered as a spreadsheet shows them (header = 1): one per record, even when a
+    # quoted cell holds a line break (the text file then has more lines than the sheet rows).
+    parsing = 1  # the number of the record being read
     try:
         header = next(reader)
+        parsing = 2
         for cells in reader:
-            # line_num counts physical lines: a quoted cell may hold a line break.
-            rows.append((reader.line_num, cells))
-            if len(rows) > MAX_ROWS:
-                raise FileRefused(f"Le fichier compte plus de {MAX_ROWS} lignes : ce n'est pas "
-                                  "une liste de fabriques.")
+            if parsing - 1 > MAX_ROWS:
+                raise _too_many_rows("Le fichier")
+            rows.append((parsing, cells))
+            parsing += 1
     except csv.Error as error:
-        raise FileRefused(f"Ligne {reader.line_num} : CSV mal formé ({error}). Vérifiez les "
-                          "guillemets de cette ligne.") from error
+        raise FileRefused(f"Ligne {parsing} : CSV mal formé ({error}). Vérifiez les guillemets "
+                          "de cette ligne.") from error
     name = {";": "« ; »", ",": "« , »", "\t": "tabulation"}[delimiter]
     return _finish(header, rows, f"CSV séparé par {name}, encodage {encoding}")
 
@@ -131,23 +190,61 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _check_zip(stream: BinaryIO) -> None:
+    """The sizes the zip declares: zipfile stops reading a member at its declared size."""
+    with zipfile.ZipFile(stream) as archive:
+        members = archive.infolist()
+    expanded = sum(info.file_size for info in members)
+    if expanded > MAX_XLSX_EXPANDED_BYTES or len(members) > 1000:
+        raise FileRefused(f"Le classeur se décompresse en {fr_size(expanded)}, au-delà des "
+                          f"{fr_size(MAX_XLSX_EXPANDED_BYTES)} d'une liste de {fr_int(MAX_ROWS)} "
+                          "fabriques : ce n'est pas une liste de fabriques.")
+
+
+def _merged_header_cells(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
+    """Merged ranges touching row 1, read from the sheet's XML by blocks (read-only mode of
+    openpyxl does not load merged cells)."""
+    found, tail = [], b""
+    with archive.open(sheet_path) as sheet:
+        for block in iter(lambda: sheet.read(CHUNK), b""):
+            text = tail + block
+            for match in MERGE_CELL.finditer(text):
+                first_col, first_row, last_col, last_row = match.groups()
+                if int(first_row) == 1:
+                    cells = f"{first_col.decode()}1" + (f":{last_col.decode()}{last_row.decode()}"
+                                                         if last_col else "")
+                    if cells not in found:
+                        found.append(cells)
+            tail = text[-200:]
+    return found
+
+
+def _read_xlsx(stream: BinaryIO) -> Table:
     import openpyxl
 
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-        if expanded > MAX_XLSX_EXPANDED_BYTES:
-            raise FileRefused(f"Le classeur se décompresse en {fr_size(expanded)} : "
-                              "ce n'est pas une liste de fabriques.")
-        # Not read-only: merged cells are only known in the full mode. data_only=False keeps a
-        # formula as its text, never as a computed value.
-        workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
+        _check_zip(stream)
+        stream.seek(0)
+        # read_only: rows are parsed as they are asked for. data_only=False keeps a formula
+        # as its text, never as a computed value.
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except FileRefused:
         raise
     except Exception as error:  # openpyxl raises many kinds on a corrupt or foreign zip
         raise FileRefused("Le fichier n'est pas un classeur XLSX lisible : enregistrez-le de "
                           "nouveau depuis le tableur, ou exportez-le en CSV.") from error
+    try:
+        return _read_sheet(workbook)
+    except FileRefused:
+        raise
+    except Exception as error:
+        raise FileRefused("Le classeur n'a pas pu être lu jusqu'au bout (fichier abîmé ?) : "
+                          "enregistrez-le de nouveau depuis le tableur, ou exportez-le en CSV.") from error
+    finally:
+        workbook.close()
+
+
+def _read_sheet(workbook) -> Table:
     sheets = workbook.sheetnames
     if len(sheets) > 1:
         raise FileRefused(
@@ -155,21 +252,36 @@ def _read_xlsx(content: bytes) -> Table:
             "feuille, celle de la liste des fabriques, puis importez de nouveau."
         )
     sheet = workbook.worksheets[0]
-    merged_header = [str(cells) for cells in sheet.merged_cells.ranges if cells.min_row == 1]
+    # The dimension the sheet declares (`<dimension ref="A1:J383"/>`), read before any row.
+    if sheet.max_row is not None and sheet.max_row - 1 > MAX_ROWS:
+        raise FileRefused(
+            f"La feuille déclare {fr_int(sheet.max_row)} lignes, au-delà de {fr_int(MAX_ROWS)} : "
+            "ce n'est pas une liste de fabriques. S'il s'agit de lignes vides mises en forme, "
+            "supprimez-les dans le tableur.")
+    if sheet.max_column is not None and sheet.max_column > MAX_COLUMNS:
+        raise FileRefused(f"La feuille déclare {fr_int(sheet.max_column)} colonnes, au-delà de "
+                          f"{MAX_COLUMNS} : gardez les seules colonnes de la liste.")
+    merged_header = _merged_header_cells(workbook._archive, sheet._worksheet_path)
     if merged_header:
         raise FileRefused(
             f"Ligne 1 : cellules d'en-tête fusionnées ({', '.join(merged_header)}). Chaque colonne "
             "doit avoir son propre nom sur la première ligne : annulez la fusion."
         )
-    values = sheet.iter_rows(values_only=True)
+    # A declared dimension may also be too small (a stale one): read every row there is.
+    sheet.reset_dimensions()
+    values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
     header = [_cell_text(v) for v in next(values, ())]
     rows = []
     for number, cells in enumerate(values, start=2):
-        rows.append((number, [_cell_text(v) for v in cells]))
-        if len(rows) > MAX_ROWS:
-            raise FileRefused(f"La feuille compte plus de {MAX_ROWS} lignes : ce n'est pas "
-                              "une liste de fabriques.")
-    return _finish(header, rows, f"classeur XLSX, feuille « {sheets[0]} »")
+        if number - 1 > MAX_ROWS:
+            raise _too_many_rows("La feuille")
+        if cells[MAX_COLUMNS] is not None:
+            raise FileRefused(f"Ligne {number} : cellule au-delà de la colonne {MAX_COLUMNS} : "
+                              "gardez les seules colonnes de la liste.")
+        rows.append((number, [_cell_text(v) for v in cells[:MAX_COLUMNS]]))
+    if header and header[MAX_COLUMNS:] and header[MAX_COLUMNS]:
+        raise FileRefused(f"Ligne 1 : plus de {MAX_COLUMNS} colonnes : gardez les seules colonnes de la liste.")
+    return _finish(header[:MAX_COLUMNS], rows, f"classeur XLSX, feuille « {sheets[0]} »")
 
 
 def _finish(header: list[str], rows: list[tuple[int, list[str]]], description: str) -> Table:

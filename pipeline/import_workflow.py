@@ -13,7 +13,6 @@ service keeps its point when the new list gives none for the same commune.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -32,7 +31,7 @@ from domain.territory_types import TERRITORY_TYPES
 from pipeline import versions
 from pipeline.build import derive_laureates
 from pipeline.import_checks import ListChecker, Problem, Reference
-from pipeline.import_files import FileRefused, read_table
+from pipeline.import_files import FileRefused, Source, as_stream, read_table, sha256_of
 from pipeline.sources import SourceError
 
 # Share of the fabriques in service that a list may drop without an explicit confirmation.
@@ -190,12 +189,14 @@ def _totals_table(current: pd.DataFrame, candidate: pd.DataFrame, data_dir: Path
     return table
 
 
-def preview(file_name: str, content: bytes, data_dir: Path) -> Candidate:
-    """Read, check and preview a list against the version in service. Writes nothing."""
+def preview(file_name: str, source: Source, data_dir: Path) -> Candidate:
+    """Read, check and preview a list (bytes or a binary file) against the version in
+    service. Writes nothing."""
     manifest = versions.read_manifest(data_dir)
-    candidate = Candidate(file_name, hashlib.sha256(content).hexdigest(), manifest["data_version"])
+    stream = as_stream(source)
+    candidate = Candidate(file_name, sha256_of(stream), manifest["data_version"])
     try:
-        table = read_table(file_name, content)
+        table = read_table(file_name, stream)
     except FileRefused as refusal:
         candidate.problems.append(Problem(None, None, str(refusal)))
         return candidate

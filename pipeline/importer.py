@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from pipeline import import_auth, versions
-from pipeline.import_files import FileRefused, read_path
+from pipeline.import_files import FileRefused, open_path
 from pipeline.import_report import report_lines
 from pipeline.import_workflow import ImportRefused, ImportRequest, apply, preview
 
@@ -64,11 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("indiquez le fichier à importer")
     data_dir = args.data_dir or default_data_dir()
     try:
-        content = read_path(args.file)
+        listing = open_path(args.file)
     except FileRefused as refusal:
         print(f"ERREUR — {refusal}\nRien n'a été importé.", file=sys.stderr)
         return 1
-    candidate = preview(args.file.name, content, data_dir)
+    with listing:
+        candidate = preview(args.file.name, listing, data_dir)
     print("\n".join(report_lines(candidate)))
     if candidate.errors:
         return 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -39,8 +40,9 @@ def password_matches(password: str, stored_hash: str) -> bool:
     return import_auth.verify_password(password, stored_hash)
 
 
-def preview(file_name: str, content: bytes, data_dir: Path) -> Candidate:
-    return _preview(file_name, content, data_dir)
+def preview(file_name: str, source: BinaryIO | bytes, data_dir: Path) -> Candidate:
+    """Check and preview a list; nothing is written (the uploaded file is read as a stream)."""
+    return _preview(file_name, source, data_dir)
 
 
 def apply(candidate: Candidate, data_dir: Path, request: ImportRequest) -> dict:
