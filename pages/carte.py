@@ -1,9 +1,11 @@
 """Carte: the fabriques on our own outlines of France, overseas France in insets."""
+import dataclasses
 import re
 
 import streamlit as st
 
 from app import context
+from app.figure_cache import built, filter_key
 from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definitions
@@ -50,11 +52,6 @@ points = run("map_points", **ctx.params, insets=options.insets)
 table = run("map_table", **ctx.params)
 choropleth_frame = run("map_choropleth", **ctx.params)
 missing = run("map_departements_without_fabrique", **ctx.params)
-outlines = run("map_outlines", insets=options.insets)
-bounds = run("map_view_bounds", region=region, departement=departement, insets=options.insets).iloc[0]
-census_points = run("map_tiers_lieux_2019", region=region, departement=departement) if census else None
-qpv_points = (run("map_qpv_communes", region=region, departement=departement, insets=options.insets)
-              if qpv_communes else None)
 not_placed = table[~table.is_placed]
 
 
@@ -81,11 +78,20 @@ selected_commune = table.loc[in_table, "commune_code"].iloc[0] if in_table.any()
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
-    deck = map_layers.build_deck(
-        options=options, outlines=outlines, choropleth_frame=choropleth_frame, points=points,
-        table=table, bounds=bounds, census=census_points, qpv_communes=qpv_points,
-        without_fabrique=missing, selected_commune=selected_commune,
-    )
+    def deck_of_filter():
+        return map_layers.build_deck(
+            options=options, outlines=run("map_outlines", insets=options.insets),
+            choropleth_frame=choropleth_frame, points=points, table=table,
+            bounds=run("map_view_bounds", region=region, departement=departement, insets=options.insets).iloc[0],
+            census=run("map_tiers_lieux_2019", region=region, departement=departement) if census else None,
+            qpv_communes=(run("map_qpv_communes", region=region, departement=departement, insets=options.insets)
+                          if qpv_communes else None),
+            without_fabrique=missing, selected_commune=selected_commune,
+        )
+
+    # Built once per filter, options and selected commune; a rerun only sends it.
+    deck = built("carte_deck", ctx.data_version,
+                 filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
                             height=600, alt=map_layers.alt_text(headline, ctx.scope, options, len(not_placed)))
     if options.insets:
@@ -151,7 +157,8 @@ fallback = table[table.point_is_fallback]
 if len(fallback):
     st.caption("Placée par repli documenté (la liste ANCT n'a pas de point pour elle) :")
     st.text(map_layers.fallback_sentence(fallback))
-st.dataframe(map_layers.fabriques_table(table), hide_index=True, key="carte_tableau")
+st.dataframe(built("carte_tableau", ctx.data_version, filter_key(ctx.params),
+                   lambda: map_layers.fabriques_table(table)), hide_index=True, key="carte_tableau")
 if options.without_fabrique:
     st.markdown(f"**Départements sans fabrique pour ce filtre** : {fr_int(len(missing))}")
     if len(missing):

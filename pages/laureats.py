@@ -4,6 +4,7 @@ from datetime import date
 import streamlit as st
 
 from app import context
+from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
 from queries import run
 from views import exports
@@ -33,8 +34,16 @@ if notice:
 # The count of the scope, not its rows: a second copy of the list out of the cache cost
 # 0.4 s per rerun at 100,000 fabriques (bench/, pyinstrument).
 in_scope = run("headline_counts", **ctx.params).iloc[0].fabriques
-found = lv.sort_laureates(run("laureates_list", **ctx.params, search=search), sort_key)
-table = lv.laureates_table(found)
+
+
+def found_and_table():
+    found = lv.sort_laureates(run("laureates_list", **ctx.params, search=search), sort_key)
+    return found, lv.laureates_table(found), lv.option_labels(found)
+
+
+# Once per filter, search and order: the list, its table and the card selector's labels.
+found, table, labels = built("laureats_list", version, filter_key(ctx.params, search, sort_key),
+                             found_and_table)
 
 if in_scope == 0:
     st.info(f"{empty_scope(ctx.scope)}. "
@@ -89,7 +98,6 @@ else:
     if st.session_state.get(DETAIL_KEY) not in options:
         # Set, not dropped: the browser then shows the fabrique whose card is displayed.
         st.session_state[DETAIL_KEY] = options[0]
-    labels = lv.option_labels(found)
     chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get,
                           placeholder="Choisissez une fabrique")
     fabrique = next(found[found["fabrique_id"] == chosen].itertuples())

