@@ -118,6 +118,7 @@ def show_candidate(candidate, user: str) -> None:
             st.text(imports.unchanged_sentence(candidate))
         return
     st.markdown("**Aperçu de ce qui change**")
+    st.caption(f"Aperçu établi sur la version {candidate.base_version} des données.")
     for column, (label, value) in zip(st.columns(4), dv.preview_counts(candidate)):
         column.metric(label, value, border=True)
     for title, frame in (("Fabriques ajoutées", dv.fabriques_table(candidate.added)),
@@ -142,7 +143,11 @@ def show_candidate(candidate, user: str) -> None:
             entry = imports.apply(candidate, data_dir,
                                   imports.ImportRequest(user=user, confirm_removals=confirm_removals))
         except imports.Refused as error:
-            st.error(str(error))
+            st.error(str(error), icon=":material/block:")
+            if isinstance(error, imports.StalePreview):
+                st.session_state.pop("import_candidate", None)  # the next rerun previews afresh
+                st.button("Établir un nouvel aperçu sur la version en service", icon=":material/refresh:",
+                          key="import_refresh")
             return
         finish(f"Import réussi : version {entry['to_version']} en service, {entry['laureates']} fabriques. "
                "Toutes les pages affichent désormais ces chiffres.")
@@ -161,7 +166,9 @@ def import_section(user: str) -> None:
     )
     if uploaded is None:
         return
-    key = (uploaded.file_id, manifest["data_version"])
+    # The preview is kept as it was computed, with the data version it was computed on: the
+    # import applies exactly what was shown, or is refused if that version left service.
+    key = uploaded.file_id
     cached = st.session_state.get("import_candidate")
     if cached and cached[0] == key:
         candidate = cached[1]

@@ -39,6 +39,10 @@ class VersionError(RuntimeError):
     """A version cannot be written or restored: the message says why, in French."""
 
 
+class StalePreview(VersionError):
+    """The version a preview was computed on is no longer the one in service."""
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
@@ -137,9 +141,10 @@ def _archive(data_dir: Path, manifest: dict) -> None:
 def _check_expected(data_dir: Path, expected_version: str | None) -> dict:
     current = read_manifest(data_dir)
     if expected_version and current["data_version"] != expected_version:
-        raise VersionError(
+        raise StalePreview(
             f"Les données ont changé depuis l'aperçu (version {current['data_version']} en service, "
-            f"aperçu établi sur {expected_version}) : rechargez le fichier pour un nouvel aperçu."
+            f"aperçu établi sur {expected_version}) : rien n'a été importé. Établissez un nouvel "
+            "aperçu sur la version en service avant d'importer."
         )
     return current
 

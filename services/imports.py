@@ -22,13 +22,14 @@ from services.upload_access import may_upload
 from services.upload_access import revoke as revoke_uploads
 
 __all__ = [
-    "MAX_BYTES", "Candidate", "FileRefused", "ImportRefused", "ImportRequest", "Refused",
+    "MAX_BYTES", "Candidate", "FileRefused", "ImportRefused", "ImportRequest", "Refused", "StalePreview",
     "apply", "authorise_uploads", "check_size", "may_upload", "revoke_uploads", "extract", "history", "password_hash", "password_matches", "preview",
     "restorable_versions", "rollback", "unchanged_sentence",
 ]
 
 # What apply() and rollback() refuse with a French message the page shows as it is.
 Refused = (ImportRefused, versions.VersionError)
+StalePreview = versions.StalePreview  # the preview's data version left service (compare-and-swap)
 
 
 def password_hash(from_secrets: str | None) -> str | None:

@@ -251,3 +251,29 @@ def test_hash_password_command_prints_a_verifiable_salted_hash(monkeypatch, caps
     assert not import_auth.verify_password(PASSWORD, "pas une empreinte")
     monkeypatch.setattr("sys.stdin", io.StringIO("court\n"))
     assert importer.main(["--hash-password"]) == 1
+
+
+def test_a_stale_preview_is_refused_when_another_import_came_first(data_dir, monkeypatch):
+    """Agent B previews a list; agent A imports another one; B's click must not import a
+    recomputed preview that B never saw (issue 12, defect 3)."""
+    at = logged_in(monkeypatch, "Agent B")
+    at.file_uploader[0].set_value(("liste-b.csv", listing_bytes(data_dir), "text/csv")).run()
+    assert {m.label: m.value for m in at.metric}["Ajoutées"] == "3"
+    base = versions.read_manifest(data_dir)["data_version"]
+    assert any(f"Aperçu établi sur la version {base}" in c.value for c in at.caption)
+
+    from pipeline import import_workflow  # agent A, from the command line, meanwhile
+    other = import_workflow.preview("liste-a.csv", shipped_list_bytes(data_dir, 381), data_dir)
+    import_workflow.apply(other, data_dir, import_workflow.ImportRequest(user="Agent A"))
+    after_a = versions.read_manifest(data_dir)
+
+    at.button(key="import_apply").click().run()
+    assert not at.exception, at.exception
+    assert any("Les données ont changé depuis l'aperçu" in e.value for e in at.error)
+    assert not at.success
+    assert versions.read_manifest(data_dir) == after_a
+    assert [entry["user"] for entry in versions.read_history(data_dir)] == ["Agent A"]
+    # A new preview, on the version now in service, shows what B's list would change there.
+    at.button(key="import_refresh").click().run()
+    assert {m.label: m.value for m in at.metric}["Ajoutées"] == "4"
+    assert any(f"Aperçu établi sur la version {after_a['data_version']}" in c.value for c in at.caption)
