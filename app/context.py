@@ -182,28 +182,19 @@ def current() -> Context:
     return st.session_state["context"]
 
 
-def source_line(context: Context) -> None:
-    """What an embedded view keeps of the footer: where the figures come from, and a link back."""
-    manifest = context.manifest
-    st.caption(
-        f"Source : {manifest['laureates_source']} ; traitement ANCT, tableau de bord Fabriques de "
-        f"territoire. Version des données : `{manifest['data_version']}`, liste du "
-        f"{fr_date(date.fromisoformat(manifest['laureates_list_date']))}."
-    )
-
-
 def footer(context: Context) -> None:
-    if context.embedded:
-        source_line(context)
-        return
+    """The source line of every page; an embedded view keeps it (without the link to Données)."""
     manifest = context.manifest
     with st.container(key="pied_de_page"):
-        st.divider()
+        if not context.embedded:
+            st.divider()
         st.caption(
             f"Fabriques de territoire — tableau de bord de l'Agence nationale de la cohésion des "
             f"territoires (ANCT). Source : {manifest['laureates_source']}. Territoires : INSEE (grille "
             f"de densité), ANCT (QPV 2024, contours COG 2023). Version des données : "
             f"`{manifest['data_version']}`. Page produite le {fr_date(date.today())}."
         )
+        if context.embedded:
+            return
         st.page_link("pages/donnees.py", label="Données : sources, licences et versions",
                      icon=":material/database:", query_params=context.filters.url_params())
