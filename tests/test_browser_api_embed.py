@@ -5,9 +5,11 @@ local HTTP server, on other ports: other origins)."""
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 import http.server
 import json
 import threading
+from types import SimpleNamespace
 import urllib.request
 
 import pytest
@@ -49,13 +51,13 @@ class ParentSite:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """(app, allowed parent, other parent): the app lets only the first parent frame it."""
+    """The app, the allowed parent site and another one: the app lets only the first frame it."""
     base = tmp_path_factory.mktemp("parents")
     allowed, other = ParentSite(base / "autorise"), ParentSite(base / "autre")
     served = ServedApp(env={"FABRIQUES_FRAME_ANCESTORS": allowed.url})
     allowed.frame(served.url)
     other.frame(served.url)
-    yield served.url, allowed, other
+    yield SimpleNamespace(app_url=served.url, allowed=allowed, other=other, log=served.log)
     allowed.stop()
     other.stop()
     served.stop()
@@ -74,7 +76,7 @@ def _open_parent(page, url: str) -> None:
 
 
 def test_breton_csv_of_the_api_is_the_laureats_download(sites, browser):
-    app_url, _, _ = sites
+    app_url = sites.app_url
     with urllib.request.urlopen(app_url + "/api/v1/fabriques.csv?region=53") as response:
         api_bytes = response.read()
         version = response.headers["X-Data-Version"]
@@ -90,17 +92,30 @@ def test_breton_csv_of_the_api_is_the_laureats_download(sites, browser):
     assert version == queries.read_manifest()["data_version"]
 
 
-def test_indicators_of_the_served_api_name_their_version(sites):
-    app_url, _, _ = sites
-    with urllib.request.urlopen(app_url + "/api/v1/indicateurs.json?region=53") as response:
-        body = json.loads(response.read())
-        assert response.headers["X-Data-Version"] == body["version_donnees"]
-    assert body["fabriques"] == 23
+def test_served_api_answers_parallel_requests_from_the_shared_cache(sites):
+    """Handlers run the loader in worker threads, outside any Streamlit script run: parallel
+    requests all get the same answer and the server logs no warning or error about it."""
+    app_url = sites.app_url
+
+    def fetch(route):
+        with urllib.request.urlopen(app_url + route) as response:
+            return response.status, response.headers["X-Data-Version"], response.read()
+
+    routes = ["/api/v1/indicateurs.json?region=53", "/api/v1/fabriques.json?region=53"] * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(fetch, routes))
+    assert {status for status, _, _ in answers} == {200}
+    assert {version for _, version, _ in answers} == {queries.read_manifest()["data_version"]}
+    assert len({body for _, _, body in answers}) == 2
+    indicators = json.loads(answers[0][2])
+    assert indicators["fabriques"] == 23 and indicators["version_donnees"] == answers[0][1]
+    log = sites.log.read_text()
+    assert "ScriptRunContext" not in log and "Traceback" not in log
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280", "1920"])
 def test_gauges_embed_shows_in_an_iframe_of_an_allowed_origin(sites, browser, size):
-    app_url, allowed, _ = sites
+    allowed = sites.allowed
     page = new_page(browser, *size)
     _open_parent(page, allowed.url + "/jauges.html")
     frame = page.frame_locator("iframe")
@@ -124,7 +139,7 @@ def test_gauges_embed_shows_in_an_iframe_of_an_allowed_origin(sites, browser, si
 
 
 def test_map_embed_shows_in_an_iframe_in_the_dark_theme(sites, browser):
-    app_url, allowed, _ = sites
+    allowed = sites.allowed
     page = new_page(browser, 1280, 720, color_scheme="dark")
     _open_parent(page, allowed.url + "/carte.html")
     frame = page.frame_locator("iframe")
@@ -138,7 +153,7 @@ def test_map_embed_shows_in_an_iframe_in_the_dark_theme(sites, browser):
 
 
 def test_embed_is_refused_in_an_iframe_of_another_origin(sites, browser):
-    app_url, _, other = sites
+    app_url, other = sites.app_url, sites.other
     page = new_page(browser)
     with page.expect_console_message(lambda message: "frame-ancestors" in message.text,
                                      timeout=60_000) as refusal:
