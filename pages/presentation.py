@@ -9,31 +9,15 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 import queries
-from app import context
+from app import context, slideshow
 from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
 from services import export_kit
 from views import sentences, slides
 from views.filters import shown
 
-# Static CSS only (no data): a projector wants the whole width and large type. Colours come
-# from the theme (light or dark), so that text keeps its contrast in both.
-PROJECTOR_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-.st-key-entete_service { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 1rem 2.5rem; max-width: 100%; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 3rem; padding: 0.2rem 0 0.4rem 0; }
-[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; line-height: 1.45; }
-[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
-[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] * { font-size: 1.2rem !important; }
-[data-testid="stMainBlockContainer"] button p { font-size: 1.25rem; }
-</style>
-"""
-
 ctx = context.current()
-st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+slideshow.projector_frame()
 
 # Which data version: the current one, or the one a permalink names.
 current_version = ctx.manifest["data_version"]
@@ -78,7 +62,7 @@ def slide_data() -> slides.SlideData:
 # then only send the next slide's figure.
 deck = built("presentation_slides", version,
              filter_key(ctx.params, ctx.data_version, today.isoformat()),
-             lambda: slides.build_slides(slide_data()))
+             lambda: slides.build_slides(slide_data(), font_size=slides.SCREEN_FONT_SIZE))
 
 number, notice = slides.slide_number_from_url(st.query_params.get("slide"), len(deck))
 if notice:
@@ -92,30 +76,36 @@ def go_to(target: int) -> None:
     st.query_params["slide"] = str(target)
 
 
-st.title(slides.as_markdown_text(slide.title), anchor=False)
-if headline.fabriques == 0 and not slide.national:
-    # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
-    st.info(f"{empty_scope(ctx.scope)} : cette diapositive n'a "
-            "rien à montrer. Élargissez les filtres depuis la page Synthèse (lien en bas de page).",
-            icon=":material/slideshow:")
-else:
-    # theme=None: the slide keeps its own type sizes, the same as in the exported image.
-    st.plotly_chart(slide.figure, config={"displayModeBar": False}, key=f"slide_{slide.slug}",
-                    alt=slide.sentence, theme=None)
-st.markdown(f"**À lire :** {slides.as_markdown_text(slide.sentence)}")
-st.caption(slides.as_markdown_text(slide.footer))
+with st.container(key=slideshow.SLIDE_KEY):
+    st.title(slides.as_markdown_text(slide.title), anchor=False)
+    with st.container(key=slideshow.FIGURE_KEY):
+        if headline.fabriques == 0 and not slide.national:
+            # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
+            st.info(f"{empty_scope(ctx.scope)} : cette diapositive n'a "
+                    "rien à montrer. Élargissez les filtres depuis la page Synthèse (lien en bas de page).",
+                    icon=":material/slideshow:")
+        else:
+            # theme=None: the slide keeps its white page (a light card in the dark theme), as exported.
+            st.plotly_chart(slide.figure, config={"displayModeBar": False, "responsive": True},
+                            key=f"slide_{slide.slug}", alt=slide.sentence, theme=None, height="stretch")
+    st.markdown(f"**À lire :** {slides.as_markdown_text(slide.sentence)}")
+    st.caption(slides.as_markdown_text(slide.footer))
 
-previous_column, position_column, next_column = st.columns([3, 2, 3], vertical_alignment="center")
-previous_column.button("Diapositive précédente", icon=":material/arrow_back:", on_click=go_to,
-                       args=(number - 1,), disabled=number == 1, shortcut="Left", width="stretch")
-position_column.markdown(f"Diapositive {number} sur {len(deck)}", text_alignment="center")
-next_column.button("Diapositive suivante", icon=":material/arrow_forward:", on_click=go_to,
-                   args=(number + 1,), disabled=number == len(deck), shortcut="Right", width="stretch")
+    previous_column, position_column, next_column, screen_column, more_column = st.columns(
+        [3, 2, 3, 2, 2], vertical_alignment="center")
+    previous_column.button("Diapositive précédente", icon=":material/arrow_back:", on_click=go_to,
+                           args=(number - 1,), disabled=number == 1, width="stretch",
+                           key=slideshow.PREVIOUS_KEY)
+    position_column.markdown(f"Diapositive {number} sur {len(deck)}", text_alignment="center")
+    next_column.button("Diapositive suivante", icon=":material/arrow_forward:", icon_position="right",
+                       on_click=go_to, args=(number + 1,), disabled=number == len(deck), width="stretch",
+                       key=slideshow.NEXT_KEY)
+    with screen_column:
+        slideshow.fullscreen_button()
+    exports_and_link = more_column.popover("Exporter", icon=":material/ios_share:", width="stretch")
 
-st.divider()
-exports_column, link_column = st.columns(2)
-with exports_column:
-    st.header("Exporter", anchor=False)
+with exports_and_link:
+    st.subheader("Exporter", anchor=False)
     try:
         export_kit.browser_path()
     except export_kit.ExportError as error:
@@ -126,8 +116,12 @@ with exports_column:
         if st.session_state.get("presentation_exports"):
             try:
                 with st.spinner("Rendu des diapositives en 1920 × 1080…"):
-                    images = export_kit.slide_pngs(deck)
-                    pptx = export_kit.deck(deck, images)
+                    # The type sizes of a 1920 x 1080 image.
+                    export_deck = built("presentation_export_slides", version,
+                                        filter_key(ctx.params, ctx.data_version, today.isoformat()),
+                                        lambda: slides.build_slides(slide_data()))
+                    images = export_kit.slide_pngs(export_deck)
+                    pptx = export_kit.deck(export_deck, images)
             except export_kit.ExportError as error:
                 st.error(str(error), icon=":material/error:")
             else:
@@ -138,8 +132,7 @@ with exports_column:
                                    file_name=export_kit.deck_file_name(version),
                                    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                    icon=":material/slideshow:", on_click="ignore")
-with link_column:
-    st.header("Lien permanent", anchor=False)
+    st.subheader("Lien permanent", anchor=False)
     st.caption("Ce lien rejoue cette diapositive avec ces filtres et cette version des données.")
     origin = None
     if st.context.url:

@@ -1,5 +1,6 @@
-"""The Présentation page in headless Chromium at projector size (1920 x 1080): step through the
-slides with the buttons and the arrow key, the URL follows, each slide fits the screen,
+"""The Présentation page in headless Chromium at projector sizes (1280 x 720 to 1920 x 1080): step
+through the slides with the buttons and the arrow keys, the URL follows, each slide with its
+sentence and navigation fits the screen without scrolling, full screen with the F key,
 screenshots kept in tests/artifacts/; then download the PPTX and a PNG as a user would."""
 import io
 import re
@@ -44,6 +45,94 @@ def _projector_screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+PROJECTORS = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
+
+
+def _fits_the_screen(page, width: int, height: int) -> None:
+    """Navigation inside the viewport, nothing to scroll (neither the document nor Streamlit's main)."""
+    for name in ("Diapositive précédente", "Diapositive suivante", "Exporter"):
+        box = page.get_by_role("button", name=re.compile(name)).bounding_box()
+        assert box is not None, name
+        assert 0 <= box["x"] and box["x"] + box["width"] <= width, (name, box)
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height, (name, box)
+    full_screen = page.locator(".plein-ecran").bounding_box()
+    assert full_screen is not None and full_screen["y"] + full_screen["height"] <= height
+    sizes = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return {doc: document.documentElement.scrollHeight, docWidth: document.documentElement.scrollWidth,
+                main: main.scrollHeight, mainClient: main.clientHeight, scrolled: main.scrollTop + window.scrollY};
+    }""")
+    assert sizes["doc"] <= height and sizes["docWidth"] <= width, sizes
+    assert sizes["main"] <= sizes["mainClient"] + 1 and sizes["scrolled"] == 0, sizes
+    # The sentence and the footer are readable: inside the viewport, not under the buttons.
+    sentence = page.get_by_text("À lire :").bounding_box()
+    footer = page.get_by_text(re.compile(r"^Source :")).bounding_box()
+    buttons = page.get_by_role("button", name=re.compile("Diapositive suivante")).bounding_box()
+    assert sentence["y"] >= 0 and footer["y"] + footer["height"] <= buttons["y"] + 1, (footer, buttons)
+    chart = page.locator(".js-plotly-plot").first.bounding_box()
+    assert chart["height"] >= height * 0.4, chart  # the chart takes what is left, not a sliver
+    assert chart["y"] + chart["height"] <= sentence["y"] + 1, (chart, sentence)
+
+
+@pytest.mark.parametrize("width, height", PROJECTORS)
+def test_every_slide_fits_each_projector(app_url, browser, width, height):
+    page = new_page(browser, width, height)
+    try:
+        _open(page, app_url + "/presentation?region=53")
+        _wait_for_slide(page, 1)
+        for number in range(1, 6):
+            _fits_the_screen(page, width, height)
+            _projector_screenshot(page, f"presentation-bretagne-{width}x{height}-{number}")
+            if number < 5:
+                page.get_by_role("button", name=re.compile("Diapositive suivante")).click()
+                _wait_for_slide(page, number + 1)
+        # One arrow per button: the icon, no shortcut badge repeating it.
+        labels = [page.get_by_role("button", name=re.compile(name)).inner_text()
+                  for name in ("Diapositive précédente", "Diapositive suivante")]
+        assert all("←" not in label and "→" not in label for label in labels), labels
+    finally:
+        page.context.close()
+
+
+def test_keys_and_full_screen(app_url, browser):
+    page = new_page(browser, 1280, 720)
+    try:
+        _open(page, app_url + "/presentation?region=53")
+        _wait_for_slide(page, 1)
+        # Click in the page (a presenter does), then the keys of a keyboard or a clicker.
+        page.locator("[data-testid='stMainBlockContainer'] h1").first.click()
+        page.keyboard.press("ArrowRight")
+        _wait_for_slide(page, 2)
+        page.keyboard.press("PageDown")
+        _wait_for_slide(page, 3)
+        page.keyboard.press("ArrowLeft")
+        _wait_for_slide(page, 2)
+        # No frame around the screen: the page's scrolling area does not keep a visible focus...
+        focused = page.evaluate("""() => [document.activeElement.tagName,
+            document.activeElement.matches(':focus-visible')]""")
+        assert focused[0] != "MAIN" and not (focused[0] in ("DIV", "SECTION") and focused[1]), focused
+        # ...and the screen's left edge is the page's background from top to bottom.
+        _projector_screenshot(page, "presentation-after-keys-1280x720")
+        edge = Image.open(ARTIFACTS / "presentation-after-keys-1280x720.png").convert("RGB")
+        assert {edge.getpixel((1, y)) for y in range(0, 720, 20)} == {edge.getpixel((1, 5))}
+        # F: the browser's full screen (Fullscreen API); F again (or Échap) leaves it.
+        page.keyboard.press("f")
+        page.wait_for_function("() => document.fullscreenElement !== null", timeout=10_000)
+        page.get_by_text("Quitter le plein écran (Échap)").wait_for(timeout=10_000)
+        _fits_the_screen(page, *page.evaluate("[innerWidth, innerHeight]"))
+        _projector_screenshot(page, "presentation-full-screen")
+        page.keyboard.press("f")
+        page.wait_for_function("() => document.fullscreenElement === null", timeout=10_000)
+        # The button does the same with a click.
+        page.locator(".plein-ecran").click()
+        page.wait_for_function("() => document.fullscreenElement !== null", timeout=10_000)
+        page.evaluate("document.exitFullscreen()")
+        page.wait_for_function("() => document.fullscreenElement === null", timeout=10_000)
+        page.get_by_text("Plein écran (F)").wait_for(timeout=10_000)
+    finally:
+        page.context.close()
+
+
 def _check_slide(page, number: int) -> None:
     heading = page.locator("[data-testid='stMainBlockContainer'] h1").first
     assert heading.inner_text().strip() == TITLES[number - 1]
@@ -53,13 +142,9 @@ def _check_slide(page, number: int) -> None:
     # Projector: no sidebar, no toolbar, and the slide down to its buttons fits the screen.
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert not page.locator("[data-testid='stToolbar']").is_visible()
-    following = page.get_by_role("button", name=re.compile("Diapositive suivante"))
-    box = following.bounding_box()
-    assert box is not None and box["y"] + box["height"] <= 1080, box
+    _fits_the_screen(page, 1920, 1080)
     chart = page.locator(".js-plotly-plot").first.bounding_box()
     assert chart["width"] >= 1700  # full width
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 1920  # nothing overflows sideways
 
 
 def test_step_through_the_slides_with_the_buttons(app_url, projector):
@@ -94,6 +179,7 @@ def test_download_the_deck_and_a_png(app_url, projector):
     page = projector
     _open(page, app_url + "/presentation?region=53&slide=3")
     _wait_for_slide(page, 3)
+    page.get_by_role("button", name=re.compile("Exporter")).click()
     permalink = page.locator("[data-testid='stCode']").inner_text()
     assert re.search(r"/presentation\?region=53&slide=3&version=[0-9a-f]{6,}", permalink)
     page.get_by_role("button", name=re.compile("Préparer l'image et le diaporama")).click()

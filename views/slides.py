@@ -20,8 +20,8 @@ from views import filters, sentences, static_map, synthese, timeline
 from views.charts import french_layout, on_white_page
 from views.colors import BLUE_FRANCE, GREY_GRID, GREY_TEXT, TERRITORY_COLORS
 
-FONT_SIZE = 22
-SCREEN_HEIGHT = 600  # px of the figure on screen; the export draws it at 1920 x 1080
+FONT_SIZE = 22         # the exported 1920 x 1080 image
+SCREEN_FONT_SIZE = 15  # on screen the chart fills what the viewport leaves (from 1280 x 720 up)
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,12 @@ def latest_targets(targets: pd.DataFrame) -> pd.DataFrame:
     return latest.sort_values("scope", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def headline_figure(headline: pd.Series, national: bool) -> go.Figure:
+def headline_figure(headline: pd.Series, national: bool, font_size: int = FONT_SIZE) -> go.Figure:
     figure = go.Figure()
-    cells = [("fabriques de territoire", headline.fabriques, headline.national_fabriques, 240),
-             ("en commune avec QPV", headline.qpv, headline.national_qpv, 150),
-             ("en commune rurale", headline.rural, headline.national_rural, 150)]
+    scale = font_size / FONT_SIZE
+    cells = [("fabriques de territoire", headline.fabriques, headline.national_fabriques, round(240 * scale)),
+             ("en commune avec QPV", headline.qpv, headline.national_qpv, round(150 * scale)),
+             ("en commune rurale", headline.rural, headline.national_rural, round(150 * scale))]
     domains = [(0.0, 0.46), (0.5, 0.74), (0.76, 1.0)]
     for (label, value, national_value, size), (x0, x1) in zip(cells, domains):
         title = label if national else f"{label}<br><span style='font-size:0.8em'>" \
@@ -79,12 +80,12 @@ def headline_figure(headline: pd.Series, national: bool) -> go.Figure:
         figure.add_trace(go.Indicator(
             mode="number", value=int(value), domain={"x": [x0, x1], "y": [0, 0.85]},
             number={"font": {"size": size, "color": BLUE_FRANCE}, "valueformat": "d"},
-            title={"text": title, "font": {"size": FONT_SIZE + 6, "color": GREY_TEXT}},
+            title={"text": title, "font": {"size": font_size + 6, "color": GREY_TEXT}},
         ))
     return french_layout(figure, margin={"l": 20, "r": 20, "t": 60, "b": 20})
 
 
-def gauges_figure(targets: pd.DataFrame, national: bool) -> go.Figure:
+def gauges_figure(targets: pd.DataFrame, national: bool, font_size: int = FONT_SIZE) -> go.Figure:
     """The three gauges of views/synthese.py, side by side and larger."""
     figure = go.Figure()
     for i, target in enumerate(latest_targets(targets).itertuples()):
@@ -95,15 +96,15 @@ def gauges_figure(targets: pd.DataFrame, national: bool) -> go.Figure:
         indicator.update(
             domain={"x": [i / 3 + 0.02, (i + 1) / 3 - 0.02], "y": [0, 0.8]},
             title={"text": f"{heading}<br><span style='font-size:0.75em'>{subtitle}</span>",
-                   "font": {"size": FONT_SIZE + 4}},
-            number={"font": {"size": 96}, "valueformat": "d"},
+                   "font": {"size": font_size + 4}},
+            number={"font": {"size": round(96 * font_size / FONT_SIZE)}, "valueformat": "d"},
         )
-        indicator.gauge.axis.tickfont = {"size": FONT_SIZE - 4}
+        indicator.gauge.axis.tickfont = {"size": font_size - 4}
         figure.add_trace(indicator)
     return french_layout(figure, margin={"l": 40, "r": 40, "t": 80, "b": 20})
 
 
-def territory_types_figure(headline: pd.Series) -> go.Figure:
+def territory_types_figure(headline: pd.Series, font_size: int = FONT_SIZE) -> go.Figure:
     total = int(headline.fabriques)
     kinds = [kind for kind in TYPE_ORDER if kind != "indetermine" or headline[kind]]
     values = [int(headline[kind]) for kind in kinds]
@@ -111,7 +112,7 @@ def territory_types_figure(headline: pd.Series) -> go.Figure:
         y=[TERRITORY_TYPES[kind] for kind in kinds], x=values, orientation="h",
         marker={"color": [TERRITORY_COLORS[kind] for kind in kinds]},
         text=[f"{fr_int(v)} ({fr_percent(share(v, total))})" for v in values],
-        textposition="outside", textfont={"size": FONT_SIZE + 8}, cliponaxis=False,
+        textposition="outside", textfont={"size": font_size + 8}, cliponaxis=False,
         hovertemplate="%{y} : %{x} fabriques<extra></extra>",
     ))
     french_layout(
@@ -119,27 +120,29 @@ def territory_types_figure(headline: pd.Series) -> go.Figure:
         # Labels inside the paper area (axis domains): the export adds bands around it.
         xaxis={"title": "Fabriques", "range": [0, max(values + [1]) * 1.3], "tickformat": "d",
                "gridcolor": GREY_GRID, "domain": [0.24, 1]},
-        yaxis={"autorange": "reversed", "tickfont": {"size": FONT_SIZE + 4}, "domain": [0.14, 1]},
+        yaxis={"autorange": "reversed", "tickfont": {"size": font_size + 4}, "domain": [0.14, 1]},
     )
-    return figure.update_layout(font_size=FONT_SIZE)
+    return figure.update_layout(font_size=font_size)
 
 
-def build_slides(data: SlideData) -> list[Slide]:
+def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
+    """The deck; font_size FONT_SIZE for the 1920 x 1080 exports, SCREEN_FONT_SIZE on screen, where
+    the figure has no fixed height and fills what the viewport leaves."""
     national = data.place.is_national
     source = data.manifest["laureates_source"]
     list_date = date.fromisoformat(data.manifest["laureates_list_date"])
     pace = timeline.pace_of(data.announced)
     where = "" if national else f" {data.place.locative}"
     map_figure = static_map.static_map_figure(data.outlines, data.points, data.region, data.departement,
-                                              font_size=FONT_SIZE)
+                                              font_size=font_size)
     slides = [
         Slide("nombre-de-fabriques", f"Fabriques de territoire{where}",
-              headline_figure(data.headline, national),
+              headline_figure(data.headline, national, font_size),
               sentences.headline_sentence(data.headline, data.place, data.territoire, list_date),
               footer_text(data, source)),
         Slide("objectifs", "Objectifs du programme" if national
               else f"Part des fabriques de France{where}",
-              gauges_figure(data.targets, national),
+              gauges_figure(data.targets, national, font_size),
               sentences.gauges_sentence(latest_targets(data.targets), data.place),
               footer_text(data, f"{source} ; objectifs du programme (2019 et 2023)")),
         Slide("carte", f"Où sont les fabriques{where}", map_figure,
@@ -148,17 +151,17 @@ def build_slides(data: SlideData) -> list[Slide]:
               footer_text(data, f"{source} ; contours ANCT (COG 2023)")),
         Slide("vagues", "Les vagues annoncées depuis 2020",
               timeline.timeline_figure(data.announced, data.targets, int(data.headline.national_fabriques),
-                                       list_date, pace, font_size=FONT_SIZE),
+                                       list_date, pace, font_size=font_size),
               sentences.timeline_sentence(pace, data.place, data.produced_on),
               footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source),
               national=True),
         Slide("types-de-territoire", f"Types de territoire{where}",
-              territory_types_figure(data.headline),
+              territory_types_figure(data.headline, font_size),
               sentences.territory_types_sentence(data.headline, data.place),
               footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)")),
     ]
     # A white page with dark text: the slide reads the same in either theme and in the exports.
-    return [Slide(f"{i}-{s.slug}", s.title, on_white_page(s.figure).update_layout(height=SCREEN_HEIGHT),
+    return [Slide(f"{i}-{s.slug}", s.title, on_white_page(s.figure),
                   s.sentence, s.footer, s.national)
             for i, s in enumerate(slides, start=1)]
 
