@@ -35,11 +35,14 @@ pages = [
 ]
 
 # `?embed=true`: the gauges (Synthèse) and the map (Carte) of a scope, for another site's
-# iframe; no sidebar, no other page (app/web/security.py says which sites may frame them).
-if context.embedded():
-    navigation = st.navigation([page for page in pages if page.url_path in ("", "carte")],
-                               position="hidden")
-else:
-    navigation = st.navigation(pages)
-context.filter_bar()
+# iframe, without sidebar (app/web/security.py says which sites may frame them).
+EMBEDDABLE = {"": "les jauges de la Synthèse (/?embed=true)", "carte": "la carte (/carte?embed=true)"}
+embedded = context.embedded()
+navigation = st.navigation(pages, position="hidden" if embedded else "sidebar")
+ctx = context.filter_bar()
+if embedded and navigation.url_path not in EMBEDDABLE:
+    st.info("Cette page n'existe pas en vue intégrable. Vues intégrables : "
+            f"{' et '.join(EMBEDDABLE.values())}.", icon=":material/info:")
+    context.footer(ctx)
+    st.stop()
 navigation.run()

@@ -165,3 +165,14 @@ def test_embed_is_refused_in_an_iframe_of_another_origin(sites, browser):
     assert child.locator("[data-testid='stApp']").count() == 0
     _screenshot(page, "embed-refuse-autre-origine")
     page.context.close()
+
+
+def test_a_page_without_embed_view_says_so_in_french(sites, browser):
+    page = new_page(browser)
+    page.goto(sites.app_url + "/laureats?embed=true&region=53")
+    wait_for_app(page)
+    assert page.get_by_text("Cette page n'existe pas en vue intégrable", exact=False).count() == 1
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    page.context.close()

@@ -45,7 +45,7 @@ def routes() -> list:
 
     async def not_found(request: Request) -> JSONResponse:
         return handlers.error_response(
-            404, f"Adresse inconnue : {request.url.path}. Adresses de l'API : "
+            404, f"Adresse inconnue : {request.url.path[:200]}. Adresses de l'API : "
                  f"{', '.join(sorted(accepted))}.", handlers._current_version())
 
     api_routes = [

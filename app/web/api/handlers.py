@@ -105,7 +105,9 @@ def indicators(values: dict[str, str]) -> Answer:
     scope = params.scope(values)
     headline = scope.run("headline_counts", **scope.params).iloc[0]
     targets = scope.run("progress_toward_targets", **scope.params)
-    count = {name: int(headline[name]) for name in headline.index}
+    counted = ("fabriques", "communes", "departements", *TERRITORY_TYPES,
+               "national_fabriques", "national_qpv", "national_rural")
+    count = {name: int(headline[name]) for name in counted}
     body = {
         "version_donnees": scope.version,
         "perimetre": _scope_body(scope),
