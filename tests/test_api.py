@@ -400,6 +400,7 @@ def test_openapi_describes_exactly_the_routes_and_their_parameters(client):
             assert undeclared.status_code == 400
         assert client.get(path).status_code == 200
     assert document["openapi"].startswith("3.")
+    assert document["x-version-donnees"] == VERSION
     json.dumps(document)  # plain JSON
 
 

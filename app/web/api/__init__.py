@@ -41,7 +41,8 @@ def routes() -> list:
             handlers.Endpoint(limiter, accepted[f"{PREFIX}/{name}"], compute))
 
     def describe(_values):
-        return handlers.Answer(handlers._current_version() or "", openapi.description(accepted))
+        version = handlers._current_version() or ""
+        return handlers.Answer(version, {**openapi.description(accepted), "x-version-donnees": version})
 
     async def not_found(request: Request) -> JSONResponse:
         return handlers.error_response(
