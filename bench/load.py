@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.st_client import StreamlitSession
+from services.loopback_session import StreamlitSession
 from bench.timing import percentile
 from deploy.scale_out import ScaleOut
 

@@ -69,7 +69,9 @@ class ServedApp:
         self.log = ARTIFACTS / f"server-{self.port}.log"
         self.process = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={self.port}"], cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            # No warm-up of every région at start (app/web/warm_start.py): the test machine's
+            # CPU goes to the tests; tests/test_warm_start.py starts one with it.
+            env={**os.environ, "FABRIQUES_WARM_AT_START": "0", **(env or {})},
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.time() + 120

@@ -13,7 +13,7 @@ import pytest
 from bench import budgets
 from bench.load import Budget
 from bench.server_time import FreshFilters, filter_combinations
-from bench.st_client import ensure_loopback
+from services.loopback_session import ensure_loopback
 from bench.synthetic import FIRST_SYNTHETIC_NUMBER, write_synthetic_extracts
 from bench.timing import percentile
 from deploy.scale_out import TEMPLATE, render_config

@@ -1,10 +1,13 @@
 """A small Streamlit client: one browser session, spoken in Streamlit's own protobufs.
 
+Used by the server to warm its own caches at start (app/web/warm_start.py) and by the load
+test (bench/load.py).
+
 It does what the frontend does for the part the load test needs: open the websocket
 (`/_stcore/stream`, subprotocol "streamlit"), ask for a script run of a page with a query
 string (BackMsg.rerun_script), read the ForwardMsgs until `script_finished`, remember the
 widgets the page drew (id, options) and send new widget values, as a click would.
-Loopback only: the load test never talks to another host.
+Loopback only: neither the server nor the load test talks to another host with it.
 """
 from __future__ import annotations
 

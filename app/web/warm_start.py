@@ -1,0 +1,133 @@
+"""Warm at start: the national view and each région are computed before the first visitor asks.
+
+A startup step (STARTUP) only starts a background thread and returns: the server starts
+listening and answers its health check at once. The thread waits for that health check,
+then opens one loopback session per (filter, page) — the national view first, then each
+région —, as a browser would (services/loopback_session.py). Each run fills the query cache
+and the built figures, tables and decks (app/figure_cache.py) that a visitor's first run then
+only sends. The sessions run one after the other, in one script thread at a time, so that a
+visitor arriving meanwhile waits for one page run at most, not for the whole warm-up.
+
+FABRIQUES_WARM_AT_START=0 turns it off (the browser tests' servers, whose CPU the shared test
+machine needs); =national warms the national view only.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from app.web import STARTUP
+
+ENV_SWITCH = "FABRIQUES_WARM_AT_START"
+# The pages a shared link opens; each computes the figures of its filter (Présentation: every
+# slide at once).
+PAGES = ("", "territoires", "carte", "laureats", "presentation")
+HEALTH_WAIT_S = 120
+RUN_TIMEOUT_S = 120
+LOG = logging.getLogger("fabriques.warm_start")
+
+
+@dataclass
+class WarmReport:
+    """What the warm-up did, for the log and the tests."""
+    runs: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+REPORT = WarmReport()
+
+
+def mode() -> str:
+    """"all" (the default), "national" or "off", from FABRIQUES_WARM_AT_START."""
+    value = os.environ.get(ENV_SWITCH, "all").strip().lower()
+    if value in {"0", "off", "false", "non", "no", ""}:
+        return "off"
+    return "national" if value == "national" else "all"
+
+
+def plan(region_codes: list[str]) -> list[tuple[str, str]]:
+    """(page, query string) in the order they are warmed: national first, then each région."""
+    filters = ["", *(f"region={code}" for code in region_codes)]
+    return [(page, query) for query in filters for page in PAGES]
+
+
+def server_url() -> str | None:
+    """Where this process listens, seen from itself (loopback); None if not on loopback."""
+    address = st.config.get_option("server.address") or "127.0.0.1"
+    if address in {"0.0.0.0", "::", "localhost"}:
+        address = "127.0.0.1"
+    if address != "127.0.0.1":
+        return None  # bound to another interface only: no loopback session possible
+    base = (st.config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://127.0.0.1:{st.config.get_option('server.port')}" + (f"/{base}" if base else "")
+
+
+def _wait_healthy(url: str) -> bool:
+    deadline = time.monotonic() + HEALTH_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _region_codes() -> list[str]:
+    import queries
+
+    options = queries.run("filter_options")
+    return sorted(options.reg_code.dropna().astype(str).unique())
+
+
+def warm(url: str, report: WarmReport = REPORT) -> WarmReport:
+    """Run every (page, filter) of the plan once on the server at `url`."""
+    from services.loopback_session import StreamlitSession
+
+    start = time.perf_counter()
+    try:
+        if not _wait_healthy(url):
+            report.errors.append(f"{url} ne répond pas après {HEALTH_WAIT_S} s")
+            return report
+        for page, query in plan(_region_codes() if mode() == "all" else []):
+            session = StreamlitSession(url, page=page, query_string=query, timeout=RUN_TIMEOUT_S)
+            try:
+                result = session.open().rerun()
+                report.errors.extend(f"/{page}?{query} : {problem}" for problem in result.exceptions)
+                report.runs += 1
+            except Exception as error:  # a failed warm-up run must never stop the server
+                report.errors.append(f"/{page}?{query} : {type(error).__name__}: {error}")
+            finally:
+                session.close()
+    except Exception as error:
+        report.errors.append(f"{type(error).__name__}: {error}")
+    finally:
+        report.seconds = time.perf_counter() - start
+        LOG.warning("Préchauffage : %d pages calculées en %.0f s, %d erreur(s)%s", report.runs,
+                    report.seconds, len(report.errors),
+                    "" if not report.errors else " — " + " ; ".join(report.errors[:3]))
+        report.done.set()
+    return report
+
+
+def start_warming() -> None:
+    """The startup step: a daemon thread, so that the server never waits for it."""
+    if mode() == "off":
+        return
+    url = server_url()
+    if url is None:
+        LOG.warning("Préchauffage désactivé : le serveur n'écoute pas sur la boucle locale.")
+        return
+    threading.Thread(target=warm, args=(url,), name="fabriques-warm-start", daemon=True).start()
+
+
+STARTUP.append(start_warming)
