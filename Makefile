@@ -43,7 +43,7 @@ chromium:
 test: $(TESTDEPS) chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
 
-## Every figure of issue 8 (server time, 100 000 fabriques, map bytes, browser) against its budget.
+## Every figure of issues 8 and 15 (server time, 100 000 fabriques, map bytes, browser) against its budget.
 BENCHDEPS := $(VENV)/.bench-installed
 $(BENCHDEPS): $(TESTDEPS) requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
@@ -52,7 +52,7 @@ $(BENCHDEPS): $(TESTDEPS) requirements-bench.txt
 bench: $(BENCHDEPS) chromium
 	$(PY) -m bench.run
 
-## N concurrent sessions on loopback (1, 10, 25), bounded; NGINX=2 runs it through nginx.
+## A crowd on loopback: 1, 10, 25, 50 sessions arriving within 10 s, bounded; NGINX=2 runs it through nginx.
 .PHONY: load load-nginx
 load: $(BENCHDEPS)
 	$(PY) -m bench.load $(if $(NGINX),--nginx $(NGINX))

@@ -1,10 +1,16 @@
-"""Time from navigation to the last chart painted, in headless Chromium, and its baseline.
+"""First visits in headless Chromium, against a hello-world page of the same run.
 
 The app (python -m app.serve, what `make run` starts) and a hello-world page (the one-line
 page, served by the same Streamlit server with the same options) are each opened in a new
 browser context (empty cache, as a first visit); the clock is the page's own
-performance.now(), which starts at navigation. "Painted" means: the script has finished,
-every Plotly chart has drawn its SVG, and every map canvas holds non-blank pixels.
+performance.now(), which starts at navigation. Two moments are taken:
+- "painted" (issue 8): the script has finished, every Plotly chart has drawn its SVG, and
+  every map canvas holds non-blank pixels;
+- "settled" (issue 15): the page stops changing — the later of "painted" and the last change
+  of the document (a MutationObserver installed before any script of the page), once the
+  document has then stayed unchanged for QUIET_MS.
+For each visit, Chromium's own counters (script, layout and style time, nodes) and the bytes
+received on Streamlit's websocket are kept: they say where a slow page spends its time.
 """
 from __future__ import annotations
 
@@ -69,44 +75,87 @@ def served(script_args: list[str], env: dict | None = None):
 
 
 def app_server():
-    return served(["-m", "app.serve"])
+    # The national warm-up only (app/web/warm_start.py): it is over before the first measured
+    # visit, whereas every région's would still compete with the visits for the CPU.
+    return served(["-m", "app.serve"], env={"FABRIQUES_WARM_AT_START": "national"})
 
 
 def hello_server():
     return served(["-m", "streamlit", "run", str(ROOT / "bench" / "one_line_page.py")])
 
 
-def time_to_last_chart(browser, url: str, timeout_ms: int = 90_000) -> float:
-    """Milliseconds from navigation to the last chart painted, in a fresh context."""
+QUIET_MS = 1000
+# Before any script of the page: the time of the last change of the document.
+WATCH_CHANGES = """
+window.__lastChange = 0;
+new MutationObserver(() => { window.__lastChange = performance.now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+"""
+SETTLED = f"""() => {{
+    const painted = ({ALL_PAINTED})();
+    if (painted === false) return false;
+    if (performance.now() - window.__lastChange < {QUIET_MS}) return false;
+    return Math.max(window.__lastChange, painted);
+}}"""
+# Every page of the dashboard (the hello-world page is the baseline).
+APP_PATHS = ["/", "/territoires", "/carte", "/laureats", "/donnees", "/presentation"]
+METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration", "Nodes")
+
+
+def visit(browser, url: str, timeout_ms: int = 90_000) -> dict:
+    """One first visit in a fresh context: painted and settled times (ms), counters, bytes."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
     try:
+        context.add_init_script(WATCH_CHANGES)
         page = context.new_page()
+        received = [0]
+        page.on("websocket", lambda socket: socket.on(
+            "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))))
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
         page.goto(url, wait_until="commit")
-        handle = page.wait_for_function(ALL_PAINTED, polling="raf", timeout=timeout_ms)
-        return float(handle.json_value())
+        painted = float(page.wait_for_function(ALL_PAINTED, polling="raf", timeout=timeout_ms).json_value())
+        settled = float(page.wait_for_function(SETTLED, polling=100, timeout=timeout_ms).json_value())
+        counters = {item["name"]: item["value"] for item in cdp.send("Performance.getMetrics")["metrics"]}
+        return {"painted_ms": painted, "settled_ms": settled, "ws_bytes": received[0],
+                **{name: counters.get(name, 0.0) for name in METRICS}}
     finally:
         context.close()
 
 
-def measure(runs: int) -> dict:
-    """Medians of `runs` first visits of /, /carte and the hello-world page (ms)."""
+def time_to_last_chart(browser, url: str, timeout_ms: int = 90_000) -> float:
+    """Milliseconds from navigation to the last chart painted, in a fresh context."""
+    return visit(browser, url, timeout_ms)["painted_ms"]
+
+
+def measure(runs: int, paths: list[str] | None = None) -> dict:
+    """Medians of `runs` first visits of every page and of the hello-world page."""
     from playwright.sync_api import sync_playwright
 
     from bench.timing import median
 
-    samples: dict[str, list[float]] = {"hello": [], "/": [], "/carte": []}
+    paths = paths or APP_PATHS
+    visits: dict[str, list[dict]] = {"hello": [], **{path: [] for path in paths}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             with hello_server() as hello, app_server() as app:
-                time_to_last_chart(browser, hello)  # first visits warm the servers' own caches
-                time_to_last_chart(browser, app + "/")
-                time_to_last_chart(browser, app + "/carte")
+                urls = {"hello": hello, **{path: app + path for path in paths}}
+                for url in urls.values():
+                    visit(browser, url)  # first visits warm the servers' own caches
                 # Interleaved, so that a slow moment of the shared machine hits every page.
                 for _ in range(runs):
-                    samples["hello"].append(time_to_last_chart(browser, hello))
-                    samples["/"].append(time_to_last_chart(browser, app + "/"))
-                    samples["/carte"].append(time_to_last_chart(browser, app + "/carte"))
+                    for name, url in urls.items():
+                        visits[name].append(visit(browser, url))
         finally:
             browser.close()
-    return {name: {"samples_ms": values, "median_ms": median(values)} for name, values in samples.items()}
+    summary = {}
+    for name, samples in visits.items():
+        summary[name] = {
+            "samples_ms": [sample["painted_ms"] for sample in samples],
+            "median_ms": median([sample["painted_ms"] for sample in samples]),
+            "settled_samples_ms": [sample["settled_ms"] for sample in samples],
+            "settled_median_ms": median([sample["settled_ms"] for sample in samples]),
+            "profile": {key: median([sample[key] for sample in samples]) for key in ("ws_bytes", *METRICS)},
+        }
+    return summary

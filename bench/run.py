@@ -1,12 +1,15 @@
-"""make bench: every figure of issue 8 as a ratio to a baseline measured in the same run.
+"""make bench: every figure of issues 8 and 15 as a ratio to a baseline measured in the same run.
 
 - server time of each page, warm (same filter) and cold (a new filter), median of --runs
-  reruns, timed in Streamlit's script thread (bench/timing.py), / the one-line page;
+  reruns, timed in Streamlit's script thread (bench/timing.py), / the one-line page; and the
+  Présentation page's change of slide (the arrow keys);
 - the same with 100,000 synthetic fabriques (bench/synthetic.py, temporary folder) / 382;
-- bytes of the map sent to the browser, per point;
-- headless Chromium: navigation → last chart painted on / and /carte / a hello-world page.
+- bytes of the map sent to the browser at each rerun, and per point;
+- headless Chromium, first visits of every page: navigation → last chart painted, and
+  navigation → the page stops changing, / a hello-world page (bench/browser.py).
 Budgets (bench/budgets.py) are checked and printed with a mark; for a missed server budget,
-the page is profiled (pyinstrument) and the head of the profile goes into bench/results.json.
+the page is profiled (pyinstrument), for a missed browser budget Chromium's own counters
+are printed; both go into bench/results.json.
 Absolute times are printed for information only: the machine is shared and noisy.
 
     python -m bench.run [--runs 15] [--scale 100000] [--browser-runs 5] [--skip-browser]
@@ -101,9 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="fabriques-bench-") as scratch, \
             script_timer(server_time.route_through_dashboard) as timer:
         print("Temps serveur (fil d'exécution du script Streamlit), médianes :", flush=True)
-        baseline = median(server_time.time_baseline(timer, args.runs)) * 1000
-        print(f"  page d'une ligne (référence) : {baseline:.2f} ms", flush=True)
+        baseline_cpu: list[float] = []
+        baseline = median(server_time.time_baseline(timer, args.runs, baseline_cpu)) * 1000
+        print(f"  page d'une ligne (référence) : {baseline:.2f} ms (processeur {median(baseline_cpu) * 1000:.2f} ms)",
+              flush=True)
         real = measure_pages(timer, args.runs, fresh, "382")
+        next_slide = server_time.time_next_slide(timer, args.runs)
+        print(f"  382     presentation  diapositive suivante {next_slide['warm_ms']:8.1f} ms", flush=True)
         carte_real = map_payload(server_time.page_app(ROOT / "pages" / "carte.py"))
 
         synthetic_dir = Path(scratch) / "extraits"
@@ -128,16 +135,24 @@ def main(argv: list[str] | None = None) -> int:
                        budgets.check("cold", stem, pages[stem]["cold_ratio"]),
                        budgets.check("scale", f"{stem} relance", pages[stem]["scale_warm_ratio"]),
                        budgets.check("scale", f"{stem} nouv. filtre", pages[stem]["scale_cold_ratio"])]
-        results.update(baseline_one_line_page_ms=baseline, pages=pages)
+            checks.append(budgets.check("warm_15", stem, pages[stem]["warm_ratio"]))
+            pages[stem]["warm_cpu_ms"] = timing["warm_cpu_ms"]
+        next_slide["warm_ratio"] = budgets.ratio(next_slide["warm_ms"], baseline)
+        checks.append(budgets.check("warm_15", "presentation suivante", next_slide["warm_ratio"]))
+        results.update(baseline_one_line_page_ms=baseline, baseline_cpu_ms=median(baseline_cpu) * 1000,
+                       pages=pages, next_slide=next_slide)
 
         marginal = ((carte_scaled["bytes"] - carte_real["bytes"])
                     / max(1, carte_scaled["points"] - carte_real["points"]))
         results["map"] = {"real": carte_real, "scaled": carte_scaled, "bytes_per_added_point": marginal}
         checks.append(budgets.check("map_bytes", "par point ajouté", marginal))
+        checks.append(budgets.check("map_rerun", "carte, liste réelle", carte_real["bytes"]))
 
         missed_pages = sorted({item.subject.split()[0] for item in checks
-                               if not item.passed and item.budget in ("warm", "cold", "scale")})
+                               if not item.passed and item.budget in ("warm", "cold", "scale", "warm_15")})
         results["profiles"] = {stem: profile_page(stem, fresh) for stem in missed_pages}
+        if any(not item.passed and item.subject == "presentation suivante" for item in checks):
+            results["profiles"]["presentation suivante"] = profile_next_slide()
 
     print_server_table(results)
     if not args.skip_browser:
@@ -146,13 +161,24 @@ def main(argv: list[str] | None = None) -> int:
         print("Navigateur (Chromium sans écran), première visite, médianes …", flush=True)
         visits = browser.measure(args.browser_runs)
         hello = visits["hello"]["median_ms"]
+        hello_settled = visits["hello"]["settled_median_ms"]
         results["browser"] = visits
-        for path in ("/", "/carte"):
-            value = budgets.ratio(visits[path]["median_ms"], hello)
-            visits[path]["ratio"] = value
-            checks.append(budgets.check("browser", path, value))
-            print(f"  {path:<8}{visits[path]['median_ms']:8.0f} ms   page « bonjour » {hello:6.0f} ms   "
-                  f"ratio {value:.2f}")
+        print(f"  {'page':<14}{'peint ms':>9}{'×':>6}{'stable ms':>11}{'×':>6}{'octets ws':>11}"
+              f"{'script ms':>10}{'mise en page ms':>16}{'nœuds':>7}")
+        for path in browser.APP_PATHS:
+            visit = visits[path]
+            visit["ratio"] = budgets.ratio(visit["median_ms"], hello)
+            visit["settled_ratio"] = budgets.ratio(visit["settled_median_ms"], hello_settled)
+            if path in ("/", "/carte"):
+                checks.append(budgets.check("browser", path, visit["ratio"]))
+            checks.append(budgets.check("settled_map" if path == "/carte" else "settled", path,
+                                        visit["settled_ratio"]))
+            print(f"  {path:<14}{visit['median_ms']:>9.0f}{visit['ratio']:>6.2f}{visit['settled_median_ms']:>11.0f}"
+                  f"{visit['settled_ratio']:>6.2f}" + format_browser_profile(visit["profile"]))
+        print(f"  {'« bonjour »':<14}{hello:>9.0f}{'':>6}{hello_settled:>11.0f}{'':>6}"
+              + format_browser_profile(visits["hello"]["profile"]))
+        missed = [item.subject for item in checks if not item.passed and item.budget in ("settled", "settled_map", "browser")]
+        results["browser_profiles"] = {path: visits[path]["profile"] for path in sorted(set(missed))}
 
     print()
     print(budgets.format_checks(checks))
@@ -165,16 +191,38 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def format_browser_profile(profile: dict) -> str:
+    """Chromium's counters of a first visit (medians): where the browser's time goes."""
+    return (f"{profile['ws_bytes']:>11,.0f}{profile['ScriptDuration'] * 1000:>10.0f}"
+            f"{(profile['LayoutDuration'] + profile['RecalcStyleDuration']) * 1000:>16.0f}"
+            f"{profile['Nodes']:>7.0f}").replace(",", " ")
+
+
+def profile_next_slide() -> dict:
+    """pyinstrument profile of one change of slide on the Présentation page."""
+    from bench.profiling import profiled_runs, top_lines
+
+    app = server_time.page_app(ROOT / "pages" / "presentation.py")
+    app.run()
+    profiles: list[str] = []
+    with profiled_runs(profiles):
+        next(b for b in app.button if b.label == "Diapositive suivante").click().run()
+    return {"warm": top_lines(profiles[-1])}
+
+
 def print_server_table(results: dict) -> None:
     baseline = results["baseline_one_line_page_ms"]
     carte = results["map"]
     print(f"\nPage d'une ligne : {baseline:.2f} ms ; {results['scale_fabriques']} fabriques fictives")
-    print(f"{'page':<14}{'relance ms':>11}{'×':>7}{'nouv. filtre ms':>16}{'×':>7}"
+    print(f"{'page':<14}{'relance ms':>11}{'×':>7}{'(proc. ms)':>11}{'nouv. filtre ms':>16}{'×':>7}"
           f"{'100k relance ms':>16}{'×382':>7}{'100k nouv. ms':>14}{'×382':>7}")
     for stem, page in results["pages"].items():
-        print(f"{stem:<14}{page['warm_ms']:>11.1f}{page['warm_ratio']:>7.0f}{page['cold_ms']:>16.1f}"
+        print(f"{stem:<14}{page['warm_ms']:>11.1f}{page['warm_ratio']:>7.0f}{page['warm_cpu_ms']:>11.1f}"
+              f"{page['cold_ms']:>16.1f}"
               f"{page['cold_ratio']:>7.0f}{page['scale_warm_ms']:>16.1f}{page['scale_warm_ratio']:>7.1f}"
               f"{page['scale_cold_ms']:>14.1f}{page['scale_cold_ratio']:>7.1f}")
+    slide = results["next_slide"]
+    print(f"{'diapo. suiv.':<14}{slide['warm_ms']:>11.1f}{slide['warm_ratio']:>7.0f}{slide['warm_cpu_ms']:>11.1f}")
     print(f"Carte : {carte['real']['bytes']:,} octets pour {carte['real']['points']} points "
           f"({carte['real']['bytes'] / max(1, carte['real']['points']):.0f} o/point, contours compris) ; "
           f"{carte['scaled']['bytes']:,} octets pour {carte['scaled']['points']} points ; "

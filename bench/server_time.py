@@ -82,16 +82,40 @@ def _raise_on_exception(app: AppTest, what: str) -> None:
         raise RuntimeError(f"{what} : {app.exception[0].value}")
 
 
-def timed_run(app: AppTest, timer: ScriptTimer) -> float:
+def timed_run(app: AppTest, timer: ScriptTimer, cpu: list | None = None) -> float:
     mark = timer.mark()
     app.run()
+    if cpu is not None:
+        cpu.append(timer.cpu_since(mark))
     return timer.since(mark)
 
 
-def time_baseline(timer: ScriptTimer, runs: int) -> list[float]:
+def time_baseline(timer: ScriptTimer, runs: int, cpu: list | None = None) -> list[float]:
     app = AppTest.from_file(str(BASELINE_PAGE), default_timeout=TIMEOUT).run()
     app.run()  # the first reruns compile the script and warm Streamlit's own caches
-    return [timed_run(app, timer) for _ in range(runs)]
+    return [timed_run(app, timer, cpu) for _ in range(runs)]
+
+
+def time_next_slide(timer: ScriptTimer, runs: int) -> dict:
+    """Présentation: a click on « Diapositive suivante » (the → key), then back with ←.
+
+    Each sample is one change of slide, on the same filter: what a presenter's arrow key costs.
+    """
+    app = page_app(ROOT / "pages" / "presentation.py")
+    app.run()
+    samples, cpu, forward = [], [], True
+    while len(samples) < runs:
+        label = "Diapositive suivante" if forward else "Diapositive précédente"
+        button = next(b for b in app.button if b.label == label)
+        if button.disabled:
+            forward = not forward
+            continue
+        mark = timer.mark()
+        button.click().run()
+        samples.append(timer.since(mark))
+        cpu.append(timer.cpu_since(mark))
+        _raise_on_exception(app, "presentation.py, diapositive suivante")
+    return {"warm_s": samples, "warm_ms": median(samples) * 1000, "warm_cpu_ms": median(cpu) * 1000}
 
 
 def page_app(page: Path) -> AppTest:
@@ -114,7 +138,8 @@ def time_page(page: Path, timer: ScriptTimer, runs: int, fresh: FreshFilters) ->
     """Samples (seconds) of warm and cold reruns of one page in one session."""
     app = page_app(page)
     app.run()
-    warm = [timed_run(app, timer) for _ in range(runs)]
+    warm_cpu: list[float] = []
+    warm = [timed_run(app, timer, warm_cpu) for _ in range(runs)]
     _raise_on_exception(app, page.name)
     cold = []
     folder = os.environ.get("FABRIQUES_DATA_DIR", str(ROOT / "data"))
@@ -123,5 +148,5 @@ def time_page(page: Path, timer: ScriptTimer, runs: int, fresh: FreshFilters) ->
         set_filters(app, region, territoire, rural)
         cold.append(timed_run(app, timer))
         _raise_on_exception(app, f"{page.name}, filtre {region}/{territoire or 'tous'}/{rural}")
-    return {"warm_s": warm, "cold_s": cold,
+    return {"warm_s": warm, "cold_s": cold, "warm_cpu_ms": median(warm_cpu) * 1000,
             "warm_ms": median(warm) * 1000, "cold_ms": median(cold) * 1000}

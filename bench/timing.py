@@ -23,11 +23,13 @@ class ScriptTimer:
 
     def __init__(self):
         self.durations: list[float] = []
+        self.cpu: list[float] = []  # CPU time of the script thread, for information
         self._lock = threading.Lock()
 
-    def record(self, seconds: float) -> None:
+    def record(self, seconds: float, cpu_seconds: float = 0.0) -> None:
         with self._lock:
             self.durations.append(seconds)
+            self.cpu.append(cpu_seconds)
 
     def mark(self) -> int:
         return len(self.durations)
@@ -39,6 +41,10 @@ class ScriptTimer:
         if not runs:
             raise RuntimeError("aucune exécution de script mesurée")
         return sum(runs)
+
+    def cpu_since(self, mark: int) -> float:
+        with self._lock:
+            return sum(self.cpu[mark:])
 
 
 @contextmanager
@@ -75,11 +81,11 @@ def script_timer(before_run=None):
     def timed_run_script(self, rerun_data):
         if before_run is not None:
             before_run()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         try:
             return original(self, rerun_data)
         finally:
-            timer.record(time.perf_counter() - start)
+            timer.record(time.perf_counter() - start, time.thread_time() - start_cpu)
 
     ScriptRunner._run_script = timed_run_script
     try:

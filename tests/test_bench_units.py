@@ -42,6 +42,8 @@ def test_percentile_refuses_what_has_no_meaning(samples, share):
 @pytest.mark.parametrize("key, value, passed", [
     ("warm", 4.0, True), ("warm", 4.01, False), ("cold", 14.9, True), ("scale", 20.5, False),
     ("map_bytes", 39.0, True), ("map_bytes", 41.0, False), ("browser", 1.5, True), ("browser", 1.6, False),
+    ("warm_15", 40.0, True), ("warm_15", 40.5, False), ("map_rerun", 60_000, True), ("map_rerun", 60_001, False),
+    ("settled", 1.49, True), ("settled_map", 2.6, False),
 ])
 def test_budget_marks(key, value, passed):
     item = budgets.check(key, "page", value)
@@ -52,7 +54,8 @@ def test_budget_marks(key, value, passed):
 
 def test_budgets_are_the_issue_s():
     assert {key: budget.limit for key, budget in budgets.BUDGETS.items()} == {
-        "warm": 4.0, "cold": 15.0, "scale": 20.0, "map_bytes": 40.0, "browser": 1.5}
+        "warm": 4.0, "cold": 15.0, "scale": 20.0, "map_bytes": 40.0, "browser": 1.5,
+        "warm_15": 40.0, "map_rerun": 60_000, "settled": 1.5, "settled_map": 2.5}
 
 
 def test_budget_table_counts_the_misses():
@@ -124,3 +127,47 @@ def test_nginx_config_sticks_sessions_by_cookie(tmp_path):
 def test_nginx_config_needs_a_backend(tmp_path):
     with pytest.raises(ValueError):
         render_config(TEMPLATE.read_text(encoding="utf-8"), run_dir=tmp_path, listen="127.0.0.1:1", backends=[])
+
+
+def test_budget_table_prints_bytes_whole():
+    text = budgets.format_checks([budgets.check("map_rerun", "/carte", 612_345)])
+    assert "612\u202f345 o" in text and "60\u202f000 o" in text and budgets.MISS in text
+
+
+def _level(sessions, load_p50, load_p95, errors=()):
+    return {"sessions": sessions, "load_p50_ms": load_p50, "load_p95_ms": load_p95,
+            "errors": list(errors), "capped": False}
+
+
+@pytest.mark.parametrize("behind_nginx, p95_at_25, met", [
+    (False, 400.0, True), (False, 401.0, False), (True, 250.0, True), (True, 251.0, False),
+])
+def test_load_crowd_budget_is_p95_at_25_over_the_single_p50(behind_nginx, p95_at_25, met):
+    from bench.load import verdicts
+
+    levels = [_level(1, 100.0, 180.0), _level(25, 200.0, p95_at_25), _level(50, 300.0, 900.0)]
+    checks = {name: ok for name, ok, _ in verdicts(levels, None, behind_nginx)}
+    crowd = next(name for name in checks if name.startswith("p95 à 25"))
+    assert checks[crowd] is met
+    assert checks["0 erreur à 50 sessions"] is True
+
+
+def test_load_errors_at_50_and_a_starving_burst_are_misses():
+    from bench.load import verdicts
+
+    levels = [_level(1, 100.0, 100.0), _level(50, 100.0, 100.0, ["session 3 : ProtocolError"])]
+    burst = {"load_p95_ms": 900.0, "errors": []}
+    checks = {name: ok for name, ok, _ in verdicts(levels, burst, False)}
+    assert checks["0 erreur à 50 sessions"] is False
+    assert not next(ok for name, ok in checks.items() if name.startswith("touche maintenue"))
+
+
+def test_load_arrivals_are_the_two_shared_pages_some_with_a_region():
+    import random
+
+    from bench.load import arrival_link
+
+    links = [arrival_link(index, random.Random(index), ["53", "84"]) for index in range(30)]
+    assert {page for page, _ in links} == {"", "carte"}
+    with_region = [query for _, query in links if query]
+    assert len(with_region) == 10 and all(query in {"region=53", "region=84"} for query in with_region)
