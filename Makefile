@@ -20,7 +20,7 @@ $(TESTDEPS): $(RUNTIME) requirements-test.txt
 	touch $@
 
 ## Start the dashboard on http://localhost:8501 on the extracts shipped in data/.
-run: $(RUNTIME)
+run: $(RUNTIME) fonts
 	$(PY) -m app.serve --server.port $(PORT)
 
 ## Rebuild the Parquet extracts and data/manifest.json from data/sources/.
@@ -32,15 +32,29 @@ data: $(RUNTIME)
 import: $(RUNTIME)
 	$(PY) -m pipeline.importer "$(FILE)"
 
+## The press-kit PDF embeds DejaVu Sans (Debian package fonts-dejavu-core). Installed when
+## missing and root (as in CI); otherwise a notice, and the page names the package if asked for a PDF.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+.PHONY: fonts
+fonts:
+	@if [ ! -f $(DEJAVU) ] && [ -z "$$FABRIQUES_PDF_FONT_DIR" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installation de la police DejaVu (paquet Debian fonts-dejavu-core)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+		else \
+			echo "Police DejaVu absente : le dossier de presse PDF ne pourra pas être produit (apt-get install fonts-dejavu-core)."; \
+		fi; \
+	fi
+
 ## Browser tests drive the Debian Chromium (no browser download works here).
-chromium:
+chromium: fonts
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "Installation de Chromium (paquet Debian)…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
 ## The whole suite: unit, query, AppTest and real-browser tests.
-test: $(TESTDEPS) chromium
+test: $(TESTDEPS) chromium fonts
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## Every figure of issues 8 and 15 (server time, 100 000 fabriques, map bytes, browser) against its budget.

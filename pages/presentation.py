@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 import queries
-from app import context, slideshow
+from app import announcement_exports, context, slideshow
 from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
 from services import export_kit
@@ -43,26 +43,12 @@ headline = queries.run_at(version, "headline_counts", **ctx.params).iloc[0]
 today = date.today()
 
 
-def slide_data() -> slides.SlideData:
-    place = sentences.place_of(ctx.filters.region, ctx.filters.departement,
-                               ctx.geography.regions, ctx.geography.departements)
-    return slides.SlideData(
-        headline=headline,
-        targets=queries.run_at(version, "progress_toward_targets", **ctx.params),
-        announced=queries.run_at(version, "announced_totals"),
-        outlines=queries.run_at(version, "static_map_outlines"),
-        points=queries.run_at(version, "static_map_points", **ctx.params),
-        place=place, region=ctx.filters.region, departement=ctx.filters.departement,
-        territoire=ctx.filters.territoire, rural_definition=ctx.filters.rural_definition,
-        scope=ctx.scope, manifest=manifest, produced_on=today,
-    )
-
-
 # Built once per filter, data version and day (the footer says the date): the arrow keys
 # then only send the next slide's figure.
 deck = built("presentation_slides", version,
              filter_key(ctx.params, ctx.data_version, today.isoformat()),
-             lambda: slides.build_slides(slide_data(), font_size=slides.SCREEN_FONT_SIZE))
+             lambda: slides.build_slides(announcement_exports.slide_data(ctx, version, manifest, today),
+                                         font_size=slides.SCREEN_FONT_SIZE))
 
 number, notice = slides.slide_number_from_url(st.query_params.get("slide"), len(deck))
 if notice:
@@ -106,6 +92,9 @@ with st.container(key=slideshow.SLIDE_KEY):
 
 with exports_and_link:
     st.subheader("Exporter", anchor=False)
+    st.caption("Le diaporama PowerPoint est modifiable (titres, chiffres, graphiques) ; le dossier de "
+               "presse est un PDF A4 du même périmètre.")
+    # Each export on its own: without Chromium, no PNG and no PPTX, but the PDF still works.
     try:
         export_kit.browser_path()
     except export_kit.ExportError as error:
@@ -116,12 +105,7 @@ with exports_and_link:
         if st.session_state.get("presentation_exports"):
             try:
                 with st.spinner("Rendu des diapositives en 1920 × 1080…"):
-                    # The type sizes of a 1920 x 1080 image.
-                    export_deck = built("presentation_export_slides", version,
-                                        filter_key(ctx.params, ctx.data_version, today.isoformat()),
-                                        lambda: slides.build_slides(slide_data()))
-                    images = export_kit.slide_pngs(export_deck)
-                    pptx = export_kit.deck(export_deck, images)
+                    images, pptx = announcement_exports.images_and_deck(ctx, version, manifest, today)
             except export_kit.ExportError as error:
                 st.error(str(error), icon=":material/error:")
             else:
@@ -130,8 +114,9 @@ with exports_and_link:
                                    icon=":material/image:", on_click="ignore")
                 st.download_button("Télécharger le diaporama (PPTX)", pptx,
                                    file_name=export_kit.deck_file_name(version),
-                                   mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                                   mime=announcement_exports.PPTX_MIME,
                                    icon=":material/slideshow:", on_click="ignore")
+    announcement_exports.press_kit_download(ctx, version, manifest, key="presentation_press_kit")
     st.subheader("Lien permanent", anchor=False)
     st.caption("Ce lien rejoue cette diapositive avec ces filtres et cette version des données.")
     origin = None

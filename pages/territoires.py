@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from app import context
+from app import announcement_exports, context
 from app.figure_cache import built, filter_key
 from domain.format import fr_date, fr_int
 from domain.labels import empty_scope
@@ -64,6 +64,11 @@ if scope_total == 0:
             "ci-dessous comparent les régions ; élargissez les filtres dans le panneau latéral.")
 
 definitions_text = definition_note(filters.rural_definition)
+
+with st.expander(f"Dossier de presse (PDF A4) — {ctx.scope}", icon=":material/picture_as_pdf:"):
+    st.caption("Chiffres clés, progression vers les objectifs, carte, types de territoire, liste des "
+               "fabriques du périmètre, sources et version des données.")
+    announcement_exports.press_kit_download(ctx, ctx.data_version, ctx.manifest, key="territoires_press_kit")
 
 st.header("Fabriques par région et par type de territoire", anchor=False)
 

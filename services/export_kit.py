@@ -1,4 +1,4 @@
-"""Exports of the slides: PNG at 1920 x 1080 (plotly static export) and a PPTX deck.
+"""Images of the slides: PNG at 1920 x 1080 (plotly static export), also the PPTX map picture.
 
 A service, not a view: it sets BROWSER_PATH, launches Chromium and runs a worker thread.
 
@@ -12,7 +12,6 @@ and results are kept per slide content.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import tempfile
@@ -143,21 +142,19 @@ def _within_time_limit(render) -> None:
         raise outcome["error"]
 
 
-def deck(slides: list[Slide], pngs: list[bytes]) -> bytes:
-    """A 16:9 PPTX: one slide per figure (its PNG, full bleed), the sentence as speaker notes."""
-    from pptx import Presentation
-    from pptx.util import Emu
+def picture_figure(figure: go.Figure) -> go.Figure:
+    """A figure drawn alone (the PPTX map picture): white page, no title band, 1920 x 1080."""
+    picture = copy.deepcopy(figure)
+    picture.update_layout(width=WIDTH, height=HEIGHT, paper_bgcolor=WHITE, plot_bgcolor=WHITE,
+                          margin={"t": 20, "b": 20, "l": 20, "r": 20, "autoexpand": False})
+    return picture
 
-    presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-    blank = presentation.slide_layouts[6]
-    for slide, png in zip(slides, pngs, strict=True):
-        page = presentation.slides.add_slide(blank)
-        page.shapes.add_picture(io.BytesIO(png), 0, 0, presentation.slide_width, presentation.slide_height)
-        page.notes_slide.notes_text_frame.text = f"{slide.title}\n\n{slide.sentence}\n\n{slide.footer}"
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
+
+def slide_and_picture_pngs(slides: list[Slide], pictures: dict[str, go.Figure]) -> tuple[list[bytes], dict[str, bytes]]:
+    """PNG of every slide and of every picture (by key), rendered in one browser session."""
+    jsons = [slide_image_figure(s).to_json() for s in slides] + [picture_figure(f).to_json() for f in pictures.values()]
+    rendered = _render(jsons)
+    return list(rendered[:len(slides)]), dict(zip(pictures, rendered[len(slides):]))
 
 
 def file_name(slide: Slide, data_version: str) -> str:

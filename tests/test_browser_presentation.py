@@ -8,6 +8,7 @@ import re
 import pytest
 from PIL import Image
 from pptx import Presentation
+from pypdf import PdfReader
 
 from conftest import ARTIFACTS, new_page, screenshot, wait_for_app
 
@@ -195,4 +196,16 @@ def test_download_the_deck_and_a_png(app_url, projector):
     deck = Presentation(io.BytesIO(open(download.value.path(), "rb").read()))
     assert len(deck.slides) == 5
     assert "En Bretagne" in deck.slides[0].notes_slide.notes_text_frame.text
+    assert deck.slides[2].shapes.title.text_frame.text == "Où sont les fabriques en Bretagne"
+    assert sum(shape.has_chart for page in deck.slides for shape in page.shapes) == 3  # native charts
+    # The press kit of the same filter.
+    page.get_by_role("button", name=re.compile(r"Préparer le dossier de presse \(PDF\)")).click()
+    pdf_button = page.get_by_role("button", name=re.compile(r"Télécharger le dossier de presse \(PDF\)"))
+    pdf_button.wait_for(timeout=120_000)
+    with page.expect_download() as download:
+        pdf_button.click()
+    assert download.value.suggested_filename.startswith("fabriques-de-territoire-dossier-de-presse-region-53-")
+    reader = PdfReader(download.value.path())
+    assert reader.metadata.title == "Dossier de presse — Fabriques de territoire en Bretagne"
+    assert "Les fabriques du périmètre (23)" in " ".join(p.extract_text() for p in reader.pages)
     screenshot(page, "presentation-exports")

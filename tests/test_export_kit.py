@@ -1,5 +1,5 @@
-"""Exports of the slides: PNG at 1920 x 1080 with title and footer drawn in, the PPTX deck,
-and the French error when no Chromium can be driven. One kaleido batch for the whole module
+"""Exports of the slides: PNG at 1920 x 1080 with title and footer drawn in (the editable PPTX
+is tested in test_announcement_kit.py), and the French error when no Chromium can be driven. One kaleido batch for the whole module
 (it launches Chromium, about two seconds)."""
 import io
 import time
@@ -8,7 +8,6 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageStat
-from pptx import Presentation
 
 from queries import read_manifest, run
 from services import export_kit
@@ -78,19 +77,6 @@ def test_image_figure_carries_title_source_version_date_and_filters(brittany):
         assert part in footer
 
 
-def test_pptx_opens_with_one_slide_per_figure_and_the_sentences_as_notes(brittany):
-    deck, pngs = brittany
-    presentation = Presentation(io.BytesIO(export_kit.deck(deck, pngs)))
-    assert len(presentation.slides) == 5
-    assert presentation.slide_width * 9 == presentation.slide_height * 16
-    for slide, page in zip(deck, presentation.slides):
-        pictures = [shape for shape in page.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
-        assert len(pictures) == 1
-        assert pictures[0].width == presentation.slide_width
-        notes = page.notes_slide.notes_text_frame.text
-        assert slide.sentence in notes and slide.footer in notes
-
-
 def test_missing_chromium_says_what_to_install(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     with pytest.raises(export_kit.ExportError) as error:
@@ -117,7 +103,9 @@ def test_renders_are_kept_per_slide_content(brittany):
     deck, pngs = brittany
     started = time.perf_counter()
     assert export_kit.slide_pngs(deck) == pngs
-    assert time.perf_counter() - started < 1.0  # no second Chromium launch for the same slides
+    # No second Chromium launch for the same slides (a launch takes 2 to 10 s on a busy machine;
+    # rebuilding the figures' JSON alone once took 1.1 s there).
+    assert time.perf_counter() - started < 2.0
 
 
 def test_a_render_that_never_returns_is_reported(monkeypatch):

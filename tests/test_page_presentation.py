@@ -167,4 +167,22 @@ def test_missing_chromium_is_said_and_the_rest_keeps_working(monkeypatch):
     at = open_page({"slide": "2"})
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "apt-get install chromium" in errors[0]
-    assert title(at) == TITLES[1] and len(at.button) == 2  # navigation still there, no export
+    assert title(at) == TITLES[1]
+    labels = [b.label for b in at.button]  # navigation still there, no image nor deck
+    assert "Diapositive suivante" in labels and "Préparer l'image et le diaporama" not in labels
+    # The press kit is drawn without a browser: it still downloads.
+    at.button(key="presentation_press_kit").click().run()
+    assert not at.exception and len(at.error) == 1
+    pdf = [d for d in at.get("download_button") if "dossier de presse" in d.proto.label]
+    assert len(pdf) == 1
+
+
+def test_missing_font_is_said_and_the_other_exports_keep_working(monkeypatch, tmp_path):
+    monkeypatch.setenv("FABRIQUES_PDF_FONT_DIR", str(tmp_path))
+    at = open_page({"region": "53", "slide": "3"})
+    at.button(key="presentation_press_kit").click().run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "fonts-dejavu-core" in errors[0] and "Dossier de presse impossible" in errors[0]
+    assert title(at) == BRITTANY_TITLES[2]
+    # The image and the deck are still offered (they need Chromium, not the font).
+    assert any("Préparer l'image et le diaporama" in b.label for b in at.button)

@@ -65,6 +65,16 @@ def test_territoires_ignores_a_hostile_url():
     assert _metrics(app)["Fabriques dans le périmètre"] == "382"
 
 
+def test_territoires_offers_the_press_kit_of_the_filter():
+    """Prepared on request; the PDF's content is read back in tests/test_announcement_kit.py."""
+    app = _page("pages/territoires.py", {"departement": "29"})
+    assert not [d for d in app.get("download_button") if "dossier de presse" in d.proto.label]
+    app.button(key="territoires_press_kit").click().run()
+    assert not app.exception and not app.error
+    downloads = [d for d in app.get("download_button") if "dossier de presse" in d.proto.label]
+    assert len(downloads) == 1
+
+
 def _search(app, text):
     app.text_input(key="laureates_search").input(text).run()
     assert not app.exception

@@ -1,0 +1,228 @@
+"""What the editable PowerPoint and the press-kit PDF say: pure specs, rendered by services/.
+
+Built from the same frames and sentences as the Présentation slides (views/slides.py), so the
+deck, the PDF and the screen show the same figures for the same filter. Every figure comes from
+a query frame; every sentence from views/sentences.py; every word from domain/.
+
+- `deck_slides(data)`: one `DeckSlide` per slide of the Présentation: a title, the figures as
+  text, a chart as data (categories and series, drawn as a native PowerPoint chart), or the map
+  (a plotly figure the service renders to a picture, with a French alt text), the notes (the
+  sentence, then the caveats) and the footer (source, data version, date, filters).
+- `press_kit(data, laureates)`: the sections of the A4 press kit.
+
+Under a région or a département filter, the targets are read as shares of the national counts,
+as figures and a bar chart of the scope's own counts: a 0–382 gauge holding 23 is unreadable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from domain.format import fr_date, fr_decimal, fr_int, fr_month, fr_percent, share
+from domain.labels import SCOPE_IN_SENTENCE, SCOPE_LABELS, SCOPE_NOUNS
+from domain.territory_types import (IN_TERRITORY_TYPE, TERRITORY_TYPES, TYPE_ORDER,
+                                    definitions)
+from views import sentences, slides, static_map, timeline
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str   # "23"
+    label: str   # "fabriques de territoire"
+    detail: str = ""  # "6,0 % des 382 de France"
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str                 # "bar" (horizontal bars) | "column" | "line"
+    categories: list[str]
+    series: list[tuple[str, list[int]]]
+    value_axis_title: str
+
+
+@dataclass(frozen=True)
+class DeckSlide:
+    slug: str
+    title: str
+    figures: list[Figure]
+    notes: str
+    footer: str
+    chart: Chart | None = None
+    picture: go.Figure | None = None  # rendered to PNG by the service
+    alt_text: str = ""
+
+
+def caveats(data: slides.SlideData) -> list[str]:
+    """What the figures do not say: read with every slide (the notes) and in the press kit."""
+    list_date = date.fromisoformat(data.manifest["laureates_list_date"])
+    notes = [
+        f"La liste de l'ANCT s'arrête en {fr_month(list_date)} ({fr_int(data.headline.national_fabriques)} "
+        "fabriques en France) : les annonces postérieures n'y figurent pas.",
+        *(f"{TERRITORY_TYPES[kind]} : {text}" for kind, text in definitions(data.rural_definition).items()
+          if kind != "indetermine" or data.headline[kind]),
+    ]
+    return notes
+
+
+def _notes(sentence: str, data: slides.SlideData, extra: list[str] | None = None) -> str:
+    return "\n\n".join([sentence, "À savoir :", *(extra or []), *caveats(data)])
+
+
+def headline_figures(data: slides.SlideData) -> list[Figure]:
+    h = data.headline
+    cells = [("fabriques de territoire", h.fabriques, h.national_fabriques),
+             ("en commune avec QPV", h.qpv, h.national_qpv),
+             ("en commune rurale", h.rural, h.national_rural)]
+    return [Figure(fr_int(value), label,
+                   "" if data.place.is_national
+                   else f"{fr_percent(share(value, national))} des {fr_int(national)} de France")
+            for label, value, national in cells]
+
+
+def target_figures(data: slides.SlideData) -> list[Figure]:
+    """Nationally: each latest target, achieved / target. Under a filter: the share of France."""
+    figures = []
+    for t in slides.latest_targets(data.targets).itertuples():
+        if data.place.is_national:
+            figures.append(Figure(
+                fr_int(t.achieved), SCOPE_IN_SENTENCE[t.scope],
+                f"objectif {fr_int(t.target_value)} au {fr_date(pd.Timestamp(t.deadline).date())} "
+                f"({fr_percent(share(t.achieved, t.target_value), 0)})"))
+        else:
+            figures.append(Figure(
+                fr_int(t.achieved), SCOPE_IN_SENTENCE[t.scope],
+                f"{fr_percent(share(t.achieved, t.national_achieved))} des "
+                f"{fr_int(t.national_achieved)} {SCOPE_NOUNS[t.scope]} de France"))
+    return figures
+
+
+def targets_chart(data: slides.SlideData) -> Chart:
+    latest = slides.latest_targets(data.targets)
+    categories = [SCOPE_LABELS[scope] for scope in latest.scope]
+    if data.place.is_national:
+        return Chart("column", categories,
+                     [("Fabriques labellisées", [int(v) for v in latest.achieved]),
+                      ("Objectif", [int(v) for v in latest.target_value])], "Fabriques")
+    # The scope's own counts: a bar that reads at its scale (the share is in the figures).
+    return Chart("column", categories, [(data.place.name, [int(v) for v in latest.achieved])], "Fabriques")
+
+
+def territory_types_chart(headline: pd.Series) -> Chart:
+    kinds = [kind for kind in TYPE_ORDER if kind != "indetermine" or headline[kind]]
+    return Chart("bar", [TERRITORY_TYPES[kind] for kind in kinds],
+                 [("Fabriques", [int(headline[kind]) for kind in kinds])], "Fabriques")
+
+
+def timeline_chart(announced: pd.DataFrame) -> Chart:
+    ordered = announced.dropna(subset=["announced_total"]).sort_values("milestone_date")
+    return Chart("line", [fr_date(pd.Timestamp(d).date()) for d in ordered.milestone_date],
+                 [("Total annoncé (cumul)", [int(v) for v in ordered.announced_total])], "Fabriques (cumul)")
+
+
+def map_alt_text(data: slides.SlideData) -> str:
+    """What the map shows, in French, for a screen reader and for anyone who cannot see it."""
+    return ("Carte des fabriques de territoire " + data.place.locative + ". "
+            + sentences.map_sentence(data.headline, data.place))
+
+
+def deck_slides(data: slides.SlideData) -> list[DeckSlide]:
+    """The PowerPoint's slides, in the Présentation's order, with the Présentation's titles."""
+    built = slides.build_slides(data)  # titles, sentences and footers as on screen
+    by_slug = {s.slug.split("-", 1)[1]: s for s in built}
+    h = data.headline
+    pace = timeline.pace_of(data.announced)
+    list_date = date.fromisoformat(data.manifest["laureates_list_date"])
+    empty = int(h.fabriques) == 0
+
+    def slide(slug, **parts):
+        s = by_slug[slug]
+        return DeckSlide(slug=s.slug, title=s.title, notes=_notes(s.sentence, data, parts.pop("extra", None)),
+                         footer=s.footer, **parts)
+
+    national_note = [] if data.place.is_national else [
+        "Les objectifs du programme sont nationaux : il n'existe pas d'objectif régional ou départemental ; "
+        "la diapositive donne la part de la France."]
+    return [
+        slide("nombre-de-fabriques", figures=headline_figures(data)),
+        slide("objectifs", figures=target_figures(data), chart=None if empty else targets_chart(data),
+              extra=national_note),
+        slide("carte", figures=[Figure(fr_int(h.fabriques), "fabriques"),
+                                Figure(fr_int(h.communes), "communes"),
+                                Figure(fr_int(h.departements), "départements")],
+              picture=None if empty else by_slug["carte"].figure, alt_text=map_alt_text(data)),
+        slide("vagues", figures=[Figure(fr_int(pace.last_total), "fabriques annoncées",
+                                        f"au {fr_date(pace.last_date)}"),
+                                 Figure(fr_decimal(pace.per_month), "fabriques par mois en moyenne",
+                                        f"depuis le {fr_date(pace.first_date)}"),
+                                 Figure(fr_int(h.national_fabriques), "dans la liste de l'ANCT",
+                                        f"de {fr_month(list_date)}")],
+              chart=timeline_chart(data.announced),
+              extra=["La projection suit le rythme moyen entre deux annonces : ce n'est pas une annonce."]),
+        slide("types-de-territoire", figures=[Figure(fr_int(h[kind]), IN_TERRITORY_TYPE[kind],
+                                                     fr_percent(share(h[kind], h.fabriques)))
+                                              for kind in TYPE_ORDER if kind != "indetermine" or h[kind]],
+              chart=None if empty else territory_types_chart(h)),
+    ]
+
+
+# ---- The press kit -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PressKit:
+    title: str                 # "Dossier de presse — Fabriques de territoire en Bretagne"
+    scope: str                 # the filter in words
+    place: sentences.Place
+    data_version: str
+    produced_on: str           # "29 novembre 2026"
+    headline: list[Figure]
+    headline_sentence: str
+    targets: list[Figure]
+    target_progress: list[tuple[int, int]]  # (achieved, target) per target, nationally only
+    targets_sentence: str
+    map_figure: go.Figure | None
+    map_alt_text: str
+    map_sentence: str
+    types_header: list[str]
+    types_rows: list[list[str]]
+    types_sentence: str
+    fabriques_header: list[str]
+    fabriques_rows: list[list[str]] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def press_kit(data: slides.SlideData, laureates: pd.DataFrame) -> PressKit:
+    """The A4 press kit of the filter: national, a région or a département."""
+    h = data.headline
+    list_date = date.fromisoformat(data.manifest["laureates_list_date"])
+    count = int(h.fabriques)
+    types_rows = [[TERRITORY_TYPES[kind], fr_int(h[kind]), fr_percent(share(h[kind], count))]
+                  for kind in TYPE_ORDER if kind != "indetermine" or h[kind]]
+    types_rows.append(["Total", fr_int(count), fr_percent(share(count, count)) if count else "—"])
+    ordered = laureates.sort_values(["dep_code", "commune_name", "name"])
+    rows = [[str(r.name), f"{r.commune_name} ({r.dep_code})", TERRITORY_TYPES[r.territory_type]]
+            for r in ordered.itertuples()]
+    sources = [data.manifest["laureates_source"]] + [
+        f"{s['producer']} — {s['vintage']} — {s['licence']} ({s['file']})" for s in data.manifest["sources"]]
+    return PressKit(
+        title=f"Dossier de presse — Fabriques de territoire "
+              f"{'en France' if data.place.is_national else data.place.locative}",
+        scope=data.scope, place=data.place, data_version=data.manifest["data_version"],
+        produced_on=fr_date(data.produced_on),
+        headline=headline_figures(data),
+        headline_sentence=sentences.headline_sentence(h, data.place, data.territoire, list_date),
+        targets=target_figures(data),
+        target_progress=[(int(t.achieved), int(t.target_value))
+                         for t in slides.latest_targets(data.targets).itertuples()] if data.place.is_national else [],
+        targets_sentence=sentences.gauges_sentence(slides.latest_targets(data.targets), data.place),
+        map_figure=None if count == 0 else static_map.static_map_figure(
+            data.outlines, data.points, data.region, data.departement),
+        map_alt_text=map_alt_text(data), map_sentence=sentences.map_sentence(h, data.place),
+        types_header=["Type de la commune", "Fabriques", "Part"], types_rows=types_rows,
+        types_sentence=sentences.territory_types_sentence(h, data.place),
+        fabriques_header=["Fabrique", "Commune (département)", "Type de la commune"],
+        fabriques_rows=rows, caveats=caveats(data), sources=sources,
+    )
