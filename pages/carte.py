@@ -10,7 +10,7 @@ from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definitions
 from queries import run
-from views import map_layers
+from views import map_card, map_layers, map_options, map_tables, map_text, map_view
 from views.filters import shown
 
 FABRIQUE_ID = re.compile(r"^fabt-\d{1,4}$")
@@ -41,9 +41,9 @@ with controls[1]:
     qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv",
                              help="Communes comptant au moins un quartier prioritaire (2024).")
 with controls[2]:
-    choropleth = st.radio("Aplat par département", list(map_layers.CHOROPLETHS), horizontal=True,
-                          format_func=map_layers.CHOROPLETHS.get, key="carte_aplat")
-options = map_layers.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
+    choropleth = st.radio("Aplat par département", list(map_options.CHOROPLETHS), horizontal=True,
+                          format_func=map_options.CHOROPLETHS.get, key="carte_aplat")
+options = map_options.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
                                 choropleth=choropleth, without_fabrique=without_fabrique)
 
 # --- Data of the map --------------------------------------------------------------------
@@ -93,7 +93,7 @@ with map_column:
     deck = built("carte_deck", ctx.data_version,
                  filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
-                            height=600, alt=map_layers.alt_text(headline, ctx.scope, options, len(not_placed)))
+                            height=600, alt=map_text.alt_text(headline, ctx.scope, options, len(not_placed)))
     if options.insets:
         st.caption("Encarts : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte et Saint-Martin, "
                    "chacun à sa propre échelle (Guyane réduite, les îles agrandies).")
@@ -103,13 +103,13 @@ with side_column:
     st.metric("Communes", fr_int(headline.communes), border=True)
     st.metric("Départements", fr_int(headline.departements), border=True)
     st.markdown("**Légende**")
-    st.html(map_layers.legend_html(map_layers.legend_entries(options, headline, choropleth_frame)))
+    st.html(map_text.legend_html(map_text.legend_entries(options, headline, choropleth_frame)))
 
 # A click that is new (the selection differs from the last one seen) chooses its commune.
 selection = event.get("selection", {}) if event is not None else {}
 seen = st.session_state.get("carte_last_click")
 if seen is not None and seen[0] == map_key and seen[1] != selection.get("indices"):
-    commune = map_layers.clicked_commune(points, {"indices": selection.get("indices", {})})
+    commune = map_view.clicked_commune(points, {"indices": selection.get("indices", {})})
     in_commune = table[table.commune_code == commune]
     st.session_state[CHOICE_KEY] = in_commune.fabrique_id.iloc[0] if len(in_commune) else ""
 st.session_state["carte_last_click"] = (map_key, selection.get("indices", {}))
@@ -141,7 +141,7 @@ if choice:
         if len(in_commune) > 1:
             st.caption(f"{fr_int(len(in_commune))} fabriques dans cette commune : choisissez-les dans "
                        "la liste ci-dessus.")
-        for label, value in map_layers.detail_fields(detail, definition):
+        for label, value in map_card.detail_fields(detail, definition):
             label_column, value_column = st.columns([1, 4])
             label_column.markdown(f"**{label}**")
             value_column.text(value)
@@ -156,14 +156,14 @@ if len(not_placed):
 fallback = table[table.point_is_fallback]
 if len(fallback):
     st.caption("Placée par repli documenté (la liste ANCT n'a pas de point pour elle) :")
-    st.text(map_layers.fallback_sentence(fallback))
+    st.text(map_tables.fallback_sentence(fallback))
 st.dataframe(built("carte_tableau", ctx.data_version, filter_key(ctx.params),
-                   lambda: map_layers.fabriques_table(table)), hide_index=True, key="carte_tableau")
+                   lambda: map_tables.fabriques_table(table)), hide_index=True, key="carte_tableau")
 if options.without_fabrique:
     st.markdown(f"**Départements sans fabrique pour ce filtre** : {fr_int(len(missing))}")
     if len(missing):
-        st.dataframe(map_layers.departements_without_table(missing), hide_index=True)
-if options.choropleth != map_layers.NO_CHOROPLETH:
-    st.markdown(f"**{map_layers.CHOROPLETHS[options.choropleth]}, par département**")
-    st.dataframe(map_layers.choropleth_table(choropleth_frame), hide_index=True)
+        st.dataframe(map_tables.departements_without_table(missing), hide_index=True)
+if options.choropleth != map_options.NO_CHOROPLETH:
+    st.markdown(f"**{map_options.CHOROPLETHS[options.choropleth]}, par département**")
+    st.dataframe(map_tables.choropleth_table(choropleth_frame), hide_index=True)
 context.footer(ctx)

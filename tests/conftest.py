@@ -162,6 +162,16 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     page.wait_for_timeout(500)
 
 
+def wait_until(page, condition, what: str, timeout: float = 30.0) -> None:
+    """Poll a condition read on the Python side (a screenshot's pixels, a count) until it holds;
+    fail naming what was awaited. For what the DOM cannot tell, such as a WebGL canvas drawn."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"délai dépassé ({timeout:.0f} s) : {what}")
+        page.wait_for_timeout(100)
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

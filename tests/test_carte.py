@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 from queries import run
-from views import map_layers
+from views import map_layers, map_options, map_tables, map_text, map_view
 from views.filters import Filters
 
 FILTERS = [
@@ -19,7 +19,7 @@ FILTERS = [
     {"region": "94", "territoire": "urbain"},  # Corse, urban: no fabrique, empty state
 ]
 OFF = {"carte_positions_reelles": False, "carte_recensement": False, "carte_communes_qpv": False,
-       "carte_sans_fabrique": False, "carte_aplat": map_layers.NO_CHOROPLETH}
+       "carte_sans_fabrique": False, "carte_aplat": map_options.NO_CHOROPLETH}
 # Each setting is complete (toggles keep their state from one run to the next).
 LAYER_SETTINGS = [
     OFF,
@@ -89,7 +89,7 @@ def test_carte_runs_with_each_filter_and_layer_combination(query):
 def test_points_on_the_deck_are_the_fabriques_of_the_filter():
     app = _carte({"region": "53"})
     deck = _decks(app)[0]
-    point_layers = [l for l in deck["layers"] if l["id"].startswith(map_layers.POINT_LAYER_PREFIX)]
+    point_layers = [l for l in deck["layers"] if l["id"].startswith(map_view.POINT_LAYER_PREFIX)]
     points = run("map_points", **_params({"region": "53"}), insets=True)
     assert sum(len(layer["data"]) for layer in point_layers) == len(points) == 21
     tooltips = "\n".join(p["t"] for layer in point_layers for p in layer["data"])
@@ -127,7 +127,7 @@ def test_mayotte_per_100k_is_not_available():
     choropleth = run("map_choropleth", **_params({}))
     mayotte = choropleth.set_index("dep_code").loc["976"]
     assert mayotte.fabriques == 3 and pd.isna(mayotte.per_100k)  # Mamoudzou (2), Bandraboua
-    table = map_layers.choropleth_table(choropleth)
+    table = map_tables.choropleth_table(choropleth)
     assert table.set_index("Département").loc["Mayotte (976)", "Pour 100 000 habitants"] == "non disponible"
 
 
@@ -176,10 +176,10 @@ def test_a_click_selects_the_commune_of_the_picked_point():
     points = run("map_points", **_params({"region": "53"}), insets=True)
     qpv = points[points.territory_type == "qpv"].reset_index(drop=True)
     selection = {"indices": {"fabriques-qpv": [2]}, "objects": {"fabriques-qpv": [{}]}}
-    assert map_layers.clicked_commune(points, selection) == qpv.commune_code[2]
-    assert map_layers.clicked_commune(points, {"indices": {"departements": [3]}}) is None
-    assert map_layers.clicked_commune(points, {"indices": {"fabriques-qpv": [999]}}) is None
-    assert map_layers.clicked_commune(points, {}) is None
+    assert map_view.clicked_commune(points, selection) == qpv.commune_code[2]
+    assert map_view.clicked_commune(points, {"indices": {"departements": [3]}}) is None
+    assert map_view.clicked_commune(points, {"indices": {"fabriques-qpv": [999]}}) is None
+    assert map_view.clicked_commune(points, {}) is None
 
 
 def test_several_fabriques_in_one_commune_stay_visible():
@@ -191,4 +191,4 @@ def test_several_fabriques_in_one_commune_stay_visible():
     records = map_layers.point_records(points, table, marseille.territory_type, with_tooltips=True)
     text = next(r["t"] for r in records if r["p"] == [marseille.lon, marseille.lat])
     assert text.startswith("7 fabriques")
-    assert text.count("• ") == map_layers.TOOLTIP_MAX_NAMES and "1 autres" in text
+    assert text.count("• ") == map_text.TOOLTIP_MAX_NAMES and "1 autres" in text
