@@ -28,7 +28,7 @@ def _open(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
     try:
-        page.wait_for_selector(CANVAS, state="attached", timeout=30_000)
+        page.wait_for_selector(CANVAS, state="attached", timeout=60_000)
     except Exception:
         screenshot(page, "carte-echec")
         raise
