@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 import queries
-from app import context
+from app import context, errors
 
 st.set_page_config(
     page_title="Fabriques de territoire — tableau de bord",
@@ -39,10 +39,16 @@ pages = [
 EMBEDDABLE = {"": "les jauges de la Synthèse (/?embed=true)", "carte": "la carte (/carte?embed=true)"}
 embedded = context.embedded()
 navigation = st.navigation(pages, position="hidden" if embedded else "sidebar")
-ctx = context.filter_bar()
-if embedded and navigation.url_path not in EMBEDDABLE:
-    st.info("Cette page n'existe pas en vue intégrable. Vues intégrables : "
-            f"{' et '.join(EMBEDDABLE.values())}.", icon=":material/info:")
-    context.footer(ctx)
-    st.stop()
-navigation.run()
+try:
+    ctx = context.filter_bar()
+    if embedded and navigation.url_path not in EMBEDDABLE:
+        st.info("Cette page n'existe pas en vue intégrable. Vues intégrables : "
+                f"{' et '.join(EMBEDDABLE.values())}.", icon=":material/info:")
+        context.footer(ctx)
+        st.stop()
+    navigation.run()
+except queries.ExtractError as error:  # a version that cannot be read: a French page, no trace
+    errors.unavailable(error)
+except Exception:
+    errors.failed()  # the French error page; Streamlit then records the exception (redacted)
+    raise

@@ -13,7 +13,7 @@ from queries import run
 from views import map_card, map_layers, map_options, map_tables, map_text, map_view
 from views.filters import shown
 
-FABRIQUE_ID = re.compile(r"^fabt-\d{1,4}$")
+FABRIQUE_ID = re.compile(r"fabt-[0-9]{1,4}")  # ASCII digits, matched whole
 CHOICE_KEY = "carte_fabrique"
 
 ctx = context.current()
@@ -60,7 +60,7 @@ def _fabrique_from_url() -> str:
     value = st.query_params.get("fabrique")
     if not value:
         return ""
-    if FABRIQUE_ID.match(value) and not run("map_fabrique_detail", fabrique_id=value,
+    if FABRIQUE_ID.fullmatch(value) and not run("map_fabrique_detail", fabrique_id=value,
                                             rural_definition=ctx.filters.rural_definition).empty:
         return value
     st.session_state["carte_notice"] = (f"Fabrique « {shown(value)} » introuvable dans la liste : "

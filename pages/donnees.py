@@ -9,8 +9,6 @@ from domain.format import fr_int
 from services import imports
 from views import donnees as dv
 
-MAX_LOGIN_ATTEMPTS = 5
-
 ctx = context.current()
 data_dir = queries.data_dir()
 manifest = ctx.manifest
@@ -74,21 +72,35 @@ def configured_password_hash() -> str | None:
     return imports.password_hash(stored)
 
 
+def client() -> str:
+    return imports.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
+
+
 def login(password_hash: str) -> None:
-    attempts = st.session_state.get("import_failed_logins", 0)
-    if attempts >= MAX_LOGIN_ATTEMPTS:
-        st.error("Trop d'essais de mot de passe : rechargez la page pour réessayer.")
+    try:
+        wait = imports.login_wait(data_dir, client())
+    except imports.LoginStateError as error:
+        st.error(str(error), icon=":material/lock:")
+        return
+    if wait > 0:
+        st.error(dv.login_wait_sentence(wait), icon=":material/lock_clock:")
         return
     with st.form("import_login"):
         password = st.text_input("Mot de passe d'import", type="password", max_chars=200)
         submitted = st.form_submit_button("Accéder à l'import", icon=":material/lock_open:")
     if submitted:
-        if imports.password_matches(password, password_hash):
+        try:
+            outcome = imports.try_password(data_dir, client(), password, password_hash)
+        except imports.LoginStateError as error:
+            st.error(str(error), icon=":material/lock:")
+            return
+        if outcome.accepted:
             st.session_state["import_authorised"] = True
             imports.authorise_uploads(session_id())
             st.rerun()
-        st.session_state["import_failed_logins"] = attempts + 1
-        st.error("Mot de passe incorrect.")
+        st.error("Mot de passe incorrect." if outcome.checked else dv.login_wait_sentence(outcome.wait_seconds))
+        if outcome.checked and outcome.wait_seconds > 0:
+            st.warning(dv.login_wait_sentence(outcome.wait_seconds), icon=":material/lock_clock:")
 
 
 def finish(message: str) -> None:

@@ -68,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     except FileRefused as refusal:
         print(f"ERREUR — {refusal}\nRien n'a été importé.", file=sys.stderr)
         return 1
-    with listing:
-        candidate = preview(args.file.name, listing, data_dir)
+    try:
+        with listing:
+            candidate = preview(args.file.name, listing, data_dir)
+    except versions.VersionError as error:  # the manifest in service is unreadable
+        print(f"ERREUR — {error}\nRien n'a été importé.", file=sys.stderr)
+        return 1
     print("\n".join(report_lines(candidate)))
     if candidate.errors:
         return 1

@@ -30,9 +30,12 @@ from pathlib import Path
 
 import pandas as pd
 
+import queries
+
 VERSIONS_DIR = "versions"
 HISTORY_FILE = "history.jsonl"
 MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".import.lock"  # held during an import or a rollback (docs/deploy.md, .gitignore)
 
 
 class VersionError(RuntimeError):
@@ -104,9 +107,7 @@ def remove_stale_temp_files(data_dir: Path) -> list[str]:
 @contextlib.contextmanager
 def write_lock(data_dir: Path):
     """One import or rollback at a time (two staff members on the page at once)."""
-    lock_dir = data_dir / VERSIONS_DIR
-    lock_dir.mkdir(exist_ok=True)
-    with open(lock_dir / ".lock", "w") as handle:
+    with open(data_dir / LOCK_FILE, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
@@ -119,7 +120,21 @@ def write_lock(data_dir: Path):
 
 
 def read_manifest(data_dir: Path) -> dict:
-    return json.loads((data_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    """The manifest in service, checked (a malformed one is refused in French)."""
+    try:
+        return queries.parse_manifest(data_dir / MANIFEST_FILE, MANIFEST_FILE)
+    except queries.ExtractError as error:
+        raise VersionError(str(error)) from error
+
+
+def _archived_manifest(data_dir: Path, version: str) -> dict | None:
+    """An archived manifest, or None when it is torn, incomplete or not that version's."""
+    try:
+        manifest = queries.parse_manifest(archived_manifest_path(data_dir, version),
+                                          f"{VERSIONS_DIR}/{version}/{MANIFEST_FILE}")
+    except queries.ExtractError:
+        return None
+    return manifest if manifest["data_version"] == version else None
 
 
 def read_extract(data_dir: Path, manifest: dict, name: str) -> pd.DataFrame:
@@ -173,23 +188,36 @@ def publish_laureates(data_dir: Path, laureates_parquet: bytes, rows: int, manif
         manifest = {**current, **manifest_fields, "data_version": version,
                     "previous_version": current["data_version"], "extracts": extracts,
                     "created_at": now_iso()}
-        _archive(data_dir, manifest)
         atomic_write(data_dir, data_dir / MANIFEST_FILE, _json_bytes(manifest))
+        # Archived once in service only: a run killed before the switch leaves no archive
+        # that could be offered for rollback (the next write archives the one in service).
+        _archive(data_dir, manifest)
         return manifest
 
 
 def list_versions(data_dir: Path) -> list[dict]:
-    """Every version known, oldest first, the one in service flagged `is_current`."""
+    """Every version that was in service, oldest first, the one in service flagged `is_current`.
+
+    A version was in service when the history names it (imported, rolled back to, or left by
+    an import or a rollback), or when a version that was in service names it as its previous
+    one. An archive named by neither was written by a run killed before its switch (or copied
+    by hand): it is not offered. A torn or incomplete archive cannot be restored and is not
+    offered either.
+    """
     current = read_manifest(data_dir)
     manifests = {current["data_version"]: current}
-    for path in (data_dir / VERSIONS_DIR).glob(f"*/{MANIFEST_FILE}"):
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            continue  # a torn archive cannot be restored: it is not offered
-        manifests.setdefault(manifest["data_version"], manifest)
+    named = {entry.get(key) for entry in read_history(data_dir) for key in ("from_version", "to_version")}
+    waiting = [current.get("previous_version"), *named]
+    while waiting:
+        version = waiting.pop()
+        if not isinstance(version, str) or version in manifests or not queries.VERSION.fullmatch(version):
+            continue
+        manifest = _archived_manifest(data_dir, version)
+        if manifest is not None:
+            manifests[version] = manifest
+            waiting.append(manifest.get("previous_version"))
     rows = [
-        {"version": version, "created_at": manifest.get("created_at") or "",
+        {"version": version, "created_at": str(manifest.get("created_at") or ""),
          "laureates": manifest["extracts"]["laureates"]["rows"],
          "source": manifest.get("laureates_source", ""),
          "list_date": manifest.get("laureates_list_date", ""),
@@ -206,7 +234,7 @@ def _check_restorable(data_dir: Path, manifest: dict) -> None:
         if not path.is_file():
             raise VersionError(f"Version {manifest['data_version']} : l'extrait {entry['file']} "
                                "est absent ; elle ne peut pas être remise en service.")
-        if name == "laureates" and sha256_file(path) != entry["sha256"]:
+        if name == "laureates" and sha256_file(path) != entry.get("sha256"):
             raise VersionError(f"Version {manifest['data_version']} : l'extrait {entry['file']} "
                                "a été modifié depuis son import ; elle ne peut pas être remise en service.")
 
@@ -218,10 +246,10 @@ def rollback(data_dir: Path, version: str, user: str) -> dict:
         current = read_manifest(data_dir)
         if version == current["data_version"]:
             raise VersionError(f"La version {version} est déjà en service.")
-        path = archived_manifest_path(data_dir, version)
-        if not path.is_file():
-            raise VersionError(f"Version inconnue : {version}.")
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if version not in {row["version"] for row in list_versions(data_dir)}:
+            raise VersionError(f"La version {version} n'a jamais été en service ou son archive est "
+                               "incomplète : elle ne peut pas être remise en service.")
+        manifest = _archived_manifest(data_dir, version)
         _check_restorable(data_dir, manifest)
         _archive(data_dir, current)
         atomic_write(data_dir, data_dir / MANIFEST_FILE, _json_bytes(manifest))

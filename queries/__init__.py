@@ -76,14 +76,35 @@ def read_manifest(directory: Path | None = None) -> dict:
         stat = path.stat()
         return _parsed_manifest(str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError as error:
-        raise ExtractError(f"Le fichier {path} est absent.") from error
-    except ValueError as error:
-        raise ExtractError(f"Le fichier {path} est illisible ({error}).") from error
+        raise ExtractError("Le fichier manifest.json du dossier des données est absent.") from error
+
+
+VERSION = re.compile(r"[0-9a-f]{6,64}")
 
 
 @lru_cache(maxsize=16)
 def _parsed_manifest(path: str, inode: int, size: int, mtime_ns: int) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return parse_manifest(Path(path), "manifest.json")
+
+
+def parse_manifest(path: Path, name: str) -> dict:
+    """A manifest read and checked: valid JSON holding what the loader needs, or ExtractError
+    naming the file by its place in the data folder (never a server path)."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ExtractError(f"Le fichier {name} du dossier des données est absent.") from error
+    except (OSError, ValueError) as error:
+        raise ExtractError(f"Le fichier {name} du dossier des données est illisible (JSON mal formé).") from error
+    extracts = manifest.get("extracts") if isinstance(manifest, dict) else None
+    if not (isinstance(manifest.get("data_version") if isinstance(manifest, dict) else None, str)
+            and VERSION.fullmatch(manifest["data_version"])
+            and isinstance(extracts, dict) and isinstance(extracts.get("laureates"), dict)
+            and all(isinstance(entry, dict) and isinstance(entry.get("file"), str)
+                    and isinstance(entry.get("rows"), int) for entry in extracts.values())):
+        raise ExtractError(f"Le fichier {name} du dossier des données est incomplet : il doit donner "
+                           "la version des données (data_version) et ses extraits (extracts).")
+    return manifest
 
 
 @lru_cache(maxsize=None)
@@ -109,10 +130,16 @@ def manifest_of(version: str, directory: Path | None = None) -> dict:
     if current["data_version"] == version:
         return current
     # Versions are hex digests: anything else (a path, a URL fragment) is not looked up.
-    archived = directory / "versions" / version / "manifest.json"
-    if not re.fullmatch(r"[0-9a-f]{6,64}", version) or not archived.is_file():
+    if not VERSION.fullmatch(version):
         raise UnknownVersion(version)
-    return json.loads(archived.read_text(encoding="utf-8"))
+    archived = directory / "versions" / version / "manifest.json"
+    if not archived.is_file():
+        raise UnknownVersion(version)
+    manifest = parse_manifest(archived, f"versions/{version}/manifest.json")
+    if manifest["data_version"] != version:
+        raise ExtractError(f"Le fichier versions/{version}/manifest.json décrit une autre version "
+                           f"({manifest['data_version']}) : cette version n'est pas disponible.")
+    return manifest
 
 
 @_Cache("cache_resource", max_entries=4)
@@ -137,7 +164,9 @@ def _load(directory: Path, manifest: dict, replacing: dict[str, pd.DataFrame]) -
                 f'create table "{table}" as select * from read_parquet($path)', {"path": str(path)}
             )
         except duckdb.Error as error:
-            raise ExtractError(f"L'extrait {path} est absent ou illisible ({error}).") from error
+            raise ExtractError(f"L'extrait {entry['file']} de la version {manifest['data_version']} "
+                               "est absent ou illisible : cette version des données n'est pas "
+                               "disponible.") from error
     _define_macros(connection)
     return connection
 
@@ -154,7 +183,7 @@ def check_extracts() -> None:
     directory = data_dir()
     for entry in manifest["extracts"].values():
         if not (directory / entry["file"]).is_file():
-            raise ExtractError(f"L'extrait {directory / entry['file']} est absent.")
+            raise ExtractError(f"L'extrait {entry['file']} du dossier des données est absent.")
     _database(str(directory), manifest["data_version"])
 
 

@@ -23,7 +23,9 @@ from services.upload_access import revoke as revoke_uploads
 
 __all__ = [
     "MAX_BYTES", "Candidate", "FileRefused", "ImportRefused", "ImportRequest", "Refused", "StalePreview",
-    "apply", "authorise_uploads", "check_size", "may_upload", "revoke_uploads", "extract", "history", "password_hash", "password_matches", "preview",
+    "LoginOutcome", "LoginStateError",
+    "apply", "authorise_uploads", "check_size", "client_address", "extract", "history", "login_wait",
+    "may_upload", "password_hash", "preview", "revoke_uploads", "try_password",
     "restorable_versions", "rollback", "unchanged_sentence",
 ]
 
@@ -37,8 +39,31 @@ def password_hash(from_secrets: str | None) -> str | None:
     return from_secrets or os.environ.get(import_auth.PASSWORD_ENV) or None
 
 
-def password_matches(password: str, stored_hash: str) -> bool:
-    return import_auth.verify_password(password, stored_hash)
+LoginOutcome = import_auth.LoginOutcome
+LoginStateError = import_auth.LoginStateError
+LOOPBACK = {None, "", "127.0.0.1", "::1", "localhost"}
+
+
+def client_address(ip_address: str | None, forwarded_for: str | None) -> str:
+    """Who is trying the password. Behind nginx (the only way in, on loopback) the address is
+    the last one of X-Forwarded-For, the one nginx itself appended; a client cannot forge it."""
+    ip_address = ip_address if isinstance(ip_address, str) else None
+    forwarded_for = forwarded_for if isinstance(forwarded_for, str) else None
+    if ip_address in LOOPBACK and forwarded_for:
+        last = forwarded_for.split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return (ip_address or "local")[:64]
+
+
+def login_wait(data_dir: Path, client: str) -> float:
+    """Seconds before this client may try the password again (0: now)."""
+    return import_auth.LoginGate(data_dir).wait_seconds(client)
+
+
+def try_password(data_dir: Path, client: str, password: str, stored_hash: str) -> LoginOutcome:
+    """One attempt, counted beside the data (a reload or another process does not reset it)."""
+    return import_auth.LoginGate(data_dir).attempt(client, password, stored_hash)
 
 
 def preview(file_name: str, source: BinaryIO | bytes, data_dir: Path) -> Candidate:

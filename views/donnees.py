@@ -6,6 +6,7 @@ neutralises cells a spreadsheet would read as formulas.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -124,6 +125,21 @@ UPLOADER_IN_FRENCH = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "ou glissez-le ici — CSV ou XLSX, 20 Mo au plus"; font-size: 0.875rem; }
 </style>"""
+
+
+def login_wait_sentence(seconds: float) -> str:
+    """'Trop d'essais … réessayez dans 2 minutes.' (rounded up: never sooner than said)."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 60:
+        delay = f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    elif seconds < 3600:
+        minutes = math.ceil(seconds / 60)
+        delay = f"{minutes} minute{'s' if minutes > 1 else ''}"
+    else:
+        hours = math.ceil(seconds / 3600)
+        delay = f"{hours} heure{'s' if hours > 1 else ''}"
+    return (f"Trop d'essais de mot de passe : réessayez dans {delay}. Chaque nouvel échec allonge "
+            "l'attente ; recharger la page n'y change rien.")
 
 
 def fabriques_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from domain.territory_types import (
 )
 
 URL_KEYS = ("region", "departement", "territoire", "rural")
+MAX_URL_VALUE = 64
 MAX_SHOWN = 24  # a hostile 10 kB value is cut when echoed in a notice
 
 
@@ -76,7 +77,9 @@ def _first(value) -> str | None:
     if value is None:
         return None
     value = str(value).strip()
-    return value or None
+    # Every accepted value is a short code (region "53", département "2A", "qpv", "insee"):
+    # a longer one is kept cut, which no known code matches, so it is refused with a notice.
+    return value[:MAX_URL_VALUE] or None
 
 
 def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:

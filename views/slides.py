@@ -174,15 +174,20 @@ def as_markdown_text(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+SLIDE_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
 def slide_number_from_url(raw, count: int) -> tuple[int, str | None]:
     """The 1-based slide number of `?slide=`, and a French notice when it had to fall back to 1."""
     if raw is None or raw == "":
         return 1, None
     text = str(raw).strip()
-    if text.isdigit() and 1 <= int(text) <= count:
+    # ASCII digits only, three at most: "²" passes str.isdigit() but not int(), and a
+    # 5,000-digit number is refused by int() itself.
+    if SLIDE_NUMBER.fullmatch(text) and 1 <= int(text) <= count:
         return int(text), None
     shown = filters.shown(text)
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]+", text):
         return 1, f"La diapositive {shown} n'existe pas (il y en a {count}) : retour à la première."
     return 1, f"Numéro de diapositive illisible (« {shown} ») : retour à la première."
 
