@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 from shapely.geometry import Point
 
+from domain.spreadsheet import starts_like_formula
 from pipeline import sources
 from pipeline.import_files import Table
 
@@ -51,7 +52,6 @@ ARRONDISSEMENTS = [(re.compile(r"^751\d\d$"), "75056", "Paris"),
 # the invisible bidirectional overrides that can disguise a text.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MARKUP = re.compile(r"<\s*[a-zA-Z/!]")
-FORMULA_START = ("=", "+", "-", "@")
 # Overseas outlines are far from the mainland: a box around each département, widened by
 # this much, says whether a point is in France at all.
 FRANCE_MARGIN_DEG = 0.5
@@ -286,7 +286,7 @@ class ListChecker:
             self.problem(row, "name", f"nom de {len(name)} caractères, au-delà de {MAX_NAME_LENGTH} : "
                                       "la cellule contient sans doute autre chose que le nom.")
             return None
-        if MARKUP.search(name) or name.startswith(FORMULA_START):
+        if MARKUP.search(name) or starts_like_formula(name):
             self.problem(row, "name", "le nom contient du code HTML ou commence comme une formule de "
                                       "tableur : il est gardé tel quel, comme du texte, et jamais exécuté.",
                          blocking=False)

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 import queries
+from domain.spreadsheet import FORMULA_STARTS
 from views import exports
 from views.laureats import laureates_table
 
@@ -43,7 +44,7 @@ def test_csv_has_bom_semicolons_and_neutralised_formulas(table, tmp_path):
     for row in body:
         for cell, column in zip(row, header):
             if column not in ("Longitude", "Latitude"):
-                assert not cell.startswith(exports.FORMULA_STARTS), (column, cell)
+                assert not cell.startswith(FORMULA_STARTS), (column, cell)
     # Negative longitudes stay numbers (decimal comma), not neutralised text.
     longitudes = [row[header.index("Longitude")] for row in body]
     assert all(value.startswith("-") and "," in value and "'" not in value for value in longitudes)

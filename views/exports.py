@@ -1,7 +1,6 @@
 """CSV and XLSX files of a table as shown, safe to open in a spreadsheet.
 
-A cell starting with = + - @, a tab or a carriage return can be read as a formula by Excel or
-LibreOffice (CSV injection). Text cells starting so are neutralised: prefixed with an apostrophe
+A text cell that a spreadsheet would run (domain/spreadsheet.py) is neutralised: prefixed with an apostrophe
 in CSV, stored as a string cell with the "quote prefix" style in XLSX. Numbers stay numbers.
 """
 from __future__ import annotations
@@ -18,21 +17,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.format import fr_date
+from domain.spreadsheet import starts_like_formula
 from views.colors import BLUE_FRANCE
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_SEPARATOR = ";"  # a French Excel splits columns on ';' (',' is the decimal mark)
 DATA_SHEET = "Fabriques"
 ABOUT_SHEET = "À propos"
 
 
-def is_risky(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
 def neutralised_text(value):
     """The CSV form of a cell: risky text behind an apostrophe, everything else unchanged."""
-    return "'" + value if is_risky(value) else value
+    return "'" + value if starts_like_formula(value) else value
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
@@ -59,7 +54,7 @@ def _cell_value(value):
 def _write_text_safely(cell, value) -> None:
     """Assign a value; risky text is forced to a string cell that shows as typed text."""
     cell.value = value
-    if is_risky(value):
+    if starts_like_formula(value):
         # openpyxl makes any text starting with '=' a formula: force a string cell.
         cell.data_type = "s"
         cell.quotePrefix = True

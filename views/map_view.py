@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import pydeck as pdk
 
+from domain.mercator import latitude, northing
+
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 600  # the map column on a 1440 px screen; used to fit the view
 POINT_LAYER_PREFIX = "fabriques-"
 
@@ -15,14 +17,11 @@ def fit_view(bounds: pd.Series, width: int = MAP_WIDTH_PX, height: int = MAP_HEI
     """A Web Mercator view framing the box (with a margin)."""
     min_lon, min_lat, max_lon, max_lat = (float(bounds[k]) for k in ("min_lon", "min_lat", "max_lon", "max_lat"))
 
-    def mercator_y(lat):
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
     span_x = max(max_lon - min_lon, 0.05) / 360
-    span_y = max(mercator_y(max_lat) - mercator_y(min_lat), 0.001) / (2 * math.pi)
+    span_y = max(northing(max_lat) - northing(min_lat), 0.001) / (2 * math.pi)
     zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y)) * 0.9)
-    centre_y = (mercator_y(min_lat) + mercator_y(max_lat)) / 2
-    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    centre_y = (northing(min_lat) + northing(max_lat)) / 2
+    centre_lat = latitude(centre_y)
     return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=centre_lat,
                          zoom=round(max(0.5, min(zoom, 12)), 2))
 

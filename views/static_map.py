@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from math import degrees, log, radians, sqrt, tan, pi
+from math import sqrt
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from domain.format import fr_int
 from domain.insets import INSETS  # the inset boxes, framed on the national map
+from domain.mercator import northing_degrees
 from domain.territory_types import TERRITORY_TYPES
 from views.charts import french_layout
 from views.colors import (BLUE_FRANCE, BLUE_FRANCE_LIGHTEST, GREY_LINE, GREY_TEXT, LAND, LAND_BORDER,
@@ -26,11 +27,6 @@ from views.colors import (BLUE_FRANCE, BLUE_FRANCE_LIGHTEST, GREY_LINE, GREY_TEX
 BORDER = LAND_BORDER
 FOCUS_FILL = BLUE_FRANCE_LIGHTEST
 MARGIN = 0.08  # share of the view added around the focus
-
-
-def mercator(lat: float) -> float:
-    """Web Mercator northing, in degrees so that it shares the longitude's scale."""
-    return degrees(log(tan(pi / 4 + radians(lat) / 2)))
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,7 @@ def rings_of(geojson_text: str) -> list[Ring]:
     for polygon in polygons:
         for ring in polygon:
             xs = [point[0] for point in ring]
-            ys = [mercator(point[1]) for point in ring]
+            ys = [northing_degrees(point[1]) for point in ring]
             rings.append(Ring(xs, ys, Bounds.around(xs, ys)))
     return rings
 
@@ -108,7 +104,7 @@ def static_map_figure(outlines: pd.DataFrame, points: pd.DataFrame, region: str 
     focus_rings = [ring for text in departements.loc[in_focus, geometry_column].dropna()
                    for ring in rings_of(text)]
     point_xs = list(points[x_column])
-    point_ys = [mercator(lat) for lat in points[y_column]]
+    point_ys = [northing_degrees(lat) for lat in points[y_column]]
     if focus_rings:
         view = Bounds.around([r.bounds.min_x for r in focus_rings] + [r.bounds.max_x for r in focus_rings],
                              [r.bounds.min_y for r in focus_rings] + [r.bounds.max_y for r in focus_rings])
@@ -142,7 +138,7 @@ def static_map_figure(outlines: pd.DataFrame, points: pd.DataFrame, region: str 
         if subset.empty:
             continue
         figure.add_trace(go.Scatter(
-            x=subset[x_column], y=[mercator(lat) for lat in subset[y_column]], mode="markers",
+            x=subset[x_column], y=[northing_degrees(lat) for lat in subset[y_column]], mode="markers",
             name=f"{TERRITORY_TYPES[kind]} ({fr_int(subset.fabriques.sum())})",
             marker={"size": [_point_size(n, point_scale) for n in subset.fabriques],
                     "color": TERRITORY_COLORS[kind], "symbol": TERRITORY_SYMBOLS[kind],
@@ -173,7 +169,7 @@ def _frame_insets(figure: go.Figure, font_size: int) -> None:
     """A frame and a name per overseas inset: their scales differ from mainland's."""
     for inset in INSETS.values():
         lon0, lat0, lon1, lat1 = inset.box
-        y0, y1 = mercator(lat0), mercator(lat1)
+        y0, y1 = northing_degrees(lat0), northing_degrees(lat1)
         figure.add_shape(type="rect", x0=lon0, x1=lon1, y0=y0, y1=y1,
                          line={"color": GREY_LINE, "width": 1}, layer="below")
         figure.add_annotation(x=(lon0 + lon1) / 2, y=y1, text=inset.name, showarrow=False,
