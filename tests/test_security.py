@@ -127,6 +127,13 @@ def test_served_app_sends_headers_and_refuses_uploads_once_the_access_is_closed(
                 "file": {"name": "autre.csv", "mimeType": "text/csv", "buffer": b"x" * 1000}}).status
 
         assert replay() == 204  # the same session, still authorised: Streamlit stores it
+        # A file over the limit is refused by the browser before sending, in French.
+        too_big = tmp_path / "trop-gros.csv"
+        too_big.write_bytes(b"a;b\n" + b"x" * (MAX_BYTES + 1024))
+        puts.clear()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(too_big))
+        page.get_by_text("Fichier refusé avant l'envoi : il dépasse 20 Mo").wait_for(state="attached")
+        assert page.get_by_text("or smaller").count() == 0 and puts == []
         page.get_by_role("button", name="Fermer l'accès à l'import").click()
         page.get_by_label("Mot de passe d'import").wait_for()
         assert replay() == 403
