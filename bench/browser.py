@@ -37,7 +37,10 @@ SERVER_OPTIONS = ["--server.headless", "true", "--server.address", "127.0.0.1",
 # True once the run is over and every chart on the page is drawn; then the time.
 ALL_PAINTED = """() => {
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');
-    if (!main || document.querySelector('[data-testid="stStatusWidget"]')) return false;
+    // The script has finished: the app's own state (the status widget may stay in the
+    // document, hidden, after a second run of the script).
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!main || !app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     if (!main.innerText.trim()) return false;
     for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
         if (!chart.querySelector('.main-svg')) return false;
@@ -93,8 +96,7 @@ window.__lastChange = 0;
 new MutationObserver(() => { window.__lastChange = performance.now(); })
     .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
-# Checked once "painted" has been seen (Streamlit's status widget may stay in the document,
-# hidden, after a second run: "painted" is not asked again).
+# Checked once "painted" has been seen.
 SETTLED = f"""() => {{
     if (performance.now() - window.__lastChange < {QUIET_MS}) return false;
     return window.__lastChange;

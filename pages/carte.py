@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import context
 from app.figure_cache import built, filter_key
+from app.web import static_outlines
 from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definitions
@@ -87,6 +88,8 @@ with map_column:
             qpv_communes=(run("map_qpv_communes", region=region, departement=departement, insets=options.insets)
                           if qpv_communes else None),
             without_fabrique=missing, selected_commune=selected_commune,
+            # Outlines by URL: files the browser fetched once (app/web/static_outlines.py).
+            outline_urls=static_outlines.outline_urls(options.insets, ctx.data_version),
         )
 
     # Built once per filter, options and selected commune; a rerun only sends it.

@@ -10,6 +10,7 @@ escapes values put into an `html` tooltip: escaping them here as well would show
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from functools import lru_cache
@@ -22,6 +23,7 @@ from domain.insets import INSETS
 from views.colors import BLUE_FRANCE, GREY_LIGHT, GREY_LINE, GREY_TEXT, RED_MARIANNE, TERRITORY_COLORS, WHITE, rgb
 from views.map_options import CENSUS_COLOR, NO_CHOROPLETH, QPV_COMMUNE_COLOR, MapOptions, choropleth_value
 from views.map_text import TOOLTIP_COLUMNS, commune_tooltip, short_text
+from views.map_outlines import indexed_accessor, outline_codes
 from views.map_view import POINT_LAYER_PREFIX, fit_view
 
 # Above this many points, the browser gets positions and sizes only (no tooltip text, no count
@@ -32,11 +34,13 @@ PIXELS = "'pixels'"
 
 
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation: pydeck indents by 2 spaces, which makes the
-    outlines alone weigh 2.9 MB per rerun instead of about 0.6 MB."""
+    """A Deck whose JSON has no indentation (pydeck indents by 2 spaces, which made the
+    outlines alone weigh 2.9 MB per rerun) and keeps French letters as they are (UTF-8, one or
+    two bytes, where an escaped "é" takes six)."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                          ensure_ascii=False)
 
 
 def point_radius(fabriques: int) -> int:
@@ -112,21 +116,9 @@ def _inset_layers() -> list[pdk.Layer]:
     ]
 
 
-def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame: pd.DataFrame,
-               points: pd.DataFrame, table: pd.DataFrame, bounds: pd.Series,
-               census: pd.DataFrame | None = None, qpv_communes: pd.DataFrame | None = None,
-               without_fabrique: pd.DataFrame | None = None,
-               selected_commune: str | None = None) -> pdk.Deck:
-    """The whole map: outlines (and choropleth), optional layers, fabriques by type."""
-    fills = departement_fill(choropleth_frame, options.choropleth if options.choropleth != NO_CHOROPLETH else "nombre")
-    # With no choropleth, the départements of the filter are white, the others greyed.
-    plain = {True: rgb(WHITE), False: rgb(GREY_LIGHT, 160)}
-    dep_properties = {
-        code: {"f": value["f"] if options.choropleth != NO_CHOROPLETH else plain[value["in_scope"]]}
-        for code, value in fills.items()
-    }
-    # Outlines are not pickable: in Streamlit 1.67 a pickable GeoJsonLayer under the points
-    # swallows the click that selects a fabrique. Their figures are in the tables instead.
+def _inline_outline_layers(outlines: pd.DataFrame, dep_properties: dict,
+                           highlighted_codes: set[str] | None) -> list[pdk.Layer]:
+    """The outline layers with their features inline (the whole geometry in the deck)."""
     layers = [
         pdk.Layer("GeoJsonLayer", _outline_features(outlines, "departement", dep_properties),
                   id="departements", filled=True, stroked=True, get_fill_color="properties.f",
@@ -136,14 +128,76 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
                   filled=False, stroked=True, get_line_color=rgb(GREY_TEXT),
                   line_width_units=PIXELS, get_line_width=1.4, pickable=False),
     ]
-    if options.without_fabrique and without_fabrique is not None and len(without_fabrique):
-        codes = set(without_fabrique.dep_code)
-        highlighted = outlines[(outlines.level == "departement") & outlines.code.isin(codes)]
+    if highlighted_codes:
+        highlighted = outlines[(outlines.level == "departement") & outlines.code.isin(highlighted_codes)]
         layers.append(pdk.Layer(
             "GeoJsonLayer", _outline_features(highlighted, "departement"), id="sans-fabrique",
             filled=True, stroked=True, get_fill_color=rgb(RED_MARIANNE, 45),
             get_line_color=rgb(RED_MARIANNE), line_width_units=PIXELS, get_line_width=2.5,
             pickable=False))
+    return layers
+
+
+def _outline_layers_by_url(outlines: pd.DataFrame, urls: dict[str, str], dep_properties: dict,
+                           highlighted_codes: set[str] | None) -> list[pdk.Layer]:
+    """The outline layers reading served files (views/map_outlines.py): only values travel.
+
+    deck.gl does not see that an accessor changed: `update_triggers` carries a digest of the
+    values, so that a new choropleth is drawn without reloading the file.
+    """
+    codes = outline_codes(outlines, "departement")
+    fill = indexed_accessor([dep_properties.get(code, {}).get("f", [0, 0, 0, 0]) for code in codes])
+    layers = [
+        pdk.Layer("GeoJsonLayer", urls["departement"], id="departements", filled=True, stroked=True,
+                  get_fill_color=fill, get_line_color=rgb(GREY_LINE), line_width_units=PIXELS,
+                  get_line_width=0.6, pickable=False, update_triggers={"getFillColor": _digest(fill)}),
+        pdk.Layer("GeoJsonLayer", urls["region"], id="regions", filled=False, stroked=True,
+                  get_line_color=rgb(GREY_TEXT), line_width_units=PIXELS, get_line_width=1.4, pickable=False),
+    ]
+    if highlighted_codes:
+        marked = [code in highlighted_codes for code in codes]
+        accessors = {
+            "getFillColor": indexed_accessor([rgb(RED_MARIANNE, 45) if m else [0, 0, 0, 0] for m in marked]),
+            "getLineColor": indexed_accessor([rgb(RED_MARIANNE) if m else [0, 0, 0, 0] for m in marked]),
+            "getLineWidth": indexed_accessor([2.5 if m else 0 for m in marked]),
+        }
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", urls["departement"], id="sans-fabrique", filled=True, stroked=True,
+            get_fill_color=accessors["getFillColor"], get_line_color=accessors["getLineColor"],
+            line_width_units=PIXELS, get_line_width=accessors["getLineWidth"], pickable=False,
+            update_triggers={name: _digest(value) for name, value in accessors.items()}))
+    return layers
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame: pd.DataFrame,
+               points: pd.DataFrame, table: pd.DataFrame, bounds: pd.Series,
+               census: pd.DataFrame | None = None, qpv_communes: pd.DataFrame | None = None,
+               without_fabrique: pd.DataFrame | None = None,
+               selected_commune: str | None = None, outline_urls: dict[str, str] | None = None) -> pdk.Deck:
+    """The whole map: outlines (and choropleth), optional layers, fabriques by type.
+
+    With `outline_urls` (the page's case), the outlines are files the browser fetched once and
+    only the fill values travel (views/map_outlines.py); without, the outlines are inline.
+    """
+    fills = departement_fill(choropleth_frame, options.choropleth if options.choropleth != NO_CHOROPLETH else "nombre")
+    # With no choropleth, the départements of the filter are white, the others greyed.
+    plain = {True: rgb(WHITE), False: rgb(GREY_LIGHT, 160)}
+    dep_properties = {
+        code: {"f": value["f"] if options.choropleth != NO_CHOROPLETH else plain[value["in_scope"]]}
+        for code, value in fills.items()
+    }
+    # Outlines are not pickable: in Streamlit 1.67 a pickable GeoJsonLayer under the points
+    # swallows the click that selects a fabrique. Their figures are in the tables instead.
+    highlighted_codes = (set(without_fabrique.dep_code) if options.without_fabrique and without_fabrique is not None
+                         and len(without_fabrique) else None)
+    if outline_urls is not None:
+        layers = _outline_layers_by_url(outlines, outline_urls, dep_properties, highlighted_codes)
+    else:
+        layers = _inline_outline_layers(outlines, dep_properties, highlighted_codes)
     if options.insets:
         layers.extend(_inset_layers())
     if options.census and census is not None:
