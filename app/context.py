@@ -48,7 +48,7 @@ class Context:
 
 
 def _geography(data_version: str) -> flt.Geography:
-    # Built once per data version (11 ms a rerun otherwise, pyinstrument), shared read-only.
+    # Built once per data version, shared read-only.
     return built("geography", data_version, (),
                  lambda: flt.Geography.from_options(queries.run("filter_options")))
 

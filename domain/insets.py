@@ -13,7 +13,7 @@ For a territory with source centre (lon_c, lat_c), box centre (lon_b, lat_b) and
 
 The map is drawn in Web Mercator, which stretches latitudes by 1 / cos(latitude): sy
 corrects for the change of latitude between the territory and its box, so that an island
-keeps its shape. The inverse is the same formula solved for lon and lat (`to_true`).
+keeps its shape.
 Scales differ, as on INSEE maps: each territory fills most of its box, so the boxes do
 not compare areas (Guyane is shrunk, Saint-Martin enlarged; the page says so).
 
@@ -81,15 +81,6 @@ def to_display(lon: float, lat: float, dep_code: str | None) -> tuple[float, flo
         return lon, lat
     (lon_c, lat_c), (lon_b, lat_b) = inset.source_centre, inset.box_centre
     return lon_b + inset.scale * (lon - lon_c), lat_b + inset.lat_scale * (lat - lat_c)
-
-
-def to_true(lon: float, lat: float, dep_code: str | None) -> tuple[float, float]:
-    """Inverse of to_display: the true position of a displayed point."""
-    inset = INSETS.get(dep_code)
-    if inset is None:
-        return lon, lat
-    (lon_c, lat_c), (lon_b, lat_b) = inset.source_centre, inset.box_centre
-    return lon_c + (lon - lon_b) / inset.scale, lat_c + (lat - lat_b) / inset.lat_scale
 
 
 def display_columns(lon: pd.Series, lat: pd.Series, dep_code: pd.Series) -> tuple[pd.Series, pd.Series]:

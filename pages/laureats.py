@@ -31,8 +31,7 @@ search, notice = lv.clean_search(raw_search)
 if notice:
     st.warning(notice, icon=":material/info:")
 
-# The count of the scope, not its rows: a second copy of the list out of the cache cost
-# 0.4 s per rerun at 100,000 fabriques (bench/, pyinstrument).
+# The count of the scope, not its rows: no second copy of the list out of the cache.
 in_scope = run("headline_counts", **ctx.params).iloc[0].fabriques
 
 

@@ -13,7 +13,7 @@ from app import announcement_exports, context, slideshow
 from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
 from services import export_kit
-from views import sentences, slides
+from views import slides
 from views.filters import shown
 
 ctx = context.current()

@@ -20,7 +20,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from shapely.geometry import Point, mapping, shape
-from shapely.ops import unary_union
 
 from domain import insets
 from pipeline import sources

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from shapely.geometry import Point
 
 from domain.spreadsheet import starts_like_formula
 from pipeline import sources

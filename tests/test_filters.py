@@ -2,7 +2,7 @@
 import pytest
 
 import queries
-from views.filters import Filters, Geography, describe, parse, shown, with_region
+from views.filters import Filters, Geography, describe, parse, shown
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +48,6 @@ def test_url_round_trip(geography):
     filters = Filters(region="53", departement="29", territoire="qpv", rural_definition="hors_grands_centres")
     assert parse(filters.url_params(), geography) == (filters, [])
     assert Filters().url_params() == {}
-
-
-def test_changing_region_drops_a_departement_outside_it(geography):
-    filters = Filters(region="53", departement="29")
-    assert with_region(filters, "11", geography).departement is None
-    assert with_region(filters, "53", geography).departement == "29"
 
 
 def test_describe(geography):

@@ -1,6 +1,4 @@
 """AppTest: the dashboard and its Synthèse page, with and without filters, and bad inputs."""
-import shutil
-
 import pytest
 
 from conftest import copy_data, run_app

@@ -7,7 +7,7 @@ is dropped with a notice in French; nothing here raises on user input.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
@@ -119,14 +119,6 @@ def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:
         )
         rural = DEFAULT_RURAL_DEFINITION
     return Filters(region, departement, territoire, rural), notices
-
-
-def with_region(filters: Filters, region: str | None, geography: Geography) -> Filters:
-    """Changing the région drops a département that is not in it."""
-    departement = filters.departement
-    if departement and region and geography.region_of_departement.get(departement) != region:
-        departement = None
-    return replace(filters, region=region, departement=departement)
 
 
 def describe(filters: Filters, geography: Geography) -> str:
