@@ -109,11 +109,3 @@ def test_every_laureate_is_placed_exactly_once_or_listed(laureates):
     assert list(fallback.fabrique_id) == ["fabt-364"]
     assert fallback.iloc[0].dep_code == "978"
 
-
-def test_docstring_documents_each_transform():
-    for inset in insets.INSETS.values():
-        line = next(l for l in insets.__doc__.splitlines() if l.startswith(f"| {inset.dep_code}"))
-        assert inset.name in line
-        assert f"{inset.source_centre[0]:.3f}, {inset.source_centre[1]:.3f}" in line
-        assert "(" + ", ".join(f"{v:.1f}" for v in inset.box) + ")" in line
-        assert line.rstrip(" |").endswith(f"{inset.scale}")

@@ -69,25 +69,23 @@ def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame
     ]
     entries.append(LegendEntry(GREY_TEXT, "chiffre blanc", "Plusieurs fabriques dans la commune",
                                "disque plus grand, nombre inscrit dessus"))
-    if options.census:
-        entries.append(LegendEntry(CENSUS_COLOR, "petit cercle vide", "Tiers-lieu recensé en 2018–2019",
-                                   "métropole seulement"))
-    if options.qpv_communes:
-        entries.append(LegendEntry(QPV_COMMUNE_COLOR, "grand cercle vide", "Commune avec QPV (2024)",
-                                   "toutes, avec ou sans fabrique"))
-    if options.choropleth != NO_CHOROPLETH:
-        low, high = choropleth_range(choropleth_frame, options.choropleth)
-        entries.append(LegendEntry(BLUE_FRANCE, "aplat du clair au foncé", CHOROPLETHS[options.choropleth],
-                                   f"par département, de {low} à {high}"))
-        if options.choropleth == "pour_100k":
-            entries.append(LegendEntry(GREY_LINE, "aplat gris", "Population non disponible",
-                                       "Mayotte : pas de population dans la source"))
-    if options.without_fabrique:
-        entries.append(LegendEntry(RED_MARIANNE, "contour rouge épais", "Département sans fabrique",
-                                   "pour le filtre choisi"))
-    if options.insets:
-        entries.append(LegendEntry(GREY_LINE, "cadre fin", "Outre-mer en encart",
-                                   "déplacé et agrandi (échelles différentes)"))
+    choropleth = options.choropleth != NO_CHOROPLETH
+    low, high = choropleth_range(choropleth_frame, options.choropleth) if choropleth else ("", "")
+    # (shown?, colour, shape, label, detail), in the order of the legend.
+    optional = [
+        (options.census, CENSUS_COLOR, "petit cercle vide", "Tiers-lieu recensé en 2018–2019",
+         "métropole seulement"),
+        (options.qpv_communes, QPV_COMMUNE_COLOR, "grand cercle vide", "Commune avec QPV (2024)",
+         "toutes, avec ou sans fabrique"),
+        (choropleth, BLUE_FRANCE, "aplat du clair au foncé", CHOROPLETHS.get(options.choropleth),
+         f"par département, de {low} à {high}"),
+        (options.choropleth == "pour_100k", GREY_LINE, "aplat gris", "Population non disponible",
+         "Mayotte : pas de population dans la source"),
+        (options.without_fabrique, RED_MARIANNE, "contour rouge épais", "Département sans fabrique",
+         "pour le filtre choisi"),
+        (options.insets, GREY_LINE, "cadre fin", "Outre-mer en encart", "déplacé et agrandi (échelles différentes)"),
+    ]
+    entries += [LegendEntry(*fields) for shown, *fields in optional if shown]
     return entries
 
 
