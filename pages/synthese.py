@@ -57,7 +57,19 @@ st.header("Tiers-lieux en France", anchor=False)
 census = run("census_totals")
 census_2019 = run("tiers_lieux_2019_count", region=ctx.filters.region,
                   departement=ctx.filters.departement).iloc[0]
-columns = st.columns(4)
+# Static CSS (no data): a qualified figure ("près de 1 800") wraps inside its card rather than
+# being cut to "près de …" when four cards share a 1280-px screen with the sidebar.
+st.html("""<style>
+.st-key-recensements [data-testid="stMetricValue"], .st-key-recensements [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  font-size: clamp(1.5rem, 2.1vw, 2.25rem); line-height: 1.2;
+}
+.st-key-recensements [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>""")
+with st.container(key="recensements"):
+    columns = st.columns(4)
 for column, card in zip(columns, synthese.census_cards(census)):
     column.metric(card.label, card.value, help=card.help, border=True)
 columns[3].metric(

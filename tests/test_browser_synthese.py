@@ -1,7 +1,7 @@
 """The Synthèse page in a real browser: gauges drawn, the Bretagne count shown."""
 import pytest
 
-from conftest import screenshot, wait_for_app
+from conftest import ARTIFACTS, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -51,3 +51,30 @@ def test_a_shared_sub_page_link_works_on_a_fresh_server(page):
         assert page.get_by_text("Périmètre : Occitanie").count() == 1
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize("width", [1280, 1366, 1440, 1920])
+def test_census_cards_show_their_whole_figure(app_url, browser, width):
+    """"près de 1 800" is never cut to "près de …": each value fits (or wraps) inside its card."""
+    from conftest import new_page
+
+    page = new_page(browser, width, 900)
+    try:
+        page.goto(app_url + "/")
+        wait_for_app(page)
+        values = page.locator(".st-key-recensements [data-testid='stMetricValue']")
+        values.nth(3).wait_for(timeout=30_000)
+        values.first.scroll_into_view_if_needed()
+        assert values.count() == 4
+        for i in range(values.count()):
+            value = values.nth(i)
+            text = value.inner_text()
+            assert "…" not in text and any(ch.isdigit() for ch in text), text
+            sizes = value.evaluate("""e => { const inner = e.querySelector('*') || e; const card = e.closest('[data-testid="stMetric"]').getBoundingClientRect();
+                const box = inner.getBoundingClientRect();
+                return {overflow: inner.scrollWidth - inner.clientWidth, right: box.right - card.right,
+                        ellipsis: getComputedStyle(inner).textOverflow}; }""")
+            assert sizes["overflow"] <= 1 and sizes["right"] <= 1 and sizes["ellipsis"] != "ellipsis", (text, sizes)
+        page.locator(".st-key-recensements").screenshot(path=str(ARTIFACTS / f"synthese-recensements-{width}.png"))
+    finally:
+        page.context.close()
