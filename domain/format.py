@@ -9,14 +9,22 @@ MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "septembre", "octobre", "novembre", "décembre"]
 
 
+def _missing(value) -> bool:
+    """None, NaN or pandas' NA (whose truth value is ambiguous)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
+
+
 def fr_int(value) -> str:
-    if value is None or value != value:  # None or NaN
+    if _missing(value):
         return "non disponible"
     return f"{int(round(value)):,}".replace(",", NBSP)
 
 
 def fr_decimal(value, digits: int = 1) -> str:
-    if value is None or value != value:
+    if _missing(value):
         return "non disponible"
     text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)
     return text
@@ -24,7 +32,7 @@ def fr_decimal(value, digits: int = 1) -> str:
 
 def fr_percent(value, digits: int = 1) -> str:
     """value is a percentage already (42.5 -> '42,5 %')."""
-    if value is None or value != value:
+    if _missing(value):
         return "non disponible"
     return f"{fr_decimal(value, digits)}{NBSP}%"
 

@@ -19,6 +19,12 @@ SCOPE_IN_SENTENCE = {scope: label[:1].lower() + label[1:] for scope, label in SC
 SCOPE_NOUNS = {"total": "fabriques",
                **{scope: f"fabriques {IN_TERRITORY_TYPE[scope]}" for scope in SCOPES[1:]}}
 
+# A rural target read under a named definition: its gauge title and what it counts.
+RURAL_SCOPE_LABELS = {"hors_grands_centres": "Hors grands centres urbains",
+                      "insee": "En commune rurale (INSEE)"}
+RURAL_SCOPE_NOUNS = {"hors_grands_centres": "fabriques hors des grands centres urbains",
+                     "insee": "fabriques en commune rurale"}
+
 
 def empty_scope(scope: str) -> str:
     """The first words of every page's message when the filter leaves no fabrique."""

@@ -13,6 +13,7 @@ from domain.territory_types import definitions
 from queries import run
 from views import map_card, map_layers, map_options, map_tables, map_text, map_view
 from views.filters import shown
+from views.synthese import census_2019_description
 
 FABRIQUE_ID = re.compile(r"fabt-[0-9]{1,4}")  # ASCII digits, matched whole
 CHOICE_KEY = "carte_fabrique"
@@ -37,8 +38,9 @@ with controls[0]:
     without_fabrique = st.toggle("Départements sans fabrique", key="carte_sans_fabrique")
 with controls[1]:
     census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement",
-                       help="Base de la Mission Coworking : 1 512 lieux, métropole seulement. "
-                            "Le filtre de type de territoire ne s'y applique pas.")
+                       help=census_2019_description(run("tiers_lieux_2019_count", region=None,
+                                                        departement=None).iloc[0])
+                            + " Le filtre de type de territoire ne s'y applique pas.")
     qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv",
                              help="Communes comptant au moins un quartier prioritaire (2024).")
 with controls[2]:
@@ -84,7 +86,8 @@ with map_column:
             options=options, outlines=run("map_outlines", insets=options.insets),
             choropleth_frame=choropleth_frame, points=points, table=table,
             bounds=run("map_view_bounds", region=region, departement=departement, insets=options.insets).iloc[0],
-            census=run("map_tiers_lieux_2019", region=region, departement=departement) if census else None,
+            census=(run("map_tiers_lieux_2019", region=region, departement=departement, insets=options.insets)
+                    if census else None),
             qpv_communes=(run("map_qpv_communes", region=region, departement=departement, insets=options.insets)
                           if qpv_communes else None),
             without_fabrique=missing, selected_commune=selected_commune,
@@ -104,9 +107,13 @@ with side_column:
     st.metric("Fabriques", fr_int(headline.fabriques), border=True,
               help="Même décompte que la page Synthèse pour ce filtre.")
     st.metric("Communes", fr_int(headline.communes), border=True)
-    st.metric("Départements", fr_int(headline.departements), border=True)
+    st.metric("Départements", fr_int(headline.departements), border=True,
+              help=(f"Sans compter {headline.collectivites.replace(';', ', ')} (collectivité d'outre-mer, "
+                    "pas un département), où la liste compte aussi des fabriques.")
+              if headline.collectivites else None)
     st.markdown("**Légende**")
-    st.html(map_text.legend_html(map_text.legend_entries(options, headline, choropleth_frame)))
+    st.html(map_text.legend_html(map_text.legend_entries(options, headline, choropleth_frame,
+                                                         ctx.manifest.get("population_vintage"))))
 
 # A click that is new (the selection differs from the last one seen) chooses its commune.
 selection = event.get("selection", {}) if event is not None else {}

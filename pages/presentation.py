@@ -75,6 +75,8 @@ with st.container(key=slideshow.SLIDE_KEY):
             st.plotly_chart(slide.figure, config={"displayModeBar": False, "responsive": True},
                             key=f"slide_{slide.slug}", alt=slide.sentence, theme=None, height="stretch")
     st.markdown(f"**À lire :** {slides.as_markdown_text(slide.sentence)}")
+    if slide.caveats:
+        st.caption(f"À savoir (notes de l'orateur, non lues) : {slides.as_markdown_text(slide.caveats)}")
     st.caption(slides.as_markdown_text(slide.footer))
 
     previous_column, position_column, next_column, screen_column, more_column = st.columns(

@@ -9,7 +9,7 @@ from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definition_note
 from queries import run
-from views import synthese
+from views import sentences, synthese, timeline
 
 ctx = context.current()
 national = ctx.filters.is_empty
@@ -33,19 +33,22 @@ if not national:
         "département. Pour ce périmètre, chaque jauge montre donc la **part du total national**."
     )
 targets = run("progress_toward_targets", **ctx.params)
+list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
 gauges = synthese.gauges_to_show(targets, national)
+if national:
+    st.markdown(synthese.deadline_note(list_date))
 for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
     with column:
         st.markdown(synthese.gauge_heading(target, national))
-        sentence = synthese.progress_sentence(target, national, ctx.scope)
+        sentence = synthese.progress_sentence(target, national, ctx.scope, list_date)
         gauge = built("synthese_gauge", version, filter_key(ctx.params, target.target_id),
-                      lambda: synthese.progress_gauge(target, national))
+                      lambda: synthese.progress_gauge(target, national, list_date))
         st.plotly_chart(gauge, alt=sentence,
                         config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
         st.caption(sentence)
 with st.expander("Voir les jauges en tableau"):
     st.dataframe(built("synthese_gauges_table", version, filter_key(ctx.params),
-                       lambda: synthese.progress_table(gauges, national)), hide_index=True)
+                       lambda: synthese.progress_table(gauges, national, list_date)), hide_index=True)
 with st.expander("Définitions des types de territoire", expanded=False):
     st.markdown(definition_note(ctx.filters.rural_definition))
 
@@ -72,18 +75,13 @@ with st.container(key="recensements"):
     columns = st.columns(4)
 for column, card in zip(columns, synthese.census_cards(census)):
     column.metric(card.label, card.value, help=card.help, border=True)
-columns[3].metric(
-    "Base ouverte 2019, ce périmètre", fr_int(census_2019.tiers_lieux), border=True,
-    help="Tiers-lieux de la base ouverte de la Mission Coworking (1 512 lieux, métropole seulement) "
-         "dans la région ou le département choisi ; le type de territoire ne s'y applique pas.",
-)
-st.caption("Les totaux 2018, 2021 et 2023 sont nationaux : les recensements ne sont pas publiés "
-           "par région dans nos sources, sauf les parts régionales de 2023.")
+columns[3].metric("Base ouverte 2019, ce périmètre", fr_int(census_2019.tiers_lieux), border=True,
+                  help=synthese.census_2019_help(census_2019))
+st.caption(synthese.census_scope_note(census))
 
 st.header("Fabriques annoncées au fil du temps", anchor=False)
 st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés aux objectifs.")
 announced = run("announced_totals")
-list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
 st.plotly_chart(
     built("synthese_announced", version, filter_key(ctx.params),
           lambda: synthese.announced_totals_chart(announced, targets, headline.national_fabriques, list_date)),
@@ -95,10 +93,9 @@ with st.expander("Voir les annonces en tableau, avec leurs sources"):
                        lambda: synthese.announced_totals_table(announced)), hide_index=True,
                  column_config={"Source": st.column_config.LinkColumn("Source")})
 
-st.markdown(
-    "**Ce que la liste ne dit pas** : elle ne donne ni la vague ni la date de chaque fabrique "
-    "(les vagues affichées ailleurs sont **déduites** de l'ordre des identifiants), ni de label "
-    "QPV ou rural officiel (ce sont des approximations au niveau de la commune). La 10ᵉ vague "
-    "(28 octobre 2024, 407 fabriques annoncées) n'y figure pas encore."
-)
+pace = timeline.pace_of(announced)
+st.caption(f"{sentences.timeline_sentence(announced, pace, sentences.NATIONAL)} "
+           f"{sentences.timeline_caveats(announced, int(headline.national_fabriques), list_date)}")
+
+st.markdown(synthese.list_limits_note(announced, int(headline.national_fabriques), list_date))
 context.footer(ctx)

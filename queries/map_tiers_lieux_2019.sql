@@ -1,5 +1,5 @@
--- Tiers-lieux of the 2018–2019 census (mainland only, so no inset) in the current région /
--- département, one point each, rounded to 4 decimals. The census has no territory type.
+-- Tiers-lieux of the 2018–2019 census in the current région / département, one point each,
+-- rounded to 4 decimals; overseas ones (six) in their inset when $insets. No territory type.
 with census as (
     select * from tiers_lieux_2019
     where ($region is null or reg_code = $region)
@@ -12,8 +12,8 @@ final as (
         name,
         commune_name,
         kind,
-        round(lon, 4) as lon,
-        round(lat, 4) as lat
+        round(case when $insets then display_lon else lon end, 4) as lon,
+        round(case when $insets then display_lat else lat end, 4) as lat
     from census
     where lon is not null and lat is not null
 )

@@ -1,6 +1,9 @@
--- Tiers-lieux of the 2018–2019 census (mainland only) in the current region / département.
--- The census has no territory type, so the territoire filter does not apply here.
-select count(*) as tiers_lieux
+-- Tiers-lieux of the 2018–2019 census in the current region / département, with the national
+-- count and how many of them are overseas (a three-character département code). The census has
+-- no territory type, so the territoire filter does not apply here.
+select
+    count(*) filter (where ($region is null or reg_code = $region)
+                       and ($departement is null or dep_code = $departement)) as tiers_lieux,
+    count(*) as national_tiers_lieux,
+    count(*) filter (where length(dep_code) = 3) as overseas_tiers_lieux
 from tiers_lieux_2019
-where ($region is null or reg_code = $region)
-  and ($departement is null or dep_code = $departement)

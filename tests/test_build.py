@@ -75,12 +75,26 @@ def test_departement_in_unknown_region_is_refused(sources_copy):
         build.build_all(sources_copy)
 
 
-def test_census_row_with_unknown_departement_names_its_line(sources_copy):
+def _edit_census_line_2(sources_copy, old, new):
     path = sources_copy / "CGET_TiersLieux_2019_sans_contacts.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[1] = lines[1].replace(",52,Pays de la Loire,44109,44,", ",52,Pays de la Loire,44109,99,")
+    assert old in lines[1]
+    lines[1] = lines[1].replace(old, new)
     path.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(SourceError, match=r"CGET_TiersLieux_2019_sans_contacts.csv, ligne 2 : département inconnu '99'"):
+
+
+def test_census_code_contradicted_by_its_point_takes_the_departement_of_the_point(sources_copy):
+    _edit_census_line_2(sources_copy, ",52,Pays de la Loire,44109,44,", ",52,Pays de la Loire,44109,99,")
+    census = build.build_all(sources_copy)["tiers_lieux_2019"].set_index("tiers_lieu_id")
+    assert (census.at[1, "dep_code"], census.at[1, "reg_code"]) == ("44", "52")
+    assert census.at[1, "dep_code_in_source"] == "99" and census.at[1, "dep_from_point"]
+
+
+def test_census_point_outside_every_departement_names_its_line(sources_copy):
+    _edit_census_line_2(sources_copy, ",47.245935,-1.505602,", ",40.0,-20.0,")
+    _edit_census_line_2(sources_copy, ",52,Pays de la Loire,44109,44,", ",52,Pays de la Loire,44109,99,")
+    with pytest.raises(SourceError, match=r"CGET_TiersLieux_2019_sans_contacts.csv, ligne 2 : le département "
+                                          r"'99' ne correspond pas au point"):
         build.build_all(sources_copy)
 
 

@@ -111,7 +111,7 @@ def test_layer_data_match_the_filter(query):
     missing = run("map_departements_without_fabrique", **params)
     in_scope = choropleth[choropleth.in_scope]
     assert set(missing.dep_code) == set(in_scope[in_scope.fabriques == 0].dep_code)
-    census = run("map_tiers_lieux_2019", region=params["region"], departement=params["departement"])
+    census = run("map_tiers_lieux_2019", region=params["region"], departement=params["departement"], insets=True)
     assert len(census) == run("tiers_lieux_2019_count", region=params["region"],
                               departement=params["departement"]).iloc[0].tiers_lieux
     qpv = run("map_qpv_communes", region=params["region"], departement=params["departement"], insets=True)

@@ -56,7 +56,7 @@ def test_presentation_replaces_the_empty_slides_by_a_notice(slide, chart):
 def test_synthese_gauges_show_zero_shares_not_blank_charts():
     app = _open("pages/synthese.py")
     captions = " ".join(caption.value for caption in app.caption)
-    assert f"{SCOPE} : 0 fabrique, soit {fr_percent(0.0)} des" in captions
+    assert f"{SCOPE} : 0 fabrique dans la liste de janvier 2024, soit {fr_percent(0.0)} des" in captions
 
 
 def test_donnees_says_the_filters_do_not_apply():

@@ -80,7 +80,7 @@ def test_every_slide_honours_the_region_filter(number):
 def test_region_filter_headline_reads_the_brittany_sentence():
     at = open_page({"region": "53"})
     assert sentence(at).startswith(
-        f"**À lire :** En Bretagne, 23 fabriques de territoire sont labellisées, soit 6,0{NBSP}% des 382"
+        f"**À lire :** En Bretagne, la liste de l'ANCT de janvier 2024 compte 23 fabriques de territoire, soit 6,0{NBSP}% des 382"
     )
 
 
@@ -157,7 +157,7 @@ def test_older_version_permalink_offers_the_figures_as_they_were(newer_data):
     # ...and, on request, the figures as they were.
     at.toggle(key="presentation_as_they_were").set_value(True).run()
     assert not at.exception
-    assert "23 fabriques de territoire sont labellisées" in sentence(at)
+    assert "compte 23 fabriques de territoire" in sentence(at)
     assert f"Version des données : {old_version}" in footer(at)
     assert f"version={old_version}" in permalink(at)
 

@@ -102,5 +102,5 @@ def test_missing_manifest(tmp_path, monkeypatch):
 def test_a_single_fabrique_is_singular():
     app = run_app(query={"departement": "978"})  # Saint-Martin: one fabrique, type undetermined
     captions = " ".join(c.value for c in app.caption)
-    assert "1 fabrique," in captions and "1 fabriques" not in captions
-    assert "0 fabrique en commune avec QPV," in captions
+    assert "1 fabrique dans la liste" in captions and "1 fabriques" not in captions
+    assert "0 fabrique en commune avec QPV dans la liste" in captions

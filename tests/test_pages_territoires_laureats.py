@@ -20,10 +20,10 @@ def _metrics(app):
 @pytest.mark.parametrize(
     "query, fabriques, departements, without",
     [
-        ({}, "382", "102", "1"),
+        ({}, "382", "101 + Saint-Martin", "1"),
         ({"region": "76"}, "42", "13", "0"),
         ({"region": "53"}, "23", "4", "0"),
-        ({"departement": "978"}, "1", "1", "0"),
+        ({"departement": "978"}, "1", "Saint-Martin", "0"),
         ({"region": "02", "territoire": "rural"}, "0", "1", "1"),
         ({"region": "53", "territoire": "qpv"}, "8", "4", None),
     ],
@@ -51,7 +51,8 @@ def test_territoires_lists_the_departements_without_fabrique():
                 and "Fabriques" not in frame.value.columns)
     assert list(gaps["Département"]) == ["Territoire de Belfort"]
     text = " ".join(m.value for m in app.markdown)
-    assert "1 département sur 102 n'a aucune fabrique" in text
+    assert ("1 département sur 101 n'a aucune fabrique. Saint-Martin (collectivité d'outre-mer, comptée "
+            "à part) compte au moins une fabrique.") in text
     wave = next(frame.value for frame in app.dataframe if "Annonce" in frame.value.columns)
     assert "144" in wave["Détail"].iloc[0]
     assert "pas d'objectif régional" in text

@@ -134,10 +134,16 @@ def test_regional_shares_of_targets_have_no_regional_target():
     assert shares[shares.scope == "total"]["achieved"].sum() == 381
 
 
-def test_milestone_of_the_2023_wave_cites_144_territories():
-    row = queries.run("milestone_on", milestone_date=date(2023, 9, 11)).iloc[0]
+def test_latest_target_announcement_is_the_2023_wave_aimed_at_144_territories():
+    row = queries.run("latest_target_announcement").iloc[0]
+    assert row.milestone_date.date() == date(2023, 9, 11) and row.announced_target == 380
     assert "144" in row.detail and row.source_url.startswith("https://")
-    assert queries.run("milestone_on", milestone_date=date(2000, 1, 1)).empty
+
+
+def test_a_target_is_not_an_announced_total():
+    announced = queries.run("announced_totals")
+    assert 380 not in set(announced.announced_total)
+    assert list(announced.announced_total) == sorted(announced.announced_total)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from domain import prepositions
-from domain.format import fr_month
 from domain.prepositions import in_departement, in_region
 from queries import run
 from views import sentences, timeline
@@ -91,7 +90,9 @@ def test_headline_sentence_opens_with_the_place(region, departement, opening):
     text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
     assert text.startswith(f"{opening}, ")
     assert "janvier 2024" in text
-    assert ("commune avec QPV" in text) == (headline.fabriques > 0)  # Belfort has none
+    assert ("quartier prioritaire" in text) == (headline.fabriques > 0)  # Belfort has none
+    # Read aloud: no caveat, no internal wording; the caveats go to the notes.
+    assert "nos sources" not in text and "au niveau de la commune" not in text
 
 
 def test_the_brittany_example_reads_as_specified():
@@ -99,12 +100,13 @@ def test_the_brittany_example_reads_as_specified():
                    rural_definition="insee").iloc[0]
     place = sentences.place_of("53", None, REGIONS, DEPARTEMENTS)
     text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
-    assert text.startswith(
-        f"En Bretagne, 23 fabriques de territoire sont labellisées, soit 6,0{NBSP}% des 382 fabriques "
-        "de France ; 8 sont situées dans une commune comptant un quartier prioritaire (commune avec QPV) "
-        "et 12 dans une commune rurale."
+    assert text == (
+        f"En Bretagne, la liste de l'ANCT de janvier 2024 compte 23 fabriques de territoire, soit "
+        f"6,0{NBSP}% des 382 fabriques de France : 8 sont situées dans une commune comptant un quartier "
+        "prioritaire et 12 dans une commune rurale."
     )
-    assert "au niveau de la commune" in text  # QPV / rural said as commune-level proxies
+    # QPV / rural said as commune-level proxies, in the notes and on the page.
+    assert "au niveau de la commune" in sentences.headline_caveats("insee")
 
 
 def _headline(fabriques, qpv, rural, national=1800):
@@ -116,12 +118,12 @@ def _headline(fabriques, qpv, rural, national=1800):
 def test_numbers_and_agreement_are_french():
     place = sentences.Place("dans l'Ain", "Ain", False)
     many = sentences.headline_sentence(_headline(1250, 1, 0), place, None, date(2024, 1, 26))
-    assert many.startswith(f"Dans l'Ain, 1{NBSP}250 fabriques de territoire sont labellisées, soit "
-                           f"69,4{NBSP}% des 1{NBSP}800 fabriques de France ; 1 est située")
+    assert many.startswith(f"Dans l'Ain, la liste de l'ANCT de janvier 2024 compte 1{NBSP}250 fabriques "
+                           f"de territoire, soit 69,4{NBSP}% des 1{NBSP}800 fabriques de France : 1 est située")
     one = sentences.headline_sentence(_headline(1, 1, 0), place, None, date(2024, 1, 26))
-    assert one.startswith("Dans l'Ain, 1 fabrique de territoire est labellisée, soit 0,1")
+    assert one.startswith("Dans l'Ain, la liste de l'ANCT de janvier 2024 compte 1 fabrique de territoire, soit 0,1")
     none = sentences.headline_sentence(_headline(0, 0, 0), place, None, date(2024, 1, 26))
-    assert none == "Dans l'Ain, aucune fabrique de territoire n'est labellisée dans la liste de l'ANCT de janvier 2024."
+    assert none == "Dans l'Ain, aucune fabrique de territoire ne figure dans la liste de l'ANCT de janvier 2024."
 
 
 def test_territory_filter_sentence_compares_with_the_same_type_nationally():
@@ -132,31 +134,29 @@ def test_territory_filter_sentence_compares_with_the_same_type_nationally():
     assert f"0,9{NBSP}% des 900 fabriques de France en commune avec QPV" in text
 
 
-def test_pace_and_projection_are_computed_from_the_announcements():
+def test_pace_is_computed_between_announcements_and_nothing_is_projected():
     announced = pd.DataFrame({"milestone_date": [date(2020, 1, 1), date(2022, 1, 1), date(2025, 1, 1)],
                               "announced_total": [100, 250, 400]})
     pace = timeline.pace_of(announced)
     months = (date(2025, 1, 1) - date(2020, 1, 1)).days / (365.25 / 12)
     assert pace.per_month == pytest.approx(300 / months)
-    assert pace.horizon == 500
-    assert date(2026, 8, 1) <= pace.horizon_date <= date(2026, 9, 30)  # 100 more at 5 a month: 20 months
-    france = sentences.Place("en France", "France", True)
-    text = sentences.timeline_sentence(pace, france, date(2025, 6, 1))
-    assert "soit 5,0 fabriques par mois" in text
-    assert f"à ce rythme, 500 fabriques seraient atteintes vers {fr_month(pace.horizon_date)}" in text
-    assert "projection" in text and "date est passée" not in text
-    later = sentences.timeline_sentence(pace, france, date(2027, 1, 1))
-    assert "Cette date est passée : nos sources n'ont pas d'annonce postérieure au 1er janvier 2025." in later
+    text = sentences.timeline_sentence(announced, pace, sentences.NATIONAL)
+    assert text == ("Le programme a annoncé 100 fabriques le 1er janvier 2020, 250 le 1er janvier 2022 et "
+                    "400 le 1er janvier 2025 : 300 fabriques de plus en 60 mois, soit 5,0 par mois en moyenne.")
+    assert "projection" not in text and "seraient" not in text and "passée" not in text
 
 
-def test_real_timeline_draws_the_projection_dashed_and_labelled():
+def test_real_timeline_draws_announced_totals_and_targets_only():
     announced = run("announced_totals")
     targets = run("progress_toward_targets", region=None, departement=None, territoire=None,
                   rural_definition="insee")
     pace = timeline.pace_of(announced)
-    assert (pace.first_total, pace.last_total, pace.horizon) == (80, 407, 500)
-    figure = timeline.timeline_figure(announced, targets, 382, date(2024, 1, 26), pace)
-    projection = [t for t in figure.data if t.name.startswith("Projection")]
-    assert len(projection) == 1 and projection[0].line.dash == "dash"
-    assert "projection" in projection[0].text[-1]
-    assert list(projection[0].y) == [407, 500]
+    assert (pace.first_total, pace.last_total) == (80, 407)
+    figure = timeline.timeline_figure(announced, targets, 382, date(2024, 1, 26))
+    assert [t.name for t in figure.data] == ["Total annoncé (cumul)", "Liste ANCT (382 fabriques)"]
+    assert list(figure.data[0].y) == [80, 170, 218, 300, 407]  # 380 is a target, drawn as one
+    lines = {shape.y0 for shape in figure.layout.shapes}
+    assert lines == {300, 380}
+    assert max(figure.layout.yaxis.range) < 500
+    notes = sentences.timeline_caveats(announced, 382, date(2024, 1, 26))
+    assert "aucune projection" in notes and "28 octobre 2024 (407 fabriques)" in notes

@@ -22,10 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_decimal, fr_int, fr_month, fr_percent, share
-from domain.labels import SCOPE_IN_SENTENCE, SCOPE_LABELS, SCOPE_NOUNS
 from domain.territory_types import (IN_TERRITORY_TYPE, TERRITORY_TYPES, TYPE_ORDER,
                                     definitions)
-from views import sentences, slides, static_map, timeline
+from views import sentences, slides, static_map, synthese, timeline
 
 
 @dataclass(frozen=True)
@@ -83,31 +82,36 @@ def headline_figures(data: slides.SlideData) -> list[Figure]:
 
 
 def target_figures(data: slides.SlideData) -> list[Figure]:
-    """Nationally: each latest target, achieved / target. Under a filter: the share of France."""
+    """Nationally: each target at its deadline (labelled by then) / target, and the list's count.
+    Under a filter: the share of France."""
     figures = []
-    for t in slides.latest_targets(data.targets).itertuples():
+    list_date = date.fromisoformat(data.manifest["laureates_list_date"])
+    for t in synthese.gauges_to_show(data.targets, data.place.is_national).itertuples():
+        name = synthese.target_name(t)
+        name = name[:1].lower() + name[1:]
         if data.place.is_national:
             figures.append(Figure(
-                fr_int(t.achieved), SCOPE_IN_SENTENCE[t.scope],
-                f"objectif {fr_int(t.target_value)} au {fr_date(pd.Timestamp(t.deadline).date())} "
-                f"({fr_percent(share(t.achieved, t.target_value), 0)})"))
+                fr_int(t.achieved_at_deadline), f"{name}, au {fr_date(pd.Timestamp(t.deadline).date())}",
+                f"objectif {fr_int(t.target_value)} ({fr_percent(share(t.achieved_at_deadline, t.target_value), 0)}) ; "
+                f"{fr_int(t.achieved)} dans la liste de {fr_month(list_date)}"))
         else:
             figures.append(Figure(
-                fr_int(t.achieved), SCOPE_IN_SENTENCE[t.scope],
+                fr_int(t.achieved), name,
                 f"{fr_percent(share(t.achieved, t.national_achieved))} des "
-                f"{fr_int(t.national_achieved)} {SCOPE_NOUNS[t.scope]} de France"))
+                f"{synthese.target_what(t, int(t.national_achieved))} de France"))
     return figures
 
 
 def targets_chart(data: slides.SlideData) -> Chart:
-    latest = slides.latest_targets(data.targets)
-    categories = [SCOPE_LABELS[scope] for scope in latest.scope]
+    shown = synthese.gauges_to_show(data.targets, data.place.is_national)
+    categories = [f"{synthese.target_name(t)} ({pd.Timestamp(t.deadline).year})" if data.place.is_national
+                  else synthese.target_name(t) for t in shown.itertuples()]
     if data.place.is_national:
         return Chart("column", categories,
-                     [("Fabriques labellisées", [int(v) for v in latest.achieved]),
-                      ("Objectif", [int(v) for v in latest.target_value])], "Fabriques")
+                     [("Labellisées à l'échéance (déduit)", [int(v) for v in shown.achieved_at_deadline]),
+                      ("Objectif", [int(v) for v in shown.target_value])], "Fabriques")
     # The scope's own counts: a bar that reads at its scale (the share is in the figures).
-    return Chart("column", categories, [(data.place.name, [int(v) for v in latest.achieved])], "Fabriques")
+    return Chart("column", categories, [(data.place.name, [int(v) for v in shown.achieved])], "Fabriques")
 
 
 def territory_types_chart(headline: pd.Series) -> Chart:
@@ -139,7 +143,8 @@ def deck_slides(data: slides.SlideData) -> list[DeckSlide]:
 
     def slide(slug, **parts):
         s = by_slug[slug]
-        return DeckSlide(slug=s.slug, title=s.title, notes=_notes(s.sentence, data, parts.pop("extra", None)),
+        extra = ([s.caveats] if s.caveats else []) + (parts.pop("extra", None) or [])
+        return DeckSlide(slug=s.slug, title=s.title, notes=_notes(s.sentence, data, extra),
                          footer=s.footer, **parts)
 
     national_note = [] if data.place.is_national else [
@@ -159,8 +164,7 @@ def deck_slides(data: slides.SlideData) -> list[DeckSlide]:
                                         f"depuis le {fr_date(pace.first_date)}"),
                                  Figure(fr_int(h.national_fabriques), "dans la liste de l'ANCT",
                                         f"de {fr_month(list_date)}")],
-              chart=timeline_chart(data.announced),
-              extra=["La projection suit le rythme moyen entre deux annonces : ce n'est pas une annonce."]),
+              chart=timeline_chart(data.announced)),
         slide("types-de-territoire", figures=[Figure(fr_int(h[kind]), IN_TERRITORY_TYPE[kind],
                                                      fr_percent(share(h[kind], h.fabriques)))
                                               for kind in TYPE_ORDER if kind != "indetermine" or h[kind]],
@@ -213,11 +217,12 @@ def press_kit(data: slides.SlideData, laureates: pd.DataFrame) -> PressKit:
         scope=data.scope, place=data.place, data_version=data.manifest["data_version"],
         produced_on=fr_date(data.produced_on),
         headline=headline_figures(data),
-        headline_sentence=sentences.headline_sentence(h, data.place, data.territoire, list_date),
+        headline_sentence=sentences.headline_sentence(h, data.place, data.territoire, list_date,
+                                                      data.rural_definition),
         targets=target_figures(data),
-        target_progress=[(int(t.achieved), int(t.target_value))
-                         for t in slides.latest_targets(data.targets).itertuples()] if data.place.is_national else [],
-        targets_sentence=sentences.gauges_sentence(slides.latest_targets(data.targets), data.place),
+        target_progress=[(int(t.achieved_at_deadline), int(t.target_value))
+                         for t in data.targets.itertuples()] if data.place.is_national else [],
+        targets_sentence=sentences.gauges_sentence(data.targets, data.place),
         map_figure=None if count == 0 else static_map.static_map_figure(
             data.outlines, data.points, data.region, data.departement),
         map_alt_text=map_alt_text(data), map_sentence=sentences.map_sentence(h, data.place),

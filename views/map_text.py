@@ -58,7 +58,8 @@ def choropleth_range(choropleth_frame: pd.DataFrame, choropleth: str) -> tuple[s
     return "0", fr_decimal(in_scope.per_100k.max(), 2)
 
 
-def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame) -> list[LegendEntry]:
+def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame,
+                   population_vintage: str | None = None) -> list[LegendEntry]:
     """What the map shows, in words: colour, shape and meaning of each mark."""
     counts = {"qpv": headline.qpv, "rural": headline.rural, "urbain": headline.urbain,
               "indetermine": headline.indetermine}
@@ -71,15 +72,18 @@ def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame
                                "disque plus grand, nombre inscrit dessus"))
     choropleth = options.choropleth != NO_CHOROPLETH
     low, high = choropleth_range(choropleth_frame, options.choropleth) if choropleth else ("", "")
+    per_inhabitant = options.choropleth == "pour_100k"
+    population = (f" (population municipale INSEE {population_vintage})"
+                  if per_inhabitant and population_vintage else "")
     # (shown?, colour, shape, label, detail), in the order of the legend.
     optional = [
         (options.census, CENSUS_COLOR, "petit cercle vide", "Tiers-lieu recensé en 2018–2019",
-         "métropole seulement"),
+         "base de la Mission Coworking"),
         (options.qpv_communes, QPV_COMMUNE_COLOR, "grand cercle vide", "Commune avec QPV (2024)",
          "toutes, avec ou sans fabrique"),
         (choropleth, BLUE_FRANCE, "aplat du clair au foncé", CHOROPLETHS.get(options.choropleth),
-         f"par département, de {low} à {high}"),
-        (options.choropleth == "pour_100k", GREY_LINE, "aplat gris", "Population non disponible",
+         f"par département{population}, de {low} à {high}"),
+        (per_inhabitant, GREY_LINE, "aplat gris", "Population non disponible",
          "Mayotte : pas de population dans la source"),
         (options.without_fabrique, RED_MARIANNE, "contour rouge épais", "Département sans fabrique",
          "pour le filtre choisi"),

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 
 from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_month, fr_percent, share
-from domain.labels import SCOPE_NOUNS
 from domain.prepositions import in_departement, in_region
 from domain.territory_types import IN_TERRITORY_TYPE, TYPE_ORDER, WHERE_TERRITORY_TYPE
+from views import synthese
 
 PROXY_NOTE = ("QPV et rural sont lus au niveau de la commune : la liste ne porte pas de label "
               "officiel par fabrique.")
@@ -28,6 +28,9 @@ class Place:
         return capitalised(self.locative)
 
 
+NATIONAL = Place("en France", "France", True)
+
+
 def place_of(region: str | None, departement: str | None,
              regions: dict[str, str], departements: dict[str, str]) -> Place:
     if departement:
@@ -35,7 +38,7 @@ def place_of(region: str | None, departement: str | None,
                      departements[departement], False)
     if region:
         return Place(in_region(region, regions[region]), regions[region], False)
-    return Place("en France", "France", True)
+    return NATIONAL
 
 
 def _fabriques(count: int) -> str:
@@ -49,52 +52,100 @@ def _verb(count: int, singular: str, plural: str) -> str:
     return plural if count > 1 else singular
 
 
+RURAL_WHERE = {"insee": "dans une commune rurale", "hors_grands_centres": "hors des grands centres urbains"}
+
+
 def headline_sentence(headline: pd.Series, place: Place, territoire: str | None,
-                      list_date: date) -> str:
-    """The count of the filter, its share of the national count, and its QPV / rural split."""
+                      list_date: date, rural_definition: str = "insee") -> str:
+    """The count of the filter, its share of the national count, and its QPV / rural split
+    (read aloud: the caveats are in headline_caveats)."""
     count = int(headline.fabriques)
     listed = f"de la liste de l'ANCT de {fr_month(list_date)}"
     if territoire:
-        where = WHERE_TERRITORY_TYPE[territoire]
+        where = WHERE_TERRITORY_TYPE[territoire] if territoire != "rural" else RURAL_WHERE[rural_definition]
         if count == 0:
-            return f"{place.opening}, aucune fabrique de territoire {listed} n'est située {where}. {PROXY_NOTE}"
+            return f"{place.opening}, aucune fabrique de territoire {listed} n'est située {where}."
         text = (f"{place.opening}, {_fabriques(count)} {listed} "
                 f"{_verb(count, 'est située', 'sont situées')} {where}")
         national = headline.get(f"national_{territoire}")
         if national is not None and not place.is_national:
             text += (f", soit {fr_percent(share(count, national))} des {fr_int(national)} "
                      f"fabriques de France {IN_TERRITORY_TYPE[territoire]}")
-        return f"{text}. {PROXY_NOTE}"
+        return f"{text}."
     if count == 0:
-        return (f"{place.opening}, aucune fabrique de territoire n'est labellisée dans la liste de "
+        return (f"{place.opening}, aucune fabrique de territoire ne figure dans la liste de "
                 f"l'ANCT de {fr_month(list_date)}.")
-    text = f"{place.opening}, {_fabriques(count)} {_verb(count, 'est labellisée', 'sont labellisées')}"
+    text = f"{place.opening}, la liste de l'ANCT de {fr_month(list_date)} compte {_fabriques(count)}"
     if not place.is_national:
         text += (f", soit {fr_percent(share(count, headline.national_fabriques))} des "
                  f"{fr_int(headline.national_fabriques)} fabriques de France")
     qpv, rural = int(headline.qpv), int(headline.rural)
-    text += (f" ; {fr_int(qpv)} {_verb(qpv, 'est située', 'sont situées')} dans une commune comptant "
-             f"un quartier prioritaire (commune avec QPV) et {fr_int(rural)} dans une commune rurale.")
-    return f"{text} Liste de l'ANCT de {fr_month(list_date)}. {PROXY_NOTE}"
+    return (f"{text} : {fr_int(qpv)} {_verb(qpv, 'est située', 'sont situées')} dans une commune "
+            f"comptant un quartier prioritaire et {fr_int(rural)} {RURAL_WHERE[rural_definition]}.")
+
+
+def headline_caveats(rural_definition: str = "insee") -> str:
+    """What the headline sentence does not say aloud: it goes to the notes and the page."""
+    rural = ("rural au sens de l'INSEE (grille de densité)" if rural_definition == "insee"
+             else "« hors grands centres urbains » (tous les niveaux de la grille INSEE sauf le plus dense)")
+    return (f"{PROXY_NOTE} « Commune comptant un quartier prioritaire » : au moins un QPV 2024 dans la "
+            f"commune, la fabrique n'est pas forcément dans le quartier. « Rural » : {rural} ; une "
+            "commune à la fois avec QPV et rurale compte comme QPV.")
 
 
 def gauges_sentence(targets: pd.DataFrame, place: Place) -> str:
-    """Progress toward each national target; under a filter, the share of the national count."""
-    labels = SCOPE_NOUNS
+    """Each national target at its deadline (read aloud); under a filter, the share of the national count."""
     if place.is_national:
-        parts = [
-            f"{fr_int(t.achieved)} {labels[t.scope]} pour un objectif de {fr_int(t.target_value)} "
-            f"({fr_percent(share(t.achieved, t.target_value), 0)})"
-            for t in targets.itertuples()
-        ]
-        return "Objectifs nationaux : " + " ; ".join(parts) + "."
+        sentences_by_deadline = []
+        for deadline, group in targets.groupby("deadline", sort=True):
+            parts = []
+            for t in group.itertuples():
+                count = int(t.achieved_at_deadline)
+                goal = f"pour un objectif de {fr_int(t.target_value)}"
+                if t.scope == "total":
+                    parts.insert(0, f"{_fabriques(count)} {_verb(count, 'était labellisée', 'étaient labellisées')}, {goal}")
+                elif t.scope == "qpv":
+                    parts.append(f"{fr_int(count)} {_verb(count, 'était', 'étaient')} dans une commune comptant "
+                                 f"un quartier prioritaire, {goal}")
+                else:
+                    parts.append(f"{fr_int(count)} {RURAL_WHERE[t.rural_definition or 'insee']}, {goal}")
+            text = f"Au {fr_date(pd.Timestamp(deadline).date())}, " + parts[0]
+            others = parts[1:]
+            if others:
+                listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + ", et " + others[-1]
+                text += (". Parmi elles, " if group.scope.eq("total").any() else " ; ") + listed
+            sentences_by_deadline.append(text + ".")
+        return " ".join(sentences_by_deadline)
     parts = [
-        f"{fr_percent(share(t.achieved, t.national_achieved))} des {labels[t.scope]} de France "
+        f"{fr_percent(share(t.achieved, t.national_achieved))} des "
+        f"{synthese.target_what(t, int(t.national_achieved)).split(' ', 1)[1]} de France "
         f"({fr_int(t.achieved)} sur {fr_int(t.national_achieved)})"
-        for t in targets.itertuples()
+        for t in targets.drop_duplicates("scope").itertuples()
     ]
     return (f"{place.opening} : " + " ; ".join(parts) + ". Les objectifs du programme sont "
             "nationaux : il n'existe pas d'objectif régional ou départemental.")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def gauges_caveats(targets: pd.DataFrame, list_date: date) -> str:
+    """Notes of the targets slide: how the deadline counts are read, the other readings, the sources."""
+    notes = [f"Les nombres à l'échéance sont déduits de l'ordre des identifiants de la liste de l'ANCT "
+             f"de {fr_month(list_date)} : la liste ne date pas chaque fabrique.", PROXY_NOTE]
+    for t in targets.itertuples():
+        if synthese.has_insee_reading(t):
+            notes.append(f"Objectif rural lu selon la formulation de l'appel (« hors grands centres "
+                         f"urbains ») ; au sens de l'INSEE : {fr_int(t.insee_national_at_deadline)} "
+                         f"au {fr_date(t.deadline)}, {fr_int(t.insee_national_achieved)} dans la liste.")
+    notes.append("Dans la liste de " + fr_month(list_date) + " : " + " ; ".join(
+        f"{_lower_first(synthese.target_name(t))} {fr_int(t.national_achieved)}"
+        for t in targets.drop_duplicates("scope").itertuples()) + ".")
+    notes.append("Sources des objectifs : " + " ; ".join(
+        f"{fr_int(t.target_value)} ({_lower_first(synthese.target_name(t))}) — {synthese.target_source(t)}"
+        for t in targets.itertuples()) + ".")
+    return " ".join(notes)
 
 
 def map_sentence(headline: pd.Series, place: Place) -> str:
@@ -102,24 +153,53 @@ def map_sentence(headline: pd.Series, place: Place) -> str:
     if count == 0:
         return f"{place.opening}, aucune fabrique de territoire ne figure dans la liste pour ce filtre."
     communes, departements = int(headline.communes), int(headline.departements)
+    where = f"{fr_int(communes)} commune{'s' if communes > 1 else ''}"
+    # Saint-Martin is a collectivité, not a département: named, not counted with them.
+    others = [f"à {name}" for name in str(headline.collectivites or "").split(";") if name]
+    deps = [f"{fr_int(departements)} département{'s' if departements > 1 else ''}"] \
+        if departements > 1 or (departements and others) else []
+    if deps or others:
+        spread = (f"dans {deps[0]}" if deps else "") + (" et " if deps and others else "") + " et ".join(others)
+        where += f", {'située' if communes == 1 else 'réparties'} {spread}"
     return (f"{place.opening}, {_fabriques(count)} {_verb(count, 'est implantée', 'sont implantées')} "
-            f"dans {fr_int(communes)} commune{'s' if communes > 1 else ''} et "
-            f"{fr_int(departements)} département{'s' if departements > 1 else ''}. "
-            "Chaque point est une commune ; sa couleur et sa forme disent le type de territoire de la commune.")
+            f"dans {where}.")
 
 
-def timeline_sentence(pace, place: Place, today: date) -> str:
-    """pace: views.timeline.Pace; today tells whether the projected date has already passed."""
-    text = (f"Entre le {fr_date(pace.first_date)} et le {fr_date(pace.last_date)}, le total annoncé "
-            f"est passé de {fr_int(pace.first_total)} à {fr_int(pace.last_total)} fabriques, soit "
-            f"{fr_decimal(pace.per_month)} fabriques par mois en moyenne ; à ce rythme, "
-            f"{fr_int(pace.horizon)} fabriques seraient atteintes vers {fr_month(pace.horizon_date)} "
-            "(projection, pas une annonce).")
-    if pace.horizon_date < today:
-        text += (f" Cette date est passée : nos sources n'ont pas d'annonce postérieure au "
-                 f"{fr_date(pace.last_date)}.")
+MAP_CAVEATS = ("Chaque point est une commune ; sa couleur et sa forme disent le type de territoire de la "
+               "commune (approximation au niveau de la commune).")
+
+
+def timeline_sentence(announced: pd.DataFrame, pace, place: Place) -> str:
+    """The announced totals, first and last, and the computed average pace between them."""
+    ordered = announced.dropna(subset=["announced_total"]).sort_values("milestone_date")
+    steps = [f"{fr_int(row.announced_total)} le {fr_date(pd.Timestamp(row.milestone_date).date())}"
+             for row in ordered.itertuples()]
+    steps[0] = steps[0].replace(" le ", " fabriques le ", 1)
+    text = ("Le programme a annoncé " + ", ".join(steps[:-1]) + f" et {steps[-1]} : "
+            f"{fr_int(pace.last_total - pace.first_total)} fabriques de plus en "
+            f"{_months_between(pace.first_date, pace.last_date)} mois, soit {fr_decimal(pace.per_month)} "
+            "par mois en moyenne.")
     if not place.is_national:
         text += " Les annonces sont nationales : elles ne sont pas détaillées par territoire."
+    return text
+
+
+def _months_between(first: date, last: date) -> str:
+    return fr_int((last.year - first.year) * 12 + last.month - first.month)
+
+
+def timeline_caveats(announced: pd.DataFrame, list_count: int, list_date: date) -> str:
+    """Notes of the timeline: what is drawn and what is not."""
+    later = announced.dropna(subset=["announced_total"])
+    later = later[pd.to_datetime(later.milestone_date).dt.date > list_date]
+    text = ("Seuls les totaux annoncés publiquement sont tracés, avec une source par annonce ; les "
+            "objectifs sont des lignes pointillées. Le rythme moyen est un calcul entre la première et "
+            "la dernière annonce, pas une annonce ; aucune projection n'est faite au-delà. "
+            f"La liste de l'ANCT de {fr_month(list_date)} compte {fr_int(list_count)} fabriques.")
+    if not later.empty:
+        last = later.sort_values("milestone_date").iloc[-1]
+        text += (f" L'annonce du {fr_date(pd.Timestamp(last.milestone_date).date())} "
+                 f"({fr_int(last.announced_total)} fabriques) est postérieure à cette liste.")
     return text
 
 
@@ -132,4 +212,4 @@ def territory_types_sentence(headline: pd.Series, place: Place) -> str:
         f"({fr_percent(share(headline[kind], count))})"
         for kind in TYPE_ORDER if headline[kind] or kind != "indetermine"
     ]
-    return (f"{place.opening}, sur {_fabriques(count)} : " + ", ".join(parts) + ". " + PROXY_NOTE)
+    return f"{place.opening}, sur {_fabriques(count)} : " + ", ".join(parts) + "."

@@ -14,7 +14,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_int, fr_percent, share
-from domain.labels import SCOPE_LABELS
 from domain.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES, TYPE_ORDER
 from views import filters, sentences, static_map, synthese, timeline
 from views.charts import french_layout, on_white_page
@@ -32,6 +31,7 @@ class Slide:
     sentence: str   # read aloud; the PPTX speaker notes
     footer: str     # source, data version, date, filters
     national: bool = False  # the same figure whatever the filter (the waves' timeline)
+    caveats: str = ""  # what the sentence does not say aloud: speaker notes and the page
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,6 @@ def footer_text(data: SlideData, source: str) -> str:
             f"Produit le {fr_date(data.produced_on)}. Filtres : {filters}.")
 
 
-def latest_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """The three gauges: the latest target of each scope (total 380 after 2023, 150 QPV, 150 rural)."""
-    order = {"total": 0, "qpv": 1, "rural": 2}
-    latest = targets.sort_values("deadline").drop_duplicates("scope", keep="last")
-    return latest.sort_values("scope", key=lambda s: s.map(order)).reset_index(drop=True)
-
-
 def headline_figure(headline: pd.Series, national: bool, font_size: int = FONT_SIZE) -> go.Figure:
     figure = go.Figure()
     scale = font_size / FONT_SIZE
@@ -85,23 +78,29 @@ def headline_figure(headline: pd.Series, national: bool, font_size: int = FONT_S
     return french_layout(figure, margin={"l": 20, "r": 20, "t": 60, "b": 20})
 
 
-def gauges_figure(targets: pd.DataFrame, national: bool, font_size: int = FONT_SIZE) -> go.Figure:
-    """The three gauges of views/synthese.py, side by side and larger."""
+def gauges_figure(targets: pd.DataFrame, national: bool, list_date: date,
+                  font_size: int = FONT_SIZE) -> go.Figure:
+    """The gauges of views/synthese.py side by side and larger: nationally every target at its
+    deadline, under a filter one gauge per scope (share of the national count)."""
+    shown = synthese.gauges_to_show(targets, national)
     figure = go.Figure()
-    for i, target in enumerate(latest_targets(targets).itertuples()):
-        indicator = synthese.progress_gauge(target, national).data[0]
-        heading = SCOPE_LABELS[target.scope]
-        subtitle = (f"objectif {fr_int(target.target_value)} (fin {pd.Timestamp(target.deadline).year})"
+    width = 1 / max(len(shown), 1)
+    for i, target in enumerate(shown.itertuples()):
+        indicator = synthese.gauge_indicator(target, national, number_size=round(84 * font_size / FONT_SIZE))
+        subtitle = (f"objectif {fr_int(target.target_value)} au {fr_date(target.deadline)}"
                     if national else f"sur {fr_int(target.national_achieved)} en France")
+        x0, x1 = i * width + 0.015, (i + 1) * width - 0.015
         indicator.update(
-            domain={"x": [i / 3 + 0.02, (i + 1) / 3 - 0.02], "y": [0, 0.8]},
-            title={"text": f"{heading}<br><span style='font-size:0.75em'>{subtitle}</span>",
-                   "font": {"size": font_size + 4}},
-            number={"font": {"size": round(96 * font_size / FONT_SIZE)}, "valueformat": "d"},
+            domain={"x": [x0, x1], "y": [0.3, 0.86]},
+            title={"text": f"{synthese.target_name(target)}<br><span style='font-size:0.75em'>{subtitle}</span>",
+                   "font": {"size": font_size}},
         )
-        indicator.gauge.axis.tickfont = {"size": font_size - 4}
+        indicator.gauge.axis.tickfont = {"size": font_size - 6}
         figure.add_trace(indicator)
-    return french_layout(figure, margin={"l": 40, "r": 40, "t": 80, "b": 20})
+        figure.add_annotation(text="<br>".join(synthese.gauge_readings(target, national, list_date)),
+                              x=(x0 + x1) / 2, y=0.02, xref="paper", yref="paper", xanchor="center",
+                              yanchor="bottom", showarrow=False, font={"size": font_size - 4, "color": GREY_TEXT})
+    return french_layout(figure, margin={"l": 30, "r": 30, "t": 60, "b": 10})
 
 
 def territory_types_figure(headline: pd.Series, font_size: int = FONT_SIZE) -> go.Figure:
@@ -132,37 +131,42 @@ def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
     source = data.manifest["laureates_source"]
     list_date = date.fromisoformat(data.manifest["laureates_list_date"])
     pace = timeline.pace_of(data.announced)
+    national_count = int(data.headline.national_fabriques)
+    target_sources = " ; ".join(dict.fromkeys(synthese.target_source(t) for t in data.targets.itertuples()))
     where = "" if national else f" {data.place.locative}"
     map_figure = static_map.static_map_figure(data.outlines, data.points, data.region, data.departement,
                                               font_size=font_size)
     slides = [
         Slide("nombre-de-fabriques", f"Fabriques de territoire{where}",
               headline_figure(data.headline, national, font_size),
-              sentences.headline_sentence(data.headline, data.place, data.territoire, list_date),
-              footer_text(data, source)),
+              sentences.headline_sentence(data.headline, data.place, data.territoire, list_date,
+                                          data.rural_definition),
+              footer_text(data, source), caveats=sentences.headline_caveats(data.rural_definition)),
         Slide("objectifs", "Objectifs du programme" if national
               else f"Part des fabriques de France{where}",
-              gauges_figure(data.targets, national, font_size),
-              sentences.gauges_sentence(latest_targets(data.targets), data.place),
-              footer_text(data, f"{source} ; objectifs du programme (2019 et 2023)")),
+              gauges_figure(data.targets, national, list_date, font_size),
+              sentences.gauges_sentence(data.targets, data.place),
+              footer_text(data, f"{source} ; objectifs : {target_sources}"),
+              caveats=sentences.gauges_caveats(data.targets, list_date)),
         Slide("carte", f"Où sont les fabriques{where}", map_figure,
-              sentences.map_sentence(data.headline, data.place)
-              + (f" {static_map.OVERSEAS_NOTE}" if national else ""),
-              footer_text(data, f"{source} ; contours ANCT (COG 2023)")),
-        Slide("vagues", "Les vagues annoncées depuis 2020",
-              timeline.timeline_figure(data.announced, data.targets, int(data.headline.national_fabriques),
-                                       list_date, pace, font_size=font_size),
-              sentences.timeline_sentence(pace, data.place, data.produced_on),
+              sentences.map_sentence(data.headline, data.place),
+              footer_text(data, f"{source} ; contours ANCT (COG 2023)"),
+              caveats=sentences.MAP_CAVEATS + (f" {static_map.OVERSEAS_NOTE}" if national else "")),
+        Slide("vagues", f"Les vagues annoncées depuis {pace.first_date.year}",
+              timeline.timeline_figure(data.announced, data.targets, national_count, list_date,
+                                       font_size=font_size),
+              sentences.timeline_sentence(data.announced, pace, data.place),
               footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source),
-              national=True),
+              national=True, caveats=sentences.timeline_caveats(data.announced, national_count, list_date)),
         Slide("types-de-territoire", f"Types de territoire{where}",
               territory_types_figure(data.headline, font_size),
               sentences.territory_types_sentence(data.headline, data.place),
-              footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)")),
+              footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)"),
+              caveats=sentences.headline_caveats(data.rural_definition)),
     ]
     # A white page with dark text: the slide reads the same in either theme and in the exports.
     return [Slide(f"{i}-{s.slug}", s.title, on_white_page(s.figure),
-                  s.sentence, s.footer, s.national)
+                  s.sentence, s.footer, s.national, s.caveats)
             for i, s in enumerate(slides, start=1)]
 
 

@@ -176,6 +176,6 @@ def _frame_insets(figure: go.Figure, font_size: int) -> None:
                               yanchor="bottom", font={"size": font_size - 6, "color": GREY_TEXT})
 
 
-NO_OUTLINE_NOTE = "Pas de contour pour ce territoire dans nos sources : seuls les points sont dessinés."
+NO_OUTLINE_NOTE = "Pas de contour pour ce territoire dans les données : seuls les points sont dessinés."
 OVERSEAS_NOTE = ("Outre-mer en encadrés, à des échelles différentes de la métropole "
-                 "(Saint-Martin, sans contour dans nos sources, y figure par son point).")
+                 "(Saint-Martin, sans contour dans les données, y figure par son point).")

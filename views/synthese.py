@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_int, fr_month, fr_percent, share
-from domain.labels import SCOPE_LABELS, SCOPE_NOUNS
+from domain.labels import RURAL_SCOPE_LABELS, RURAL_SCOPE_NOUNS, SCOPE_LABELS, SCOPE_NOUNS
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_BACKGROUND_ALT, GREY_LINE, RED_MARIANNE
+
 
 @dataclass(frozen=True)
 class Card:
@@ -47,6 +48,79 @@ def census_cards(census: pd.DataFrame) -> list[Card]:
     ]
 
 
+# A target's scope in words. The rural target names its own definition: the call's
+# "hors grands centres urbains", or the INSEE one.
+def census_2019_description(counts: pd.Series) -> str:
+    """'Base ouverte de la Mission Coworking : 1 512 lieux, dont 6 en outre-mer.'"""
+    overseas = int(counts.overseas_tiers_lieux)
+    where = f", dont {fr_int(overseas)} en outre-mer" if overseas else ", tous en métropole"
+    return f"Base ouverte de la Mission Coworking : {fr_int(counts.national_tiers_lieux)} lieux{where}."
+
+
+def census_2019_help(counts: pd.Series) -> str:
+    return (f"{census_2019_description(counts)} Ici, ceux de la région ou du département choisi ; "
+            "le type de territoire ne s'y applique pas.")
+
+
+def census_scope_note(census: pd.DataFrame) -> str:
+    years = [str(year) for year in census.census_year]
+    listed = ", ".join(years[:-1]) + f" et {years[-1]}" if len(years) > 1 else "".join(years)
+    return (f"Les totaux {listed} sont nationaux : les recensements ne sont pas publiés par région "
+            "dans les sources du tableau de bord, sauf les parts régionales du dernier.")
+
+
+def list_limits_note(announced: pd.DataFrame, list_count: int, list_date) -> str:
+    """What the list does not say, with the announcements made after it (from the milestones)."""
+    text = ("**Ce que la liste ne dit pas** : elle ne donne ni la vague ni la date de chaque fabrique "
+            "(les vagues affichées ailleurs sont **déduites** de l'ordre des identifiants), ni de label "
+            "QPV ou rural officiel (ce sont des approximations au niveau de la commune).")
+    later = announced.dropna(subset=["announced_total"])
+    later = later[(pd.to_datetime(later.milestone_date).dt.date > list_date)
+                  & (later.announced_total > list_count)]
+    if later.empty:
+        return text
+    last = later.sort_values("milestone_date").iloc[-1]
+    return (text + f" L'annonce du {fr_date(pd.Timestamp(last.milestone_date).date())} "
+            f"({last.event}, {fr_int(last.announced_total)} fabriques) est postérieure à la liste de "
+            f"{fr_month(list_date)} ({fr_int(list_count)} fabriques) : ses lauréats n'y figurent pas encore.")
+
+
+def target_name(target) -> str:
+    """'Hors grands centres urbains', 'En commune avec QPV', 'Toutes les fabriques'."""
+    # The rural target names its own definition (the call's "hors grands centres urbains").
+    if target.scope == "rural" and isinstance(target.rural_definition, str):
+        return RURAL_SCOPE_LABELS[target.rural_definition]
+    return SCOPE_LABELS[target.scope]
+
+
+def target_what(target, count: int) -> str:
+    """'126 fabriques hors des grands centres urbains', '1 fabrique en commune avec QPV'."""
+    what = (RURAL_SCOPE_NOUNS[target.rural_definition]
+            if target.scope == "rural" and isinstance(target.rural_definition, str) else SCOPE_NOUNS[target.scope])
+    # French agreement: "1 fabrique", "0 fabrique", "2 fabriques".
+    return f"{fr_int(count)} {what if count > 1 else what.replace('fabriques', 'fabrique', 1)}"
+
+
+def has_insee_reading(target) -> bool:
+    return target.scope == "rural" and pd.notna(getattr(target, "insee_at_deadline", None))
+
+
+def target_source(target) -> str:
+    """Who published the target; a secondary source is said to be one."""
+    nature = "source officielle" if target.source_nature == "officielle" else "source secondaire"
+    return f"{target.source_publisher} ({nature})"
+
+
+def deadline_note(list_date) -> str:
+    """How the gauges read: each target at its deadline, the list beside it, and why."""
+    return ("Chaque jauge compte les fabriques **labellisées à l'échéance** de l'objectif, comparées à "
+            f"l'objectif (trait rouge), et donne en dessous le nombre **dans la liste de "
+            f"{fr_month(list_date)}**. La liste ne date pas chaque fabrique : l'échéance est lue dans "
+            "l'ordre des identifiants (déduit, comme les vagues). QPV et rural sont lus au niveau de la "
+            "commune. L'objectif rural se lit selon la définition de l'appel (« hors grands centres "
+            "urbains ») ; la définition INSEE est donnée à côté.")
+
+
 def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
     """Every target nationally; under a filter one gauge per scope (shares do not depend on the deadline)."""
     return targets if national_scope else targets.drop_duplicates("scope")
@@ -54,61 +128,86 @@ def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
 
 def gauge_heading(target: pd.Series, national_scope: bool) -> str:
     if national_scope:
-        return (f"**{SCOPE_LABELS[target.scope]}** — objectif {fr_int(target.target_value)} "
-                f"au {fr_date(target.deadline)}")
-    return (f"**{SCOPE_LABELS[target.scope]}** — part des {fr_int(target.national_achieved)} "
+        return (f"**{target_name(target)}** — objectif {fr_int(target.target_value)} "
+                f"au {fr_date(target.deadline)}  \nSource : [{target_source(target)}]({target.source_url})")
+    return (f"**{target_name(target)}** — part des {fr_int(target.national_achieved)} "
             f"de France")
 
 
-def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str) -> str:
-    """The gauge said in words (also its text alternative)."""
-    what = SCOPE_NOUNS[target.scope]
-    # French agreement: "1 fabrique en commune rurale", "0 fabrique", "2 fabriques".
-    achieved_what = what if target.achieved > 1 else what.replace("fabriques", "fabrique", 1)
-    if national_scope:
-        return (f"{fr_int(target.achieved)} {achieved_what} pour un objectif de {fr_int(target.target_value)} "
-                f"à l'échéance du {fr_date(target.deadline)}, soit "
-                f"{fr_percent(share(target.achieved, target.target_value), 0)} de l'objectif.")
-    return (f"{scope_name} : {fr_int(target.achieved)} {achieved_what}, soit "
-            f"{fr_percent(share(target.achieved, target.national_achieved))} des "
-            f"{fr_int(target.national_achieved)} {what} de France. L'objectif national est de "
-            f"{fr_int(target.target_value)} ; il n'existe pas d'objectif régional.")
+def _were(count: int) -> str:
+    return "étaient labellisées" if count > 1 else "était labellisée"
 
 
-def progress_gauge(target: pd.Series, national_scope: bool) -> go.Figure:
-    """A gauge of one target; under a filter, of the share of the national count."""
+def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str, list_date) -> str:
+    """The gauge said in words (also its text alternative): at the deadline, then in the list."""
+    at_deadline, now = int(target.achieved_at_deadline), int(target.achieved)
+    listed = f"la liste de {fr_month(list_date)}"
     if national_scope:
-        reference = int(target.target_value)
-        axis_max = max(reference, int(target.achieved)) * 1.15
-        # A fixed size: plotly's automatic one overflows the arc with the system fonts.
-        number = {"valueformat": "d", "font": {"size": 40}}
+        text = (f"Au {fr_date(target.deadline)}, échéance de l'objectif, {target_what(target, at_deadline)} "
+                f"{_were(at_deadline)}, pour un objectif de {fr_int(target.target_value)} "
+                f"({fr_percent(share(at_deadline, target.target_value), 0)}). "
+                f"Dans {listed} : {fr_int(now)}.")
+        if has_insee_reading(target):
+            text += (f" Au sens de l'INSEE (commune rurale) : {fr_int(target.insee_at_deadline)} à "
+                     f"l'échéance, {fr_int(target.insee_achieved)} dans {listed}.")
+        return text
+    what = target_what(target, now)
+    national_what = target_what(target, int(target.national_achieved))
+    return (f"{scope_name} : {what} dans {listed}, soit "
+            f"{fr_percent(share(now, target.national_achieved))} des {national_what} de France "
+            f"({fr_int(target.achieved_at_deadline)} au {fr_date(target.deadline)}). L'objectif national "
+            f"est de {fr_int(target.target_value)} ; il n'existe pas d'objectif régional.")
+
+
+def gauge_indicator(target, national_scope: bool, number_size: int = 40) -> go.Indicator:
+    """The dial of one target: nationally the count at its deadline against the target;
+    under a filter, the scope's count in the list against the national count."""
+    if national_scope:
+        value, reference = int(target.achieved_at_deadline), int(target.target_value)
+        axis_max = max(reference, value) * 1.15
         delta = {"reference": reference, "relative": False, "valueformat": "+d",
                  "increasing": {"color": BLUE_FRANCE_MAIN}, "decreasing": {"color": RED_MARIANNE},
                  # Bold 19 px is "large text" for WCAG (3:1): these two colours pass on both themes.
                  "font": {"size": 19, "weight": "bold"}}
         mode = "gauge+number+delta"
     else:
-        reference = int(target.national_achieved)
-        axis_max = max(reference, 1)
-        number = {"valueformat": "d", "font": {"size": 40}}
-        delta = None
-        mode = "gauge+number"
-    figure = go.Figure(
-        go.Indicator(
-            mode=mode,
-            value=int(target.achieved),
-            number=number,
-            delta=delta,
-            gauge={
-                "axis": {"range": [0, axis_max], "tickformat": "d"},
-                "bar": {"color": BLUE_FRANCE},
-                "bgcolor": GREY_BACKGROUND_ALT,
-                "threshold": {"line": {"color": RED_MARIANNE, "width": 4}, "thickness": 0.85,
-                              "value": reference},
-            },
-        )
+        value, reference = int(target.achieved), int(target.national_achieved)
+        axis_max, delta, mode = max(reference, 1), None, "gauge+number"
+    return go.Indicator(
+        mode=mode, value=value,
+        # A fixed size: plotly's automatic one overflows the arc with the system fonts.
+        number={"valueformat": "d", "font": {"size": number_size}}, delta=delta,
+        gauge={
+            "axis": {"range": [0, axis_max], "tickformat": "d"},
+            "bar": {"color": BLUE_FRANCE},
+            "bgcolor": GREY_BACKGROUND_ALT,
+            "threshold": {"line": {"color": RED_MARIANNE, "width": 4}, "thickness": 0.85,
+                          "value": reference},
+        },
     )
-    return french_layout(figure, height=210, margin={"l": 30, "r": 30, "t": 20, "b": 10})
+
+
+def gauge_readings(target, national_scope: bool, list_date) -> list[str]:
+    """What the gauge shows and the other counts beside it, written under the dial."""
+    listed = f"liste de {fr_month(list_date)}"
+    if not national_scope:
+        return [f"Dans la {listed}", f"au {fr_date(target.deadline)} : {fr_int(target.achieved_at_deadline)}"]
+    readings = [f"Labellisées au {fr_date(target.deadline)} (échéance)",
+                f"Dans la {listed} : <b>{fr_int(target.achieved)}</b>"]
+    if has_insee_reading(target):
+        readings.append(f"Au sens de l'INSEE : <b>{fr_int(target.insee_at_deadline)}</b> à l'échéance, "
+                        f"{fr_int(target.insee_achieved)} dans la liste")
+    return readings
+
+
+def progress_gauge(target: pd.Series, national_scope: bool, list_date) -> go.Figure:
+    """A gauge of one target, its definition and its readings written on it."""
+    figure = go.Figure(gauge_indicator(target, national_scope))
+    figure.update_traces(domain={"x": [0, 1], "y": [0.3, 1]})
+    lines = gauge_readings(target, national_scope, list_date)
+    figure.add_annotation(text="<br>".join(lines), x=0.5, y=0, xref="paper", yref="paper",
+                          xanchor="center", yanchor="bottom", showarrow=False, font={"size": 13})
+    return french_layout(figure, height=270, margin={"l": 30, "r": 30, "t": 20, "b": 5})
 
 
 def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
@@ -163,18 +262,25 @@ def announced_totals_table(announced: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def progress_table(gauges: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
+def progress_table(gauges: pd.DataFrame, national_scope: bool, list_date) -> pd.DataFrame:
     """The gauges' numbers as a table (their text alternative beside the sentences)."""
+    listed = f"Dans la liste de {fr_month(list_date)}"
     if national_scope:
         return pd.DataFrame({
-            "Objectif": [SCOPE_LABELS[scope] for scope in gauges.scope],
+            "Objectif": [target_name(t) for t in gauges.itertuples()],
             "Échéance": [fr_date(deadline) for deadline in gauges.deadline],
             "Objectif (fabriques)": [fr_int(v) for v in gauges.target_value],
-            "Fabriques dans la liste": [fr_int(v) for v in gauges.achieved],
-            "Part de l'objectif": [fr_percent(share(a, t), 0) for a, t in zip(gauges.achieved, gauges.target_value)],
+            "À l'échéance (déduit de l'ordre des identifiants)": [fr_int(v) for v in gauges.achieved_at_deadline],
+            "Part de l'objectif à l'échéance": [fr_percent(share(a, t), 0) for a, t
+                                                in zip(gauges.achieved_at_deadline, gauges.target_value)],
+            listed: [fr_int(v) for v in gauges.achieved],
+            "Lecture INSEE (échéance / liste)": [
+                f"{fr_int(t.insee_at_deadline)} / {fr_int(t.insee_achieved)}" if has_insee_reading(t) else "—"
+                for t in gauges.itertuples()],
+            "Source": [target_source(t) for t in gauges.itertuples()],
         })
     return pd.DataFrame({
-        "Fabriques": [SCOPE_LABELS[scope] for scope in gauges.scope],
+        "Fabriques": [target_name(t) for t in gauges.itertuples()],
         "Ce périmètre": [fr_int(v) for v in gauges.achieved],
         "France": [fr_int(v) for v in gauges.national_achieved],
         "Part du total national": [fr_percent(share(a, n)) for a, n in zip(gauges.achieved, gauges.national_achieved)],

@@ -73,7 +73,13 @@ def counts_alt(frame: pd.DataFrame, name_column: str, scope: str) -> str:
     return f"Barres empilées des fabriques par type de territoire, {scope}. " + " ; ".join(parts) + "."
 
 
-def counts_table(frame: pd.DataFrame, name_column: str, name_title: str) -> pd.DataFrame:
+def population_label(vintage: str | None) -> str:
+    """'population municipale INSEE 2017': the vintage is said next to every rate."""
+    return f"population municipale INSEE {vintage}" if vintage else "population municipale INSEE"
+
+
+def counts_table(frame: pd.DataFrame, name_column: str, name_title: str,
+                 population_vintage: str | None = None) -> pd.DataFrame:
     """The chart's numbers, with the population and the rate per 100 000 inhabitants."""
     table = pd.DataFrame({name_title: frame[name_column]})
     if "dep_code" in frame:
@@ -81,12 +87,14 @@ def counts_table(frame: pd.DataFrame, name_column: str, name_title: str) -> pd.D
     table["Fabriques"] = frame["fabriques"]
     for territory in _types_present(frame):
         table[TERRITORY_TYPES[territory]] = frame[territory]
-    table["Population"] = [fr_int(v) for v in frame["population"]]
-    table["Pour 100 000 habitants"] = [fr_decimal(v, 2) for v in frame["per_100k"]]
+    suffix = f" ({population_vintage})" if population_vintage else ""
+    table[f"Population{suffix}"] = [fr_int(v) for v in frame["population"]]
+    table[f"Pour 100 000 habitants{suffix}"] = [fr_decimal(v, 2) for v in frame["per_100k"]]
     return table.reset_index(drop=True)
 
 
-def per_100k_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None = None) -> go.Figure:
+def per_100k_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None = None,
+                   population_vintage: str | None = None) -> go.Figure:
     """Fabriques per 100 000 inhabitants; a missing population is written, not drawn as zero."""
     labels = _axis_labels(frame[name_column], highlighted)
     rates = frame["per_100k"]
@@ -98,12 +106,13 @@ def per_100k_chart(frame: pd.DataFrame, name_column: str, highlighted: str | Non
         showlegend=False,
     ))
     axis_max = max(float(rates.max()) if rates.notna().any() else 0, 0.1) * 1.25
-    return _horizontal_layout(figure, len(frame), "Fabriques pour 100 000 habitants",
-                              xaxis_range=[0, axis_max])
+    title = "Fabriques pour 100 000 habitants" + (f" ({population_label(population_vintage)})"
+                                                  if population_vintage else "")
+    return _horizontal_layout(figure, len(frame), title, xaxis_range=[0, axis_max])
 
 
-def per_100k_alt(frame: pd.DataFrame, name_column: str) -> str:
-    return "Fabriques pour 100 000 habitants : " + " ; ".join(
+def per_100k_alt(frame: pd.DataFrame, name_column: str, population_vintage: str | None = None) -> str:
+    return f"Fabriques pour 100 000 habitants ({population_label(population_vintage)}) : " + " ; ".join(
         f"{name} {fr_decimal(rate, 2)}" for name, rate in zip(frame[name_column], frame["per_100k"])
     ) + "."
 
@@ -173,17 +182,35 @@ def coverage_gaps(departements: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def departements_count(departements: pd.DataFrame) -> str:
+    """'101 + Saint-Martin': the départements, and the collectivités (no région) named apart."""
+    count = int(departements["reg_code"].notna().sum())
+    others = departements.loc[departements["reg_code"].isna(), "dep_name"].tolist()
+    return " + ".join(([fr_int(count)] if count or not others else []) + others)
+
+
 def coverage_sentence(departements: pd.DataFrame, scope: str, what: str) -> str:
-    """'1 département sur 101 n'a aucune fabrique …' for the scope."""
-    total = len(departements)
-    without = int((departements["fabriques"] == 0).sum())
+    """'1 département sur 101 n'a aucune fabrique …' for the scope; Saint-Martin, a collectivité
+    and not a département, is said apart."""
+    real = departements[departements["reg_code"].notna()]
+    others = departements[departements["reg_code"].isna()]
+    total = len(real)
+    without = int((real["fabriques"] == 0).sum())
     noun = "département" if total == 1 else "départements"
-    if without == 0:
-        return f"{scope} : les {fr_int(total)} {noun} comptent au moins une {what}." if total > 1 \
-            else f"{scope} : le département compte au moins une {what}."
-    verb = "n'a" if without == 1 else "n'ont"
-    return (f"{scope} : {fr_int(without)} {'département' if without == 1 else 'départements'} "
-            f"sur {fr_int(total)} {verb} aucune {what}.")
+    if total == 0:
+        text = ""
+    elif without == 0:
+        text = (f"{scope} : les {fr_int(total)} {noun} comptent au moins une {what}." if total > 1
+                else f"{scope} : le département compte au moins une {what}.")
+    else:
+        verb = "n'a" if without == 1 else "n'ont"
+        text = (f"{scope} : {fr_int(without)} {'département' if without == 1 else 'départements'} "
+                f"sur {fr_int(total)} {verb} aucune {what}.")
+    for row in others.itertuples():
+        said = (f"{row.dep_name} (collectivité d'outre-mer, comptée à part) "
+                + (f"n'a aucune {what}." if row.fabriques == 0 else f"compte au moins une {what}."))
+        text = f"{text} {said}" if text else f"{scope} : {said}"
+    return text
 
 
 def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) -> go.Figure:
