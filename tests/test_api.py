@@ -174,13 +174,14 @@ def test_indicators_match_the_synthese_page(client, query):
     if not query:
         for row, target in zip(table.itertuples(index=False), indicators["objectifs"]):
             assert row[2].replace("\u202f", "") == str(target["objectif"])
-            assert row[3].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
+            assert row[3].replace("\u202f", "") == str(target["a_l_echeance"]["fabriques"])
+            assert row[5].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
         assert len(table) == len(indicators["objectifs"])
     else:
         shown = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
         for target in indicators["objectifs"]:
             label = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV",
-                     "rural": "En commune rurale"}[target["portee"]]
+                     "rural": "Hors grands centres urbains"}[target["portee"]]
             assert shown[label].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
     assert synthese.caption[-1].value.count(indicators["version_donnees"]) == 1
 

@@ -116,6 +116,8 @@ def indicators(values: dict[str, str]) -> Answer:
         "fabriques": count["fabriques"],
         "communes": count["communes"],
         "departements": count["departements"],
+        # Saint-Martin is a collectivité, not a département: named apart.
+        "collectivites": [name for name in str(headline.collectivites or "").split(";") if name],
         "par_type_de_territoire": [
             {"type": code, "libelle": label, "fabriques": count[code]}
             for code, label in TERRITORY_TYPES.items()
@@ -131,6 +133,18 @@ def indicators(values: dict[str, str]) -> Answer:
                 "echeance": pd.Timestamp(row.deadline).date().isoformat(),
                 "detail": row.detail,
                 "source": row.source_url,
+                "source_editeur": row.source_publisher,
+                "source_nature": row.source_nature,
+                "definition_rural": row.rural_definition if isinstance(row.rural_definition, str) else None,
+                # Labelled by the deadline, inferred from the id order of the list.
+                "a_l_echeance": {
+                    "fabriques": int(row.achieved_at_deadline),
+                    "fabriques_france": int(row.national_at_deadline),
+                    "part_de_l_objectif_france": _ratio(row.national_at_deadline, row.target_value),
+                },
+                "lecture_insee": ({"a_l_echeance": int(row.insee_national_at_deadline),
+                                   "maintenant": int(row.insee_national_achieved)}
+                                  if pd.notna(row.insee_national_at_deadline) else None),
                 "maintenant": {
                     "fabriques": int(row.achieved),
                     "fabriques_france": int(row.national_achieved),
@@ -141,7 +155,9 @@ def indicators(values: dict[str, str]) -> Answer:
             for row in targets.itertuples()
         ],
         "note": "Les objectifs sont nationaux : il n'existe pas d'objectif par région ou département. "
-                "QPV et rural sont des approximations au niveau de la commune.",
+                "QPV et rural sont des approximations au niveau de la commune. Les nombres à l'échéance "
+                "sont déduits de l'ordre des identifiants (la liste ne date pas chaque fabrique) ; "
+                "l'objectif rural est lu selon la définition de l'appel (definition_rural).",
     }
     return Answer(scope.version, body)
 
