@@ -89,7 +89,8 @@ def test_pptx_charts_are_native_and_hold_the_data(brittany_deck):
                    rural_definition="insee").iloc[0]
     # Targets, regional: the région's own counts (no 23-on-382 gauge), shares in the figures.
     targets = _chart(deck.slides[1])
-    assert [tuple(s.values) for s in targets.plots[0].series] == [(headline.fabriques, headline.qpv, headline.rural)]
+    # The rural target is read under the call's definition (hors grands centres urbains): 15, not 12.
+    assert [tuple(s.values) for s in targets.plots[0].series] == [(headline.fabriques, headline.qpv, 15)]
     assert targets.plots[0].series[0].name == "Bretagne"
     assert "6,0\u00a0% des 382 fabriques de France" in _texts(deck.slides[1])
     # Waves: a line of the announced totals, from the data.
@@ -114,19 +115,21 @@ def test_pptx_map_is_a_picture_with_a_french_alt_text_and_notes_carry_sentence_a
         notes = page.notes_slide.notes_text_frame.text
         assert notes == item.notes
         assert "À savoir :" in notes and "s'arrête en janvier 2024" in notes
-    assert deck.slides[0].notes_slide.notes_text_frame.text.startswith("En Bretagne, 23 fabriques de territoire")
-    assert "projection" in deck.slides[3].notes_slide.notes_text_frame.text
+    assert deck.slides[0].notes_slide.notes_text_frame.text.startswith(
+        "En Bretagne, la liste de l'ANCT de janvier 2024 compte 23 fabriques de territoire")
+    assert "aucune projection" in deck.slides[3].notes_slide.notes_text_frame.text
 
 
 def test_national_deck_compares_with_the_targets():
     _, deck = pptx_of(Filters())
     targets = _chart(deck.slides[1])
     names = [s.name for s in targets.plots[0].series]
-    assert names == ["Fabriques labellisées", "Objectif"]
-    latest = slides.latest_targets(run("progress_toward_targets", region=None, departement=None, territoire=None,
-                                       rural_definition="insee"))
-    assert list(targets.plots[0].series[1].values) == [float(v) for v in latest.target_value]
-    assert list(targets.plots[0].series[0].values) == [float(v) for v in latest.achieved]
+    assert names == ["Labellisées à l'échéance (déduit)", "Objectif"]
+    every = run("progress_toward_targets", region=None, departement=None, territoire=None,
+                rural_definition="insee")
+    assert list(targets.plots[0].series[1].values) == [float(v) for v in every.target_value]
+    # Each target judged at its deadline: 300 / 171 / 126 (hors grands centres urbains) / 382.
+    assert list(targets.plots[0].series[0].values) == [300.0, 171.0, 126.0, 382.0]
 
 
 # ---- The press kit --------------------------------------------------------------------------
