@@ -1,5 +1,7 @@
 """Données: the version in service, its sources and limits, downloads, history; import and
 rollback for authorised staff (password hash in st.secrets or the environment)."""
+from datetime import date
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -32,7 +34,17 @@ st.header("Sources, licences et millésimes", anchor=False)
 st.dataframe(dv.sources_table(manifest), hide_index=True)
 
 st.header("Ce que les données ne contiennent pas", anchor=False)
-st.markdown(dv.LIMITS)
+list_date = manifest.get("laureates_list_date")
+st.markdown(dv.limits_text(queries.run("inferred_waves"), queries.run("announced_totals"),
+                           manifest["extracts"]["laureates"]["rows"],
+                           date.fromisoformat(list_date) if list_date else None))
+
+st.header("Chiffres annoncés et approximation au niveau de la commune", anchor=False)
+st.caption("Les répartitions QPV / rural annoncées par le programme, à côté de ce que donne "
+           "l'approximation communale du tableau de bord pour les mêmes fabriques.")
+st.dataframe(dv.splits_table(queries.run("announced_splits")), hide_index=True,
+             column_config={"Source": st.column_config.LinkColumn("Source")})
+st.markdown(dv.SPLITS_NOTE)
 
 st.header("Télécharger les extraits de cette version", anchor=False)
 st.caption("CSV séparés par « ; », encodage UTF-8 : ils s'ouvrent directement dans un tableur en français. "
@@ -167,7 +179,7 @@ def show_candidate(candidate, user: str) -> None:
 
 def import_section(user: str) -> None:
     st.markdown("**Importer une nouvelle liste des lauréats**")
-    st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-383…), code INSEE de la commune "
+    st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-NNN), code INSEE de la commune "
                "(id_geo, code_insee), nom (lib_territoire, nom) ; facultatives : commune, département, "
                "région, latitude, longitude, vague, date. Rien n'est écrit avant votre confirmation.")
     st.html(dv.UPLOADER_IN_FRENCH + dv.UPLOAD_REFUSAL_IN_FRENCH, unsafe_allow_javascript=True)

@@ -62,9 +62,29 @@ def test_page_shows_version_sources_limits_and_downloads_to_everyone(data_dir):
     assert sources["Licence"].str.contains("Licence Ouverte 2.0").any()
     assert "COG 2023" in sources["Millésime"].tolist()
     assert "sont **déduites** de l'ordre des identifiants" in shown
-    assert "approximations au\n  niveau de la commune" in shown
+    assert "approximations au niveau de la commune" in shown
     assert "407 fabriques annoncées" in shown
+    # The inferred ranges come from the data (the wave labels of the build).
+    assert "`fabt-01` à `fabt-80` : vague 1 (3 février 2020)" in shown
+    assert "`fabt-301` à `fabt-382` : vague 2023" in shown
     assert [b.label for b in at.get("download_button")][0].startswith("Lauréats (CSV, 382 lignes)")
+
+
+def test_announced_splits_beside_the_commune_level_approximation(data_dir):
+    at = open_page()
+    splits = table_with(at, "Commune avec QPV (approximation)").set_index("Fabriques annoncées")
+    # Wave 1: 80 announced in QPV; 75 of fabt-01..80 are in a commune with a 2024 QPV.
+    assert splits.at["80", "QPV annoncés"] == "80"
+    assert splits.at["80", "Commune avec QPV (approximation)"].startswith("75 (94")
+    # 22 October 2020: 102 QPV + 68 rural announced; 119 QPV, 35 INSEE rural, 51 outside large centres.
+    assert (splits.at["170", "QPV annoncés"], splits.at["170", "Ruraux annoncés"]) == ("102", "68")
+    assert splits.at["170", "Commune avec QPV (approximation)"].startswith("119 (")
+    assert splits.at["170", "Commune rurale INSEE (approximation)"].startswith("35 (")
+    assert splits.at["170", "Hors grands centres urbains (approximation)"].startswith("51 (")
+    # 2024: 42 % QPV, 50 % rural announced; the wave is not in the list.
+    assert splits.at["407", "QPV annoncés"] == "42\u00a0%"
+    assert splits.at["407", "Commune avec QPV (approximation)"].startswith("non disponible")
+    assert "Pourquoi les deux diffèrent" in texts(at)
 
 
 def test_import_controls_absent_without_a_configured_password(data_dir):

@@ -11,25 +11,76 @@ from datetime import date
 
 import pandas as pd
 
-from domain.format import fr_date, fr_datetime, fr_int
+from domain.format import fr_date, fr_datetime, fr_int, fr_month, fr_percent, share
 from domain.territory_types import TERRITORY_TYPES
 from views import exports
 
-LIMITS = """\
-- **Vague et date de chaque fabrique** : la liste de l'ANCT ne les donne pas. Les vagues affichées
-  sont **déduites** de l'ordre des identifiants (`fabt-01` à `fabt-80` : vague du 3 février 2020 ;
-  `fabt-188` à `fabt-216` : vague du 30 mars 2021 ; `fabt-301` à `fabt-382` : vague 2023 ; les autres
-  vagues de 2020 et 2021 ne se séparent pas). Une liste importée qui porte une colonne « vague » ou
-  « date » remplace cette déduction pour ses fabriques.
-- **QPV et rural** : il n'existe pas de label officiel par fabrique. « En commune avec QPV » veut dire
-  que la **commune** compte au moins un quartier prioritaire (géographie 2024) ; « en commune rurale »,
-  que la **commune** est rurale dans la grille de densité de l'INSEE. Ce sont des approximations au
-  niveau de la commune : la fabrique n'est pas forcément dans le quartier.
-- **Points** : le centre de la commune, pas l'adresse de la fabrique.
-- **La 10ᵉ vague (28 octobre 2024, 407 fabriques annoncées)** n'est pas dans la liste livrée
-  (janvier 2024, 382 fabriques) : elle pourra être importée ici quand l'ANCT publiera la liste.
-- **Type de fabrique** (fabrique de territoire ou fabrique numérique) : absent de la liste.
-"""
+def limits_text(waves: pd.DataFrame, announced: pd.DataFrame, list_count: int, list_date: date | None) -> str:
+    """What the data do not contain; the inferred id ranges and the later announcements come
+    from the data (inferred_waves, announced_totals), so that an import updates them."""
+    dated = [f"`fabt-{int(w.first_number):02d}` à `fabt-{int(w.last_number):02d}` : "
+             f"{w.wave_label[:1].lower() + w.wave_label[1:]}" for w in waves.itertuples() if pd.notna(w.wave_date)]
+    mixed = [f"`fabt-{int(w.first_number):02d}` à `fabt-{int(w.last_number):02d}`"
+             for w in waves.itertuples() if pd.isna(w.wave_date)]
+    ranges = " ; ".join(dated) + (f" ; {' et '.join(mixed)} : vagues que la liste ne permet pas de séparer"
+                                  if mixed else "")
+    text = (
+        "- **Vague et date de chaque fabrique** : la liste de l'ANCT ne les donne pas. Les vagues affichées "
+        f"sont **déduites** de l'ordre des identifiants ({ranges}). Une liste importée qui porte une "
+        "colonne « vague » ou « date » remplace cette déduction pour ses fabriques.\n"
+        "- **QPV et rural** : il n'existe pas de label officiel par fabrique. « En commune avec QPV » veut "
+        "dire que la **commune** compte au moins un quartier prioritaire (géographie 2024) ; « en commune "
+        "rurale », que la **commune** est rurale dans la grille de densité de l'INSEE. Ce sont des "
+        "approximations au niveau de la commune : la fabrique n'est pas forcément dans le quartier "
+        "(comparaison avec les chiffres annoncés ci-dessous).\n"
+        "- **Points** : le centre de la commune, pas l'adresse de la fabrique.\n"
+        "- **Type de fabrique** (fabrique de territoire ou fabrique numérique) : absent de la liste.\n"
+    )
+    later = announced.dropna(subset=["announced_total"])
+    if list_date is not None:
+        later = later[(pd.to_datetime(later.milestone_date).dt.date > list_date)
+                      & (later.announced_total > list_count)]
+        for row in later.sort_values("milestone_date").itertuples():
+            text += (f"- **{row.event} ({fr_date(pd.Timestamp(row.milestone_date).date())}, "
+                     f"{fr_int(row.announced_total)} fabriques annoncées)** n'est pas dans la liste en service "
+                     f"({fr_month(list_date)}, {fr_int(list_count)} fabriques) : elle pourra être importée ici "
+                     "quand l'ANCT publiera la liste.\n")
+    return text
+
+
+SPLITS_NOTE = (
+    "Pourquoi les deux diffèrent : la liste ne porte aucun label, l'approximation compte une fabrique "
+    "« en QPV » dès que sa **commune** compte un quartier prioritaire de la géographie **2024** (les "
+    "annonces de 2020 s'appuyaient sur les quartiers de 2015, et la fabrique n'est pas forcément dans le "
+    "quartier) ; les annonces parlent de « ruralité » sans définition publiée (ici : INSEE, ou « hors "
+    "grands centres urbains » comme l'appel de 2019) ; une commune à la fois avec QPV et rurale compte "
+    "ici comme QPV ; enfin, les fabriques d'une annonce sont les premiers identifiants de la liste "
+    "(ordre déduit). Une annonce postérieure à la liste ne peut pas être comparée."
+)
+
+
+def splits_table(splits: pd.DataFrame) -> pd.DataFrame:
+    """The announced QPV / rural splits beside the commune-level approximation for the same ids."""
+    def announced(count, pct):
+        return fr_int(count) if pd.notna(count) else (fr_percent(pct, 0) if pd.notna(pct) else "—")
+
+    def approximated(row, count):
+        if not row.in_list:
+            return "non disponible (absente de la liste)"
+        return f"{fr_int(count)} ({fr_percent(share(count, row.listed), 0)})"
+
+    return pd.DataFrame({
+        "Annonce": [f"{r.event} — {fr_date(pd.Timestamp(r.milestone_date).date())}" for r in splits.itertuples()],
+        "Fabriques annoncées": [fr_int(r.announced_total) for r in splits.itertuples()],
+        "QPV annoncés": [announced(r.announced_qpv, r.announced_qpv_pct) for r in splits.itertuples()],
+        "Commune avec QPV (approximation)": [approximated(r, r.approx_qpv) for r in splits.itertuples()],
+        "Ruraux annoncés": [announced(r.announced_rural, r.announced_rural_pct) for r in splits.itertuples()],
+        "Commune rurale INSEE (approximation)": [approximated(r, r.approx_rural_insee) for r in splits.itertuples()],
+        "Hors grands centres urbains (approximation)": [approximated(r, r.approx_outside_large_centres)
+                                                        for r in splits.itertuples()],
+        "Source": splits.source_url,
+    })
+
 
 ENABLE_IMPORT = """\
 L'import d'une nouvelle liste est réservé aux agents habilités et **n'est pas activé sur ce
