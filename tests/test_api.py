@@ -19,6 +19,7 @@ import queries
 from app.web import api, config, security
 from app.web.api import handlers
 from conftest import ROOT, copy_data, run_app
+from domain.format import fr_percent
 from pipeline import versions
 from test_consistency import ALL, SCOPES, _label
 from views import exports
@@ -172,10 +173,18 @@ def test_indicators_match_the_synthese_page(client, query):
     assert metrics["En commune rurale"] == str(by_type["rural"])
     table = synthese.dataframe[0].value  # "Voir les jauges en tableau"
     if not query:
-        for row, target in zip(table.itertuples(index=False), indicators["objectifs"]):
-            assert row[2].replace("\u202f", "") == str(target["objectif"])
-            assert row[3].replace("\u202f", "") == str(target["a_l_echeance"]["fabriques"])
-            assert row[5].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
+        def column(start):
+            return next(name for name in table.columns if name.startswith(start))
+
+        def number(text):
+            return text.replace("\u202f", "")
+
+        for (_, row), target in zip(table.iterrows(), indicators["objectifs"]):
+            assert number(row["Objectif (fabriques)"]) == str(target["objectif"])
+            assert number(row[column("À l'échéance")]) == str(target["a_l_echeance"]["fabriques"])
+            assert row[column("Part de l'objectif à l'échéance")] == fr_percent(
+                100 * target["a_l_echeance"]["part_de_l_objectif_france"], 0)
+            assert number(row[column("Dans la liste")]) == str(target["maintenant"]["fabriques"])
         assert len(table) == len(indicators["objectifs"])
     else:
         shown = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))

@@ -48,7 +48,8 @@ PATHS = {
     ),
     "/api/v1/indicateurs.json": (
         "Les chiffres de la page Synthèse : décomptes, par type de territoire, progression vers "
-        "chaque objectif national.",
+        "chaque objectif national, à son échéance (déduite de l'ordre des identifiants) et "
+        "maintenant.",
         {"application/json": {"schema": {"type": "object", "required": ["version_donnees", "objectifs"]}}},
     ),
     "/api/v1/version.json": (
