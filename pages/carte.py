@@ -29,23 +29,24 @@ if headline.fabriques == 0:
     context.footer(ctx)
     st.stop()
 
-# --- Options of the map -----------------------------------------------------------------
+# --- Options of the map (in the URL: a shared link shows the same layers) -----------------
 controls = st.columns([1, 1, 1.4])
 with controls[0]:
-    true_positions = st.toggle("Outre-mer à sa position réelle", key="carte_positions_reelles",
+    true_positions = st.toggle("Outre-mer à sa position réelle", key="carte_positions_reelles", bind="query-params",
                                help="Par défaut, l'outre-mer est déplacé et agrandi en encarts "
                                     "à l'ouest de la Bretagne, comme sur les cartes de l'INSEE.")
-    without_fabrique = st.toggle("Départements sans fabrique", key="carte_sans_fabrique")
+    without_fabrique = st.toggle("Départements sans fabrique", key="carte_sans_fabrique", bind="query-params")
 with controls[1]:
-    census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement",
+    census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement", bind="query-params",
                        help=census_2019_description(run("tiers_lieux_2019_count", region=None,
                                                         departement=None).iloc[0])
                             + " Le filtre de type de territoire ne s'y applique pas.")
-    qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv",
+    qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv", bind="query-params",
                              help="Communes comptant au moins un quartier prioritaire (2024).")
 with controls[2]:
     choropleth = st.radio("Aplat par département", list(map_options.CHOROPLETHS), horizontal=True,
-                          format_func=map_options.CHOROPLETHS.get, key="carte_aplat")
+                          format_func=map_options.CHOROPLETHS.get, key="carte_aplat",
+                          bind="query-params")
 options = map_options.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
                                 choropleth=choropleth, without_fabrique=without_fabrique)
 
@@ -100,10 +101,39 @@ with map_column:
                  filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
                             height=600, alt=map_text.alt_text(headline, ctx.scope, options, len(not_placed)))
+    # A click that is new (the selection differs from the last one seen) chooses its commune.
+    selection = event.get("selection", {}) if event is not None else {}
+    seen = st.session_state.get("carte_last_click")
+    if seen is not None and seen[0] == map_key and seen[1] != selection.get("indices"):
+        commune = map_view.clicked_commune(points, {"indices": selection.get("indices", {})})
+        in_commune = table[table.commune_code == commune]
+        st.session_state[CHOICE_KEY] = in_commune.fabrique_id.iloc[0] if len(in_commune) else ""
+    st.session_state["carte_last_click"] = (map_key, selection.get("indices", {}))
     if options.insets:
         st.caption("Encarts : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte et Saint-Martin, "
                    "chacun à sa propre échelle (Guyane réduite, les îles agrandies).")
+
+
+def detail_card(choice: str) -> None:
+    """The chosen fabrique's card, beside the map (a click must not open it below the fold)."""
+    detail = run("map_fabrique_detail", fabrique_id=choice, rural_definition=ctx.filters.rural_definition).iloc[0]
+    definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
+    with st.container(border=True, key="carte_fiche"):
+        st.markdown("**Fiche de la fabrique**")
+        if not (table.fabrique_id == choice).any():
+            st.caption("Cette fabrique est hors du périmètre filtré.")
+        in_commune = table[table.commune_code == detail.commune_code]
+        if len(in_commune) > 1:
+            st.caption(f"{fr_int(len(in_commune))} fabriques dans cette commune : choisissez-les dans "
+                       "la liste sous la carte.")
+        for label, value in map_card.detail_fields(detail, definition):
+            st.markdown(f"**{label}**")
+            st.text(value)  # data text, shown as text
+
+
 with side_column:
+    if st.session_state[CHOICE_KEY] and not ctx.embedded:
+        detail_card(st.session_state[CHOICE_KEY])
     st.metric("Fabriques", fr_int(headline.fabriques), border=True,
               help="Même décompte que la page Synthèse pour ce filtre.")
     st.metric("Communes", fr_int(headline.communes), border=True)
@@ -115,20 +145,11 @@ with side_column:
     st.html(map_text.legend_html(map_text.legend_entries(options, headline, choropleth_frame,
                                                          ctx.manifest.get("population_vintage"))))
 
-# A click that is new (the selection differs from the last one seen) chooses its commune.
-selection = event.get("selection", {}) if event is not None else {}
-seen = st.session_state.get("carte_last_click")
-if seen is not None and seen[0] == map_key and seen[1] != selection.get("indices"):
-    commune = map_view.clicked_commune(points, {"indices": selection.get("indices", {})})
-    in_commune = table[table.commune_code == commune]
-    st.session_state[CHOICE_KEY] = in_commune.fabrique_id.iloc[0] if len(in_commune) else ""
-st.session_state["carte_last_click"] = (map_key, selection.get("indices", {}))
-
 if ctx.embedded:  # an embed shows the map, its legend and its source only
     context.footer(ctx)
     st.stop()
 
-# --- Detail card --------------------------------------------------------------------------
+# --- Choosing a fabrique without the mouse (its card opens beside the map) ---------------
 notice = st.session_state.pop("carte_notice", None)
 if notice:
     st.warning(notice, icon=":material/info:")
@@ -141,20 +162,6 @@ st.selectbox("Fiche d'une fabrique (ou cliquez sur un point de la carte)", choic
 choice = st.session_state[CHOICE_KEY]
 if choice:
     st.query_params["fabrique"] = choice
-    detail = run("map_fabrique_detail", fabrique_id=choice, rural_definition=ctx.filters.rural_definition).iloc[0]
-    definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
-    with st.container(border=True, key="carte_fiche"):
-        st.markdown("**Fiche de la fabrique**")
-        if not (table.fabrique_id == choice).any():
-            st.caption("Cette fabrique est hors du périmètre filtré.")
-        in_commune = table[table.commune_code == detail.commune_code]
-        if len(in_commune) > 1:
-            st.caption(f"{fr_int(len(in_commune))} fabriques dans cette commune : choisissez-les dans "
-                       "la liste ci-dessus.")
-        for label, value in map_card.detail_fields(detail, definition):
-            label_column, value_column = st.columns([1, 4])
-            label_column.markdown(f"**{label}**")
-            value_column.text(value)
 elif "fabrique" in st.query_params:
     del st.query_params["fabrique"]
 

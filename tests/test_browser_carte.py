@@ -1,6 +1,7 @@
 """The Carte page in a real browser: the map is drawn, nothing leaves the machine, no XSS."""
 import io
 import math
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -87,6 +88,26 @@ def test_layers_and_true_positions_redraw_the_map(app_url, page):
     assert outside == [], f"requêtes hors de la machine : {sorted(set(outside))}"
 
 
+def test_layers_and_choropleth_are_in_the_url(app_url, page):
+    """A shared link shows the same layers: the toggles and the choropleth live in the URL."""
+    _open(page, app_url + "/carte?region=53&carte_recensement=true&carte_aplat=Nombre+de+fabriques")
+    census = page.get_by_role("switch", name="Tiers-lieux recensés en 2018–2019")
+    assert census.is_checked()
+    assert page.get_by_role("radio", name="Nombre de fabriques").is_checked()
+    page.get_by_text("Communes avec QPV", exact=True).click()
+    page.wait_for_url(re.compile(r"carte_communes_qpv=true"), timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text("Aucune", exact=True).click()
+    page.wait_for_url(lambda url: "carte_aplat" not in url, timeout=30_000)
+    wait_for_app(page)
+    assert "carte_recensement=true" in page.url and "region=53" in page.url
+    # Opened again from that link: the same layers.
+    page.goto(page.url)
+    wait_for_app(page)
+    assert page.get_by_role("switch", name="Communes avec QPV").is_checked()
+    assert page.get_by_role("radio", name="Aucune").is_checked()
+
+
 def _screen_position(view: dict, box: dict, lon: float, lat: float) -> tuple[float, float]:
     """Where deck.gl's Web Mercator view puts a point, in page pixels."""
     scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
@@ -145,6 +166,11 @@ def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser)
         wait_for_app(page)
         assert PAYLOAD in card.inner_text()
         assert card.locator("img").count() == 0
+        # The card opens beside the map, in view (not a screen below it).
+        card_box, map_box = card.bounding_box(), page.locator(MAP).first.bounding_box()
+        viewport = page.viewport_size
+        assert card_box["x"] >= map_box["x"] + map_box["width"] - 5, (card_box, map_box)
+        assert 0 <= card_box["y"] < viewport["height"] - 100 and card_box["y"] < map_box["y"] + map_box["height"]
         assert "fabrique=fabt-13" in page.url
         screenshot(page, "carte-xss-fiche")
         # The card survives a reload from the URL.
