@@ -9,7 +9,7 @@ Why `st.cache_resource` and not `st.cache_data`: cache_data pickles the value at
 and unpickling a plotly figure costs as much as building it (4.8 ms against 4.1 ms for a
 gauge, measured here). A built object is never modified afterwards: `st.plotly_chart` reads
 the figure through `to_dict()`, `st.dataframe` converts the frame to Arrow, `st.pydeck_chart`
-calls `to_json()`. Builders must return fresh objects (never a frame out of the query cache).
+calls `to_json()`. What a builder returns must be its own (query results are copies already).
 
 The data version is part of every key: once an import changes the version, an entry built
 on the older data is never looked up again (the least recently used entries are dropped).
@@ -27,15 +27,24 @@ import streamlit as st
 import queries
 
 T = TypeVar("T")
-# About 20 figures a filter; 22 régions × 4 types × 2 definitions of the rural × a few pages
-# would be more than any day sees; old versions fall out first.
+# About 20 figures a filter, a few kB each: 22 régions × 4 types × 2 definitions of the rural
+# × the pages is more than any day sees; the least recently used fall out first.
 MAX_ENTRIES = 4096
+# Map decks (one per filter, layer choice and selected commune: ~0.3 MB each in memory) and
+# slide sets (with their static map) are kept fewer, so that a process stays far below the
+# 1 GB its service allows (docs/deploy.md).
+MAX_LARGE_ENTRIES = 128
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES)
 def _build_once(what: str, directory: str, data_version: str, key: tuple, _build: Callable[[], T]) -> T:
     # `_build` (leading underscore) is not part of the cache key; the rest is. The folder is,
     # as in the query cache: tests and the benchmark serve other extract folders.
+    return _sent_from_now_on(_build())
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_LARGE_ENTRIES)
+def _build_large_once(what: str, directory: str, data_version: str, key: tuple, _build: Callable[[], T]) -> T:
     return _sent_from_now_on(_build())
 
 
@@ -88,9 +97,13 @@ def _sent_from_now_on(value):
     return value
 
 
-def built(what: str, data_version: str, key: Hashable, build: Callable[[], T]) -> T:
-    """`build()` once per (what, data version, key) in this process, then the same object."""
-    return _build_once(what, str(queries.data_dir()), data_version, _plain(key), build)
+def built(what: str, data_version: str, key: Hashable, build: Callable[[], T], large: bool = False) -> T:
+    """`build()` once per (what, data version, key) in this process, then the same object.
+
+    large=True for what weighs a lot in memory (map decks, slide sets): kept fewer.
+    """
+    cached = _build_large_once if large else _build_once
+    return cached(what, str(queries.data_dir()), data_version, _plain(key), build)
 
 
 def filter_key(params: dict, *extra: Hashable) -> tuple:

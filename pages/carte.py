@@ -98,7 +98,8 @@ with map_column:
 
     # Built once per filter, options and selected commune; a rerun only sends it.
     deck = built("carte_deck", ctx.data_version,
-                 filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter)
+                 filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter,
+                 large=True)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
                             height=600, alt=map_text.alt_text(headline, ctx.scope, options, len(not_placed)))
     # A click that is new (the selection differs from the last one seen) chooses its commune.

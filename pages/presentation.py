@@ -48,7 +48,7 @@ today = date.today()
 deck = built("presentation_slides", version,
              filter_key(ctx.params, ctx.data_version, today.isoformat()),
              lambda: slides.build_slides(announcement_exports.slide_data(ctx, version, manifest, today),
-                                         font_size=slides.SCREEN_FONT_SIZE))
+                                         font_size=slides.SCREEN_FONT_SIZE), large=True)
 
 number, notice = slides.slide_number_from_url(st.query_params.get("slide"), len(deck))
 if notice:

@@ -134,3 +134,13 @@ def test_an_import_is_seen_at_once_by_an_open_warm_page(tmp_path, monkeypatch):
                             if type(element).__name__ == "UnknownElement"
                             and element.type == "deck_gl_json_chart"], ensure_ascii=False)
     assert "Fabrique du Limousin" in deck_text and _deck_points(carte) >= points_before
+
+
+def test_large_entries_are_kept_fewer():
+    assert figure_cache.MAX_LARGE_ENTRIES < figure_cache.MAX_ENTRIES
+    first = figure_cache.built("test_large", "v1", ("53",), lambda: go.Figure(), large=True)
+    assert figure_cache.built("test_large", "v1", ("53",), lambda: go.Figure(), large=True) is first
+    for index in range(figure_cache.MAX_LARGE_ENTRIES):
+        figure_cache.built("test_large", "v1", (f"autre-{index}",), lambda: go.Figure(), large=True)
+    # The oldest entry is gone: built again.
+    assert figure_cache.built("test_large", "v1", ("53",), lambda: go.Figure(), large=True) is not first
