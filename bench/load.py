@@ -328,11 +328,11 @@ def verdicts(levels: list[dict], burst: dict | None, behind_nginx: bool) -> list
         if level["sessions"] == ZERO_ERROR_LEVEL:
             checks.append((f"0 erreur à {ZERO_ERROR_LEVEL} sessions", not level["errors"] and not level["capped"],
                            f"{len(level['errors'])} erreur(s)"))
-        if level["sessions"] == CROWD_LEVEL:
+        if level["sessions"] == CROWD_LEVEL and level["load_p95_ms"] is not None and single:
             ratio = level["load_p95_ms"] / single
             checks.append((f"p95 à {CROWD_LEVEL} sessions ≤ {limit}× p50 d'une session", ratio <= limit,
                            f"{level['load_p95_ms']:.0f} ms / {single:.0f} ms = {ratio:.2f}×"))
-    if burst is not None:
+    if burst is not None and burst["load_p95_ms"] is not None and single:
         ratio = burst["load_p95_ms"] / single
         checks.append((f"touche maintenue : p95 des autres ≤ {limit}× p50 d'une session",
                        ratio <= limit and not burst["errors"],
@@ -346,12 +346,18 @@ def print_table(levels: list[dict], nginx_backends: int, burst: dict | None = No
     single = levels[0]
     print(f"{'sessions':>9}{'erreurs':>9}{'chargement p50':>15}{'×1':>6}{'p95':>8}{'×1':>6}"
           f"{'interaction p50':>16}{'×1':>6}{'p95':>8}{'×1':>6}{'Mo/session':>12}{'curseurs':>10}")
+    def ms(value, width):
+        return f"{'—' if value is None else f'{value:.0f}':>{width}}"
+
+    def times(value, reference, width=6):
+        return f"{'—' if value is None or not reference else f'{value / reference:.1f}':>{width}}"
+
     for level in levels:
-        print(f"{level['sessions']:>9}{len(level['errors']):>9}{level['load_p50_ms']:>15.0f}"
-              f"{level['load_p50_ms'] / single['load_p50_ms']:>6.1f}{level['load_p95_ms']:>8.0f}"
-              f"{level['load_p95_ms'] / single['load_p50_ms']:>6.1f}{level['p50_ms']:>16.0f}"
-              f"{level['p50_ms'] / single['p50_ms']:>6.1f}{level['p95_ms']:>8.0f}"
-              f"{level['p95_ms'] / single['p50_ms']:>6.1f}{level['rss_per_session_mb']:>12.1f}"
+        print(f"{level['sessions']:>9}{len(level['errors']):>9}{ms(level['load_p50_ms'], 15)}"
+              f"{times(level['load_p50_ms'], single['load_p50_ms'])}{ms(level['load_p95_ms'], 8)}"
+              f"{times(level['load_p95_ms'], single['load_p50_ms'])}{ms(level['p50_ms'], 16)}"
+              f"{times(level['p50_ms'], single['p50_ms'])}{ms(level['p95_ms'], 8)}"
+              f"{times(level['p95_ms'], single['p50_ms'])}{level['rss_per_session_mb']:>12.1f}"
               f"{level['cursors']['open']:>10}")
         if nginx_backends:
             print(f"{'':>9}collantes : {level['sticky_sessions']}/{level['routed_sessions']} sessions "
@@ -360,8 +366,10 @@ def print_table(levels: list[dict], nginx_backends: int, burst: dict | None = No
             print(f"{'':>9}! {error}")
     if burst is not None:
         print(f"{'':>9}pendant une touche maintenue (Présentation) : {burst['sessions']} chargements, "
-              f"p50 {burst['load_p50_ms']:.0f} ms, p95 {burst['load_p95_ms']:.0f} ms, "
+              f"p50 {ms(burst['load_p50_ms'], 0)} ms, p95 {ms(burst['load_p95_ms'], 0)} ms, "
               f"{len(burst['errors'])} erreur(s)")
+        for error in burst["errors"][:5]:
+            print(f"{'':>9}! {error}")
     checks = verdicts(levels, burst, bool(nginx_backends))
     print()
     for name, met, figures in checks:
@@ -399,9 +407,11 @@ def main(argv: list[str] | None = None) -> int:
                 burst = run_burst(servers, args.burst_others, args.seed)
         finally:
             servers.stop()
-    checks = print_table(levels, args.nginx, burst)
     target = RESULTS.with_name(f"load_results{'_nginx' if args.nginx else ''}.json")
     target.parent.mkdir(exist_ok=True)
+    target.write_text(json.dumps({"levels": levels, "burst": burst}, indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")  # first, so that a figure is never lost to the printing
+    checks = print_table(levels, args.nginx, burst)
     target.write_text(json.dumps({"levels": levels, "burst": burst,
                                   "checks": [{"budget": name, "met": met, "figures": figures}
                                              for name, met, figures in checks]},

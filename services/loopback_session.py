@@ -78,8 +78,10 @@ class StreamlitSession:
         if cookies:
             self.headers["Cookie"] = "; ".join(cookies)
         ws_url = "ws" + self.base_url[len("http"):] + "/_stcore/stream"
+        # No keepalive pings from this side, as a browser: with 50 sessions in one client
+        # process on a loaded machine, a ping answered late would close a healthy session.
         self._socket = connect(ws_url, subprotocols=["streamlit"], additional_headers=self.headers,
-                               open_timeout=self.timeout, max_size=None)
+                               open_timeout=self.timeout, max_size=None, ping_interval=None)
         self.upstream_ws = self._socket.response.headers.get("X-Fabriques-Backend")
         return self
 
