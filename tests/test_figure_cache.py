@@ -97,6 +97,15 @@ def _gauge_values(app) -> list[int]:
     return [trace["value"] for spec in specs for trace in spec["data"] if trace.get("type") == "indicator"]
 
 
+def _chart_numbers(app) -> set[int]:
+    """Every whole number drawn in the page's plotly charts (values, texts, hover data)."""
+    import re
+
+    specs = [element.proto.spec for element in app.main
+             if type(element).__name__ == "UnknownElement" and element.type == "plotly_chart"]
+    return {int(n) for spec in specs for n in re.findall(r"(?<![\d.])(\d{3})(?![\d.])", spec)}
+
+
 def _deck_points(app) -> int:
     decks = [json.loads(element.proto.json) for element in app.main
              if type(element).__name__ == "UnknownElement" and element.type == "deck_gl_json_chart"]
@@ -115,6 +124,7 @@ def test_an_import_is_seen_at_once_by_an_open_warm_page(tmp_path, monkeypatch):
         app.run()  # warm: every figure of this filter and version is in the cache
         assert not app.exception, app.exception
     assert synthese.metric[0].value == "382" and 382 in _gauge_values(synthese)
+    assert 385 not in _chart_numbers(synthese)
     points_before = _deck_points(carte)
 
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
@@ -126,7 +136,9 @@ def test_an_import_is_seen_at_once_by_an_open_warm_page(tmp_path, monkeypatch):
     carte.run()
     assert not synthese.exception and not carte.exception
     assert synthese.metric[0].value == "385"
-    assert 385 in _gauge_values(synthese) and 382 not in _gauge_values(synthese)
+    # The gauges judge each target at its deadline (the new fabriques come after it); the
+    # chart of announced totals draws the list's own count: built again on the new version.
+    assert 385 in _chart_numbers(synthese)
     assert carte.metric[0].value == "385"
     # Rennes and Guéret already have a fabrique; Saint-Denis (La Réunion) too: the points are
     # communes, so the deck must at least be rebuilt from the new list (its tooltips say 2).
