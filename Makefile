@@ -57,6 +57,12 @@ chromium: fonts
 test: $(TESTDEPS) chromium fonts
 	$(PY) -m pytest -n 2 --dist loadgroup
 
+## Rewrite the accessibility declaration's results (docs/accessibilite/audit.json) from a real browser
+## run of tests/test_browser_accessibility.py; commit the file with the change that moved them.
+.PHONY: audit
+audit: $(TESTDEPS) chromium fonts
+	FABRIQUES_ECRIRE_AUDIT=1 $(PY) -m pytest -q -p no:cacheprovider tests/test_browser_accessibility.py
+
 ## Every figure of issues 8 and 15 (server time, 100 000 fabriques, map bytes, browser) against its budget.
 BENCHDEPS := $(VENV)/.bench-installed
 $(BENCHDEPS): $(TESTDEPS) requirements-bench.txt

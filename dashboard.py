@@ -32,6 +32,10 @@ pages = [
     st.Page("pages/laureats.py", title="Lauréats", icon=":material/list:", url_path="laureats"),
     st.Page("pages/donnees.py", title="Données", icon=":material/database:", url_path="donnees"),
     st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:", url_path="presentation"),
+    st.Page("pages/accessibilite.py", title="Accessibilité", icon=":material/accessibility_new:",
+            url_path="accessibilite"),
+    st.Page("pages/mentions_legales.py", title="Mentions légales", icon=":material/gavel:",
+            url_path="mentions-legales"),
 ]
 
 # `?embed=true`: the gauges (Synthèse) and the map (Carte) of a scope, for another site's

@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 import queries
+from app import chrome
 from app.figure_cache import built
 from domain.format import fr_date
 from domain.territory_types import (
@@ -107,6 +108,7 @@ def service_header() -> None:
     with st.container(key="entete_service"):
         st.html(SERVICE_HEADER)
     st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
+    chrome.in_french()
 
 
 def embedded() -> bool:
@@ -117,6 +119,7 @@ def embedded() -> bool:
 def embed_filters() -> Context:
     """An embedded view: the filters come from its URL only (no sidebar, no service header)."""
     st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
+    chrome.in_french()
     manifest = queries.read_manifest()
     geography = _geography(manifest["data_version"])
     filters, notices = flt.parse(st.query_params.to_dict(), geography)
@@ -141,6 +144,7 @@ def filter_bar() -> Context:
         st.header("Filtres", anchor=False)
         st.selectbox(
             "Région", [ALL, *geography.regions], key=KEYS["region"], on_change=_on_region_change,
+            placeholder="Choisissez une région",
             format_func=lambda code: "Toutes les régions" if code == ALL else geography.regions[code],
         )
         region = st.session_state[KEYS["region"]]
@@ -148,12 +152,13 @@ def filter_bar() -> Context:
                         if region == ALL or reg == region]
         st.selectbox(
             "Département", [ALL, *departements], key=KEYS["departement"], on_change=_on_filter_change,
+            placeholder="Choisissez un département",
             format_func=lambda code: "Tous les départements" if code == ALL
             else f"{geography.departements[code]} ({code})",
         )
         st.selectbox(
             "Type de territoire", [ALL, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
-            on_change=_on_filter_change,
+            on_change=_on_filter_change, placeholder="Choisissez un type de territoire",
             format_func=lambda code: "Tous les types" if code == ALL else TERRITORY_TYPES[code],
         )
         st.radio(
@@ -198,3 +203,4 @@ def footer(context: Context) -> None:
             return
         st.page_link("pages/donnees.py", label="Données : sources, licences et versions",
                      icon=":material/database:", query_params=context.filters.url_params())
+        chrome.legal_links(context.filters.url_params())

@@ -159,6 +159,7 @@ if st.session_state[CHOICE_KEY] not in choices:
     choices.append(st.session_state[CHOICE_KEY])  # a shared link to a fabrique outside the filter
 names = dict(zip(table.fabrique_id, table["name"]))
 st.selectbox("Fiche d'une fabrique (ou cliquez sur un point de la carte)", choices, key=CHOICE_KEY,
+             placeholder="Choisissez une fabrique",
              format_func=lambda fid: "Aucune fiche ouverte" if fid == "" else f"{fid} — {names.get(fid, '')}")
 choice = st.session_state[CHOICE_KEY]
 if choice:

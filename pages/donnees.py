@@ -216,7 +216,8 @@ def rollback_section(user: str) -> None:
         return
     labels = {row["version"]: dv.version_label(row) for row in earlier}
     chosen = st.selectbox("Version à remettre en service", list(labels), format_func=labels.get,
-                          index=len(earlier) - 1, key="rollback_version")
+                          index=len(earlier) - 1, key="rollback_version",
+                          placeholder="Choisissez une version")
     confirmed = st.checkbox("Je confirme remettre cette version en service ; la version actuelle reste "
                             "archivée et peut être rétablie de la même façon.", key="rollback_confirm")
     if st.button("Revenir à cette version", disabled=not (confirmed and user), icon=":material/undo:",

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 import queries
-from app import announcement_exports, context, slideshow
+from app import announcement_exports, chrome, context, slideshow
 from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
 from services import export_kit
@@ -130,3 +130,5 @@ with exports_and_link:
             wrap_lines=True)
     st.page_link("pages/synthese.py", label="Quitter la présentation (Synthèse)", icon=":material/close:",
                  query_params=ctx.filters.url_params())
+    # The projector has no footer: the legal pages are here, beside the way out.
+    chrome.legal_links(ctx.filters.url_params())

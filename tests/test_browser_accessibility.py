@@ -1,16 +1,30 @@
 """Every page in a real browser, in the light and the dark theme, with no filter, a région and an
-overseas département: no exception, the expected figures, the maps drawn, and no serious or
-critical axe-core violation. Then a journey made with the keyboard only."""
+overseas département: no exception, the expected figures, the maps drawn, no serious or critical
+axe-core violation, and no English word of Streamlit's on screen or in a label the project sets.
+Then a journey made with the keyboard only, and what the browser keeps (cookies, storage).
+
+The results are the accessibility declaration's: they must equal docs/accessibilite/audit.json,
+which /accessibilite reads. `make audit` (FABRIQUES_ECRIRE_AUDIT=1) runs this file and rewrites it.
+"""
 import io
+import json
+import os
 import re
+import subprocess
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageStat
 
-from conftest import screenshot, wait_for_app
+import streamlit
+import streamlit_strings
+from conftest import ROOT, new_page, screenshot, wait_for_app
 from domain.format import fr_int
 from queries import run
+from services import publication
+from views import declarations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -20,7 +34,9 @@ AXE_OPTIONS = {"resultTypes": ["violations"],
 BLOCKING = {"serious", "critical"}
 THEMES = {"light": "rgb(255, 255, 255)", "dark": "rgb(22, 22, 22)"}  # the app's background in each
 SCOPES = {"france": {}, "bretagne": {"region": "53"}, "guadeloupe": {"departement": "971"}}
-PAGES = ["synthese", "territoires", "carte", "laureats", "donnees", "presentation"]
+PAGES = ["synthese", "territoires", "carte", "laureats", "donnees", "presentation", "accessibilite",
+         "mentions_legales"]
+WRITE_AUDIT = os.environ.get("FABRIQUES_ECRIRE_AUDIT") == "1"
 MAP = "[data-testid='stDeckGlJsonChart']"
 FOCUSED = """() => { const e = document.activeElement;
   return {label: e.getAttribute('aria-label') || '', text: (e.innerText || '').trim(),
@@ -34,9 +50,62 @@ def _fabriques(scope: dict) -> int:
 
 
 def _url(base: str, page_name: str, scope: dict, **extra) -> str:
-    path = "" if page_name == "synthese" else page_name
+    path = declarations.PAGE_TITLES[page_name][1]
     query = "&".join(f"{key}={value}" for key, value in {**scope, **extra}.items())
-    return f"{base}/{path}" + (f"?{query}" if query else "")
+    return f"{base}{path}" + (f"?{query}" if query else "")
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "inconnu"
+
+
+@pytest.fixture(scope="module")
+def audit_run(browser):
+    """What this run measures; with FABRIQUES_ECRIRE_AUDIT=1, written to the audit file at the end."""
+    measured = {"views": {}, "keyboard": None, "browser_storage": None, "axe_core": None}
+    yield measured
+    if not WRITE_AUDIT:
+        return
+    expected = {_key(p, s, t) for p in PAGES for s in SCOPES for t in THEMES}
+    missing = expected - set(measured["views"])
+    if missing or measured["keyboard"] is None or measured["browser_storage"] is None:
+        print(f"\naudit incomplet, docs/accessibilite/audit.json non réécrit (manque : {sorted(missing)[:5]}…)")
+        return
+    audit = {
+        "generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "commit": _commit(),
+        "code_fingerprint": publication.code_fingerprint(),
+        "streamlit": streamlit.__version__,
+        "axe_core": measured["axe_core"],
+        "browser": browser.version,
+        "rgaa_audit": None,
+        "views": {key: measured["views"][key] for key in sorted(expected)},
+        "keyboard": measured["keyboard"],
+        "browser_storage": measured["browser_storage"],
+    }
+    publication.AUDIT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    publication.AUDIT_PATH.write_text(json.dumps(audit, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _key(page_name: str, scope_name: str, theme: str) -> str:
+    return f"{page_name}/{scope_name}/{theme}"
+
+
+def _compare_with_declaration(section: str, key: str | None, measured) -> None:
+    """The declaration says what this run measured (unless this run rewrites it)."""
+    if WRITE_AUDIT:
+        return
+    committed = publication.read_audit()
+    assert committed is not None, "docs/accessibilite/audit.json manque : lancez `make audit`"
+    declared = committed[section] if key is None else committed[section].get(key)
+    assert declared == measured, (
+        f"la déclaration d'accessibilité (docs/accessibilite/audit.json, {section} {key or ''}) ne dit "
+        f"pas ce que le navigateur mesure : {declared!r} != {measured!r}. Lancez `make audit` et "
+        "validez le fichier.")
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +122,53 @@ def themed_pages(browser):
 def _open(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
+    page.wait_for_function("() => window.__fabriquesEnFrancais === true")  # app/chrome.py's script
     page.wait_for_timeout(800)  # plotly and deck.gl draw on the next animation frames
 
 
+def _axe(page) -> tuple[list[str], dict, str]:
+    """Blocking violations with their details, and the view's entry in the declaration."""
+    response = Axe().run(page, options=AXE_OPTIONS).response
+    violations = response["violations"]
+    details = [f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+               for v in violations if v["impact"] in BLOCKING]
+    entry = {"blocking": sorted(f"{v['impact']} {v['id']}" for v in violations if v["impact"] in BLOCKING),
+             "other": sorted(f"{v['impact']} {v['id']}" for v in violations if v["impact"] not in BLOCKING)}
+    return details, entry, response["testEngine"]["version"]
+
+
 def _blocking_violations(page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    return [f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-            for v in results if v["impact"] in BLOCKING]
+    return _axe(page)[0]
+
+
+# Every text node and aria-label the user's browser exposes: visible elements only (an element
+# hidden with display:none is neither seen nor read), outside aria-hidden subtrees.
+EXPOSED_TEXT = """() => {
+  const shown = (e) => e && e.checkVisibility() && !e.closest('[aria-hidden=true]');
+  const texts = [], labels = [], placeholders = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(parent.tagName)) continue;
+    const text = node.data.trim();
+    if (text && shown(parent)) texts.push(text);
+  }
+  for (const e of document.querySelectorAll('[aria-label]')) if (shown(e)) labels.push(e.getAttribute('aria-label'));
+  for (const e of document.querySelectorAll('[placeholder]')) if (shown(e)) placeholders.push(e.getAttribute('placeholder'));
+  return {texts, labels, placeholders};
+}"""
+
+
+def _english(page) -> dict:
+    """Streamlit's English strings on screen, English aria-labels the project set, and the English
+    aria-labels Streamlit sets itself (known limits, each explained on /accessibilite)."""
+    exposed = page.evaluate(EXPOSED_TEXT)
+    on_screen = sorted({text for text in exposed["texts"] + exposed["placeholders"]
+                        if streamlit_strings.is_builtin(text)})
+    streamlit_labels = sorted({label for label in exposed["labels"] if streamlit_strings.is_builtin(label)})
+    project_labels = sorted({label for label in exposed["labels"]
+                             if not streamlit_strings.is_builtin(label) and streamlit_strings.looks_english(label)})
+    return {"on_screen": on_screen, "streamlit_labels": streamlit_labels, "project_labels": project_labels}
 
 
 def _canvas_spread(page) -> float:
@@ -77,15 +186,18 @@ def _check_headline(page, page_name: str, scope: dict) -> None:
         assert page.get_by_text(re.compile(rf"^{fabriques} fabriques? — ")).count() == 1
     elif page_name == "donnees":  # the filters do not apply: the whole list
         assert page.get_by_text(f"Lauréats (CSV, {fr_int(_fabriques({}))} lignes)").count() == 1
-    else:
+    elif page_name == "presentation":
         numbers = page.locator(".indicatorlayer .number").all_text_contents()  # SVG text
         assert numbers and numbers[0] == fabriques
+    else:  # the legal pages: their title, whatever the filters
+        assert page.locator("h1").inner_text() == {"accessibilite": "Déclaration d'accessibilité",
+                                                   "mentions_legales": "Mentions légales"}[page_name]
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
 @pytest.mark.parametrize("scope_name", list(SCOPES))
 @pytest.mark.parametrize("page_name", PAGES)
-def test_page_is_accessible(app_url, themed_pages, theme, scope_name, page_name):
+def test_page_is_accessible(app_url, themed_pages, audit_run, theme, scope_name, page_name):
     page, scope = themed_pages[theme], SCOPES[scope_name]
     _open(page, _url(app_url, page_name, scope))
     assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor") \
@@ -97,12 +209,26 @@ def test_page_is_accessible(app_url, themed_pages, theme, scope_name, page_name)
     if page_name != "presentation":  # the projector hides the chrome
         assert page.get_by_text("Agence nationale de la cohésion des territoires (ANCT)").first.is_visible()
         assert page.get_by_role("link", name=re.compile("Données : sources, licences et versions")).count() == 1
+    # The legal pages, from every page (Présentation included), the state named on the link.
+    declaration = publication.read_audit()
+    assert page.get_by_role("link", name=declarations.link_label(declaration)).count() == 1
+    assert page.get_by_role("link", name="Mentions légales").count() >= 1
     if page_name == "carte":
         page.wait_for_selector(MAP + " canvas", state="attached", timeout=30_000)
         page.wait_for_timeout(1_500)
         assert _canvas_spread(page) > 10
     screenshot(page, f"a11y-{page_name}-{scope_name}-{theme}")
-    assert _blocking_violations(page) == []
+    details, entry, audit_run["axe_core"] = _axe(page)
+    assert details == []
+    english = _english(page)
+    assert english["on_screen"] == [], f"textes anglais de Streamlit à l'écran : {english['on_screen']}"
+    assert english["project_labels"] == [], f"aria-label en anglais posés par le projet : {english['project_labels']}"
+    unexplained = set(english["streamlit_labels"]) - set(declarations.STREAMLIT_STRINGS)
+    assert not unexplained, f"textes anglais de Streamlit sans explication sur /accessibilite : {unexplained}"
+    entry["streamlit_english"] = english["streamlit_labels"]
+    key = _key(page_name, scope_name, theme)
+    audit_run["views"][key] = entry
+    _compare_with_declaration("views", key, entry)
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
@@ -131,7 +257,7 @@ def _tab_to(page, wanted, backwards: bool = False, limit: int = 80) -> dict:
     raise AssertionError("élément jamais atteint au clavier")
 
 
-def test_keyboard_only_journey_to_a_fabrique_card(app_url, page):
+def test_keyboard_only_journey_to_a_fabrique_card(app_url, page, audit_run):
     bretagne = run("laureates_list", region="53", departement=None, territoire=None,
                    rural_definition="insee", search=None)
     chosen = bretagne.sort_values("name").iloc[-1]  # not the one whose card opens by default
@@ -162,3 +288,48 @@ def test_keyboard_only_journey_to_a_fabrique_card(app_url, page):
     assert chosen["name"] in card_texts
     assert f"{chosen['fabrique_id']} (rang {chosen['fabrique_number']} dans la liste)" in card_texts
     screenshot(page, "a11y-clavier-fiche")
+    journey = {"passed": True, "steps": ["filtre Région au clavier", "page Lauréats par la navigation",
+                                          "fiche d'une fabrique choisie au clavier"]}
+    audit_run["keyboard"] = journey
+    _compare_with_declaration("keyboard", None, journey)
+
+
+# Local storage keys hold the page's path ("stActiveTheme-/laureats-v2"): one name per kind.
+STORAGE_PAGE = re.compile(r"-/.*(-v\d+)$")
+
+
+def test_what_the_browser_keeps_is_declared(app_url, browser, audit_run):
+    """Every page opened in a fresh browser: the cookies and storage it leaves and the hosts it
+    contacts. /mentions-legales shows exactly this, each cookie and key with its purpose."""
+    page = new_page(browser)
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
+    try:
+        for page_name in PAGES:
+            _open(page, _url(app_url, page_name, {}))
+        storage = {
+            "cookies": sorted({cookie["name"] for cookie in page.context.cookies()}),
+            "local_storage": sorted({STORAGE_PAGE.sub(r"-<page>\1", key)
+                                     for key in page.evaluate("Object.keys(localStorage)")}),
+            "session_storage": sorted(page.evaluate("Object.keys(sessionStorage)")),
+        }
+    finally:
+        page.context.close()
+    assert hosts <= {"localhost", None}, f"requêtes vers d'autres sites : {hosts}"
+    assert not set(storage["cookies"]) - set(declarations.COOKIE_PURPOSES)
+    assert not set(storage["local_storage"]) - set(declarations.STORAGE_PURPOSES)
+    assert storage["session_storage"] == []
+    audit_run["browser_storage"] = storage
+    _compare_with_declaration("browser_storage", None, storage)
+
+
+def test_selects_speak_french(app_url, page):
+    """A search with no match in a filter says so in French (Streamlit writes "No results")."""
+    _open(page, app_url + "/")
+    region = page.locator("[data-testid='stSelectbox']").filter(has_text="Toutes les régions")
+    region.locator("input").click()
+    page.keyboard.type("zzzz")
+    page.get_by_text("Aucun résultat").wait_for()
+    english = _english(page)
+    assert english["on_screen"] == [] and english["project_labels"] == []
+    page.keyboard.press("Escape")

@@ -1,0 +1,60 @@
+"""Streamlit's own English words, read from the frontend bundle of the installed package.
+
+The browser tests look for them on every page: a string found on screen is English the user
+sees; found in an aria-label, it is English a screen reader says. Reading the bundle (rather
+than typing a list) keeps the list right when Streamlit is upgraded.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import streamlit
+
+BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
+# Literal strings given to a label, an aria-label, a placeholder, a title or as a child text,
+# returned by a function, or chosen by a ternary (`a ? "Stopping..." : "Stop"`).
+WORDS = r"`([A-Z][A-Za-z ,.!?'/-]{1,60})`"
+LITERAL = re.compile(r'(?:\b(?:label|placeholder|title|children|content|text|tooltip)|"aria-label")\s*:\s*'
+                     + WORDS + r"|\breturn\s*" + WORDS + r"|\?\s*" + WORDS + r"\s*:\s*" + WORDS)
+# Words that are spelt the same in French: on a French page they are French.
+ALSO_FRENCH = {"Date", "Distance", "Minimum", "Maximum", "Euro", "Dollar", "Yen", "Compact", "Type",
+               "Source", "Total", "Page", "Options", "Image", "Format", "Message", "Code", "Version",
+               "Description", "Notifications", "Action", "Actions", "Application", "Audio", "Article",
+               "Animation", "Question", "Direction", "Position", "Section", "Sections", "Photo",
+               "Note", "Local", "Simple", "Normal", "Standard", "Minute", "OK", "Fragment",
+               "Observable", "Suspense", "Mode", "Point", "Multiple", "Angle", "Arc", "Texture",
+               "Tilde", "Option", "Distinct", "Regular", "Cache"}
+# Prefixes of template strings ("Help for ${label}") that carry English around a project label.
+TEMPLATE_PREFIXES = ("Help for ", "Made with Streamlit")
+
+
+@cache
+def builtin_strings() -> frozenset[str]:
+    found = set()
+    for path in BUNDLE.glob("*.js"):
+        for match in LITERAL.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            for text in filter(None, match.groups()):
+                text = text.strip()
+                # All-capitals words are the bundle's internal tokens (COLON, LBRACE), not shown.
+                if len(text) > 1 and text not in ALSO_FRENCH and not text.isupper():
+                    found.add(text)
+    return frozenset(found)
+
+
+def is_builtin(text: str) -> bool:
+    return text in builtin_strings() or text.startswith(TEMPLATE_PREFIXES)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Words of the built-in strings, to judge the project's own aria-labels."""
+    return frozenset(word.lower() for text in builtin_strings() for word in re.findall(r"[A-Za-z]{3,}", text))
+
+
+def looks_english(label: str) -> bool:
+    """Every word of three letters or more is a word of Streamlit's English strings ("Search
+    table", "Download"); one French word ("En-tête du service") makes it French."""
+    words = re.findall(r"[^\W\d_]{3,}", label)
+    return bool(words) and all(word.lower() in english_words() for word in words)

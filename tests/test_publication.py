@@ -1,0 +1,173 @@
+"""The accessibility declaration and the legal notices: the committed test results are those of
+the code served, the conformity state follows the RGAA rule, the pages render what the audit,
+the operator's settings and the manifest say, and the French chrome is what it claims."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import test_browser_accessibility as browser_test
+from app import chrome
+from conftest import ROOT
+from services import publication
+from views import declarations as dc
+
+AUDIT = publication.read_audit()
+
+
+def test_audit_file_is_newer_than_the_pages():
+    assert AUDIT is not None, "docs/accessibilite/audit.json manque : lancez `make audit`"
+    assert AUDIT["code_fingerprint"] == publication.code_fingerprint(), (
+        "les pages, le routeur, le thème ou Streamlit ont changé depuis la dernière mesure "
+        "d'accessibilité : /accessibilite décrirait un autre code. Lancez `make audit` (navigateur, "
+        "une dizaine de minutes) et validez docs/accessibilite/audit.json avec votre changement.")
+
+
+def test_audit_covers_every_page_scope_and_theme_the_browser_test_visits():
+    expected = {browser_test._key(page, scope, theme) for page in browser_test.PAGES
+                for scope in browser_test.SCOPES for theme in browser_test.THEMES}
+    assert set(AUDIT["views"]) == expected
+    assert set(dc.PAGE_TITLES) == set(browser_test.PAGES)
+
+
+def test_every_page_of_the_navigation_is_audited():
+    routed = {line.split('"pages/')[1].split('.py"')[0]
+              for line in (ROOT / "dashboard.py").read_text().splitlines() if 'st.Page("pages/' in line}
+    assert routed == set(browser_test.PAGES)
+
+
+def test_every_english_string_cookie_and_storage_key_found_is_explained():
+    found = {text for view in AUDIT["views"].values() for text in view["streamlit_english"]}
+    assert found <= set(dc.STREAMLIT_STRINGS)
+    assert set(AUDIT["browser_storage"]["cookies"]) <= set(dc.COOKIE_PURPOSES)
+    assert set(AUDIT["browser_storage"]["local_storage"]) <= set(dc.STORAGE_PURPOSES)
+
+
+def _audit(blocking=(), keyboard=True, rgaa=None) -> dict:
+    audit = copy.deepcopy(AUDIT)
+    first = next(iter(audit["views"]))
+    audit["views"][first]["blocking"] = list(blocking)
+    audit["keyboard"]["passed"] = keyboard
+    audit["rgaa_audit"] = rgaa
+    return audit
+
+
+@pytest.mark.parametrize("audit, state, reasons", [
+    (None, "non conforme", 1),
+    ("no rgaa audit", "non conforme", 1),
+    ("blocking", "non conforme", 2),
+    ("keyboard fails", "non conforme", 2),
+    ("rgaa 106/106", "totalement conforme", 0),
+    ("rgaa 60/106", "partiellement conforme", 1),
+    ("rgaa 40/106", "non conforme", 1),
+    ("rgaa 106/106 but blocking", "non conforme", 1),
+])
+def test_conformity_state_follows_the_rgaa_rule(audit, state, reasons):
+    rgaa = lambda met: {"criteria_met": met, "criteria_applicable": 106}  # noqa: E731
+    audits = {
+        None: None,
+        "no rgaa audit": _audit(),
+        "blocking": _audit(blocking=["serious color-contrast"]),
+        "keyboard fails": _audit(keyboard=False),
+        "rgaa 106/106": _audit(rgaa=rgaa(106)),
+        "rgaa 60/106": _audit(rgaa=rgaa(60)),
+        "rgaa 40/106": _audit(rgaa=rgaa(40)),
+        "rgaa 106/106 but blocking": _audit(blocking=["critical aria-required-children"], rgaa=rgaa(106)),
+    }
+    conformity = dc.conformity(audits[audit])
+    assert conformity.state == state
+    assert len(conformity.reasons) == reasons
+    assert dc.link_label(audits[audit]) == f"Accessibilité : {state}"
+
+
+def test_measured_state_counts_come_from_the_audit():
+    audit = _audit(blocking=["serious color-contrast"])
+    text = dc.measured_state(audit)
+    assert f"{len(audit['views'])} vues vérifiées" in text
+    assert "**1 violation grave ou critique**" in text
+    table = dc.results_table(audit)
+    assert table["Vues vérifiées"].sum() == len(audit["views"])
+    assert table["Violations graves ou critiques"].sum() == 1
+    assert any("color-contrast" in line for line in dc.non_conformities(audit))
+
+
+def test_licences_are_the_manifests():
+    manifest = json.loads((ROOT / "data" / "manifest.json").read_text())
+    table = dc.licences_table(manifest)
+    assert set(table.Licence) == {source["licence"] for source in manifest["sources"]}
+    assert table["Fichiers sources"].sum() == len(manifest["sources"])
+
+
+def test_fingerprint_follows_the_audited_files(tmp_path):
+    for name in ("dashboard.py", "pages/a.py", ".streamlit/config.toml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    before = publication.code_fingerprint(tmp_path)
+    (tmp_path / "pages" / "a.py").write_text("x = 2\n")
+    assert publication.code_fingerprint(tmp_path) != before
+    (tmp_path / "pages" / "a.py").write_text("x = 1\n")
+    (tmp_path / "notes.txt").write_text("not audited\n")
+    assert publication.code_fingerprint(tmp_path) == before
+
+
+def _open(page: str, monkeypatch, settings: dict | None = None) -> AppTest:
+    for variable in publication.OPERATOR_SETTINGS.values():
+        monkeypatch.delenv(variable, raising=False)
+    for name, value in (settings or {}).items():
+        monkeypatch.setenv(publication.OPERATOR_SETTINGS[name], value)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _markdown(at) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+def test_accessibility_page_states_the_derived_conformity(monkeypatch):
+    at = _open("pages/accessibilite.py", monkeypatch)
+    text = _markdown(at)
+    assert f"**{dc.conformity(AUDIT).state}**" in text
+    assert dc.measured_state(AUDIT) in text
+    assert "Libre réponse 71120" in text and "09 69 39 00 00" in text
+    assert "FABRIQUES_CONTACT" in text  # unset here: the page says who must fill it
+
+
+def test_operator_settings_are_shown_as_text(monkeypatch):
+    hostile = "<b>Hébergeur</b> [lien](javascript:alert(1))"
+    at = _open("pages/mentions_legales.py", monkeypatch,
+               {"hebergeur": hostile, "contact": "accessibilite@example.org"})
+    texts = [element.value for element in at.text]
+    assert hostile in texts and "accessibilite@example.org" in texts
+    assert hostile not in _markdown(at)
+
+
+def test_legal_notices_say_what_is_unset_and_what_the_browser_keeps(monkeypatch):
+    at = _open("pages/mentions_legales.py", monkeypatch)
+    text = _markdown(at)
+    assert "FABRIQUES_HEBERGEUR" in text
+    assert "non renseigné par l'exploitant (variable FABRIQUES_DIRECTEUR_PUBLICATION)" in [t.value for t in at.text]
+    for cookie in AUDIT["browser_storage"]["cookies"]:
+        assert f"`{cookie}`" in text
+    assert "gatherUsageStats = false" in text
+
+
+def test_config_hides_the_menu_and_sends_no_usage_statistics():
+    config = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert 'toolbarMode = "minimal"' in config
+    assert "gatherUsageStats = false" in config
+    assert '[data-testid="stMainMenu"]' in chrome.HIDE_ENGLISH_CONTROLS
+    assert '[data-testid="stElementToolbar"]' in chrome.HIDE_ENGLISH_CONTROLS
+
+
+def test_translations_target_strings_streamlit_really_has():
+    """A Streamlit upgrade that renames a string must not leave a dead translation."""
+    import streamlit_strings
+
+    for text in [*chrome.TEXTS, *chrome.ARIA_LABELS]:
+        assert text in streamlit_strings.builtin_strings(), text
