@@ -209,10 +209,6 @@ def test_page_is_accessible(app_url, themed_pages, audit_run, theme, scope_name,
     if page_name != "presentation":  # the projector hides the chrome
         assert page.get_by_text("Agence nationale de la cohésion des territoires (ANCT)").first.is_visible()
         assert page.get_by_role("link", name=re.compile("Données : sources, licences et versions")).count() == 1
-    # The legal pages, from every page (Présentation included), the state named on the link.
-    declaration = publication.read_audit()
-    assert page.get_by_role("link", name=declarations.link_label(declaration)).count() == 1
-    assert page.get_by_role("link", name="Mentions légales").count() >= 1
     if page_name == "carte":
         page.wait_for_selector(MAP + " canvas", state="attached", timeout=30_000)
         page.wait_for_timeout(1_500)
@@ -229,6 +225,20 @@ def test_page_is_accessible(app_url, themed_pages, audit_run, theme, scope_name,
     key = _key(page_name, scope_name, theme)
     audit_run["views"][key] = entry
     _compare_with_declaration("views", key, entry)
+    _check_legal_links(page, page_name)
+
+
+def _check_legal_links(page, page_name: str) -> None:
+    """The legal pages from every page, the conformity state named on the link (RGAA); on the
+    projector, in its Exporter menu, beside the way out."""
+    if page_name == "presentation":
+        page.get_by_role("button", name=re.compile("Exporter")).click()
+        page.get_by_role("link", name=re.compile("Quitter la présentation")).wait_for()
+    label = declarations.link_label(publication.read_audit())
+    assert page.get_by_role("link", name=label).count() == 1
+    assert page.get_by_role("link", name="Mentions légales", exact=True).count() == 1
+    if page_name == "presentation":
+        page.keyboard.press("Escape")
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
