@@ -231,12 +231,14 @@ def test_page_is_accessible(app_url, themed_pages, audit_run, theme, scope_name,
 def _check_legal_links(page, page_name: str) -> None:
     """The legal pages from every page, the conformity state named on the link (RGAA); on the
     projector, in its Exporter menu, beside the way out."""
+    where = page.locator(".st-key-pied_de_page")
     if page_name == "presentation":
         page.get_by_role("button", name=re.compile("Exporter")).click()
         page.get_by_role("link", name=re.compile("Quitter la présentation")).wait_for()
+        where = page.locator("[data-testid='stPopoverBody']")
     label = declarations.link_label(publication.read_audit())
-    assert page.get_by_role("link", name=label).count() == 1
-    assert page.get_by_role("link", name="Mentions légales", exact=True).count() == 1
+    assert where.get_by_role("link", name=label).count() == 1
+    assert where.get_by_role("link", name="Mentions légales", exact=True).count() == 1
     if page_name == "presentation":
         page.keyboard.press("Escape")
 
