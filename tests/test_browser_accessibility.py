@@ -179,6 +179,9 @@ def _canvas_spread(page) -> float:
 
 def _check_headline(page, page_name: str, scope: dict) -> None:
     fabriques = fr_int(_fabriques(scope))
+    if page_name in ("synthese", "territoires", "carte"):
+        # The script may end before the browser has drawn the cards: wait for the first one.
+        page.locator("[data-testid='stMetricValue']").first.wait_for()
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     if page_name in ("synthese", "territoires", "carte"):
         assert metrics[0] == fabriques

@@ -40,13 +40,14 @@ STREAMLIT_STRINGS = {
 
 # Where a person who cannot use a map or a chart finds the same information.
 ALTERNATIVES = """\
-- **Carte** (dessinée dans un canevas, illisible par un lecteur d'écran) : le tableau des fabriques
-  sous la carte donne la même liste (nom, commune, département, type de territoire), le sélecteur
-  « Fiche d'une fabrique » ouvre la fiche de chacune au clavier, et les tableaux des départements
-  sans fabrique et des aplats reprennent les couleurs de la carte en chiffres.
-- **Graphiques** (Synthèse, Territoires) : chaque graphique a un texte de remplacement et, à côté,
-  un tableau avec les mêmes valeurs (onglet « Tableau » sur Territoires, tableaux sous les jauges
-  sur Synthèse).
+- **Carte** (dessinée dans un canevas, que les lecteurs d'écran ne lisent pas) : elle a un texte de
+  remplacement qui la résume ; le tableau sous la carte donne chaque fabrique du périmètre (nom,
+  commune, département, région, type de territoire, vague déduite), le sélecteur « Fiche d'une
+  fabrique » ouvre la fiche de chacune au clavier, et des tableaux donnent les départements sans
+  fabrique et les valeurs des aplats.
+- **Graphiques** : chacun a un texte de remplacement et ses valeurs en tableau, dans l'onglet
+  « Tableau » sur Territoires, dans « Voir les jauges en tableau » et « Voir les annonces en
+  tableau » sur Synthèse.
 - **Présentation** : chaque diapositive a sa phrase « À lire », qui dit le chiffre montré ; le
   diaporama exporté porte cette phrase dans les notes de chaque diapositive.
 - **Liste complète** : la page Lauréats l'offre en CSV et en XLSX, avec les filtres en cours.
