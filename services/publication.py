@@ -3,8 +3,9 @@ manual checks, the operator's settings (environment) and the fingerprint of the 
 
 The audit file is written by `make audit` (tests/test_browser_accessibility.py with
 FABRIQUES_ECRIRE_AUDIT=1) and committed; the same tests, run without that variable, fail when
-the committed file disagrees with what the browser measures, and tests/test_publication.py fails
-when the audited code has changed since the file was written.
+the committed file disagrees with what the browser measures; tests/test_publication.py fails when
+it was measured on another Streamlit. The fingerprint of the audited code is kept in the file:
+/accessibilite says when the code served differs from the code measured.
 """
 from __future__ import annotations
 
