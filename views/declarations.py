@@ -233,13 +233,12 @@ NO_THIRD_PARTY = ("Le tableau de bord ne fait appel à aucun service extérieur 
 
 
 def licences_table(manifest: dict) -> pd.DataFrame:
-    """The sources of the data version in service, grouped by licence."""
+    """The sources of the data version in service: one row per licence and producer (short
+    cells: a long list of producers in one cell would be cut in the table)."""
     sources = pd.DataFrame(manifest["sources"])
-    grouped = sources.groupby("licence", sort=True).agg(
-        producers=("producer", lambda values: " ; ".join(dict.fromkeys(values))),
-        files=("file", "count"))
-    return pd.DataFrame({"Licence": grouped.index, "Producteurs": grouped.producers.values,
-                         "Fichiers sources": grouped.files.values})
+    grouped = sources.groupby(["licence", "producer"], sort=True).size().reset_index(name="files")
+    return pd.DataFrame({"Licence": grouped.licence, "Producteur": grouped.producer,
+                         "Fichiers sources": grouped.files})
 
 
 # What each cookie or browser storage key is for; the browser test fails on one without an entry.
