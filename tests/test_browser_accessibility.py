@@ -186,8 +186,10 @@ def _check_headline(page, page_name: str, scope: dict) -> None:
     if page_name in ("synthese", "territoires", "carte"):
         assert metrics[0] == fabriques
     elif page_name == "laureats":
+        page.get_by_text(re.compile(rf"^{fabriques} fabriques? — ")).wait_for()  # drawn after the script ends
         assert page.get_by_text(re.compile(rf"^{fabriques} fabriques? — ")).count() == 1
     elif page_name == "donnees":  # the filters do not apply: the whole list
+        page.get_by_text(f"Lauréats (CSV, {fr_int(_fabriques({}))} lignes)").wait_for()
         assert page.get_by_text(f"Lauréats (CSV, {fr_int(_fabriques({}))} lignes)").count() == 1
     elif page_name == "presentation":
         numbers = page.locator(".indicatorlayer .number").all_text_contents()  # SVG text
