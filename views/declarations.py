@@ -254,19 +254,19 @@ STORAGE_PURPOSES = {
 
 def storage_text(audit: dict | None) -> str:
     """What the browser keeps, as the browser test measured it."""
-    if audit is None:
-        return "Aucune mesure des cookies n'est disponible."
-    storage = audit["browser_storage"]
     lines = ["**Aucune mesure d'audience** : ni outil de statistiques, ni traceur publicitaire ; "
              "l'envoi de statistiques d'usage à Streamlit est désactivé (`gatherUsageStats = false`)."]
-    if storage["cookies"]:
+    storage = audit["browser_storage"] if audit else None
+    if storage is None:
+        lines.append("Aucune mesure des cookies n'est disponible.")
+    elif storage["cookies"]:
         lines.append("**Cookies déposés**, relevés dans le navigateur sur chaque page ; strictement "
                      "nécessaires au fonctionnement du service, ils sont dispensés de consentement :\n\n"
                      + "\n".join(f"- `{name}` : {COOKIE_PURPOSES.get(name, 'usage non documenté')}"
                                   for name in storage["cookies"]))
     else:
         lines.append("**Aucun cookie** n'est déposé (relevé dans le navigateur sur chaque page).")
-    if storage["local_storage"]:
+    if storage and storage["local_storage"]:
         lines.append("**Stockage local du navigateur**, gardé sur votre poste et jamais transmis :\n\n"
                      + "\n".join(f"- `{name}` : {STORAGE_PURPOSES.get(name, 'usage non documenté')}"
                                   for name in storage["local_storage"]))
