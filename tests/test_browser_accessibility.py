@@ -339,15 +339,3 @@ def test_what_the_browser_keeps_is_declared(app_url, browser, audit_run):
     assert storage["session_storage"] == []
     audit_run["browser_storage"] = storage
     _compare_with_declaration("browser_storage", None, storage)
-
-
-def test_selects_speak_french(app_url, page):
-    """A search with no match in a filter says so in French (Streamlit writes "No results")."""
-    _open(page, app_url + "/")
-    region = page.locator("[data-testid='stSelectbox']").filter(has_text="Toutes les régions")
-    region.locator("input").click()
-    page.keyboard.type("zzzz")
-    page.get_by_text("Aucun résultat").wait_for()
-    english = _english(page)
-    assert english["on_screen"] == [] and english["project_labels"] == []
-    page.keyboard.press("Escape")
