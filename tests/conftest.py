@@ -152,14 +152,19 @@ def page(browser):
 
 
 def wait_for_app(page, timeout: int = 60_000) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    """Wait until Streamlit has finished running the script (the app root says so in its
+    data-test-script-state attribute) and every plotly chart has drawn."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 20",
         timeout=timeout,
     )
-    page.wait_for_timeout(500)
+    # Every plotly chart on the page has drawn its SVG (plotly draws after the element mounts).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
+        timeout=timeout,
+    )
 
 
 def wait_until(page, condition, what: str, timeout: float = 30.0) -> None:
@@ -179,9 +184,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# The one test still retried, and why: the accessibility sweep opens 43 page × scope × theme
+# views on a shared machine; its waits are for conditions now, but it has not yet run clean
+# three times in a row under load. Every other test runs once.
+RETRIED = {"test_page_is_accessible": 1}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests wait on a real Chromium and server on a shared 2-core machine: a timing
-    failure is retried twice (pytest reports each rerun as R). Other tests are never retried."""
     for item in items:
-        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
-            item.add_marker(pytest.mark.flaky(reruns=2))
+        reruns = RETRIED.get(item.originalname)
+        if reruns and config.pluginmanager.hasplugin("rerunfailures"):
+            item.add_marker(pytest.mark.flaky(reruns=reruns))

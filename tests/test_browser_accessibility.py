@@ -20,7 +20,7 @@ from PIL import Image, ImageStat
 
 import streamlit
 import streamlit_strings
-from conftest import ROOT, new_page, screenshot, wait_for_app
+from conftest import ROOT, new_page, screenshot, wait_for_app, wait_until
 from domain.format import fr_int
 from queries import run
 from services import publication
@@ -124,7 +124,6 @@ def _open(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
     page.wait_for_function("() => window.__fabriquesEnFrancais === true")  # app/chrome.py's script
-    page.wait_for_timeout(800)  # plotly and deck.gl draw on the next animation frames
 
 
 def _axe(page) -> tuple[list[str], dict, str]:
@@ -193,6 +192,7 @@ def _check_headline(page, page_name: str, scope: dict) -> None:
         page.get_by_text(f"Lauréats (CSV, {fr_int(_fabriques({}))} lignes)").wait_for()
         assert page.get_by_text(f"Lauréats (CSV, {fr_int(_fabriques({}))} lignes)").count() == 1
     elif page_name == "presentation":
+        page.locator(".indicatorlayer .number").first.wait_for(timeout=60_000)
         numbers = page.locator(".indicatorlayer .number").all_text_contents()  # SVG text
         assert numbers and numbers[0] == fabriques
     else:  # the legal pages: their title, whatever the filters
@@ -216,9 +216,8 @@ def test_page_is_accessible(app_url, themed_pages, audit_run, theme, scope_name,
         assert page.get_by_text("Agence nationale de la cohésion des territoires (ANCT)").first.is_visible()
         assert page.get_by_role("link", name=re.compile("Données : sources, licences et versions")).count() == 1
     if page_name == "carte":
-        page.wait_for_selector(MAP + " canvas", state="attached", timeout=30_000)
-        page.wait_for_timeout(1_500)
-        assert _canvas_spread(page) > 10
+        page.wait_for_selector(MAP + " canvas", state="attached", timeout=60_000)
+        wait_until(page, lambda: _canvas_spread(page) > 10, "la carte est dessinée")
     screenshot(page, f"a11y-{page_name}-{scope_name}-{theme}")
     details, entry, audit_run["axe_core"] = _axe(page)
     assert details == []

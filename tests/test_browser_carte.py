@@ -144,12 +144,16 @@ def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser)
                                 canvas_box, -3.9076, 47.8968)
         tooltip = page.locator(".deck-tooltip")
         # deck.gl shows its tooltip on a mouse move once the layer is drawn: on a loaded
-        # machine the first move can come too early, so move again until it shows (≤ 15 s).
+        # machine the first move can come too early, so move again until it shows (≤ 30 s).
         for attempt in range(30):
             page.mouse.move(x + attempt % 2, y)
-            page.wait_for_timeout(500)
-            if tooltip.count() and tooltip.first.inner_text().strip():
+            try:
+                page.wait_for_function("() => document.querySelector('.deck-tooltip')"
+                                       " && document.querySelector('.deck-tooltip').innerText.trim()",
+                                       timeout=1_000)
                 break
+            except Exception:
+                continue
         assert PAYLOAD in tooltip.inner_text()  # the literal text, not an image element
         assert tooltip.locator("img").count() == 0
         screenshot(page, "carte-xss-infobulle")

@@ -37,7 +37,6 @@ def _wait_for_slide(page, number: int) -> None:
     page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=30_000)
     page.get_by_text(f"Diapositive {number} sur 5", exact=True).wait_for(timeout=30_000)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    page.wait_for_timeout(800)
 
 
 def _projector_screenshot(page, name: str) -> None:

@@ -20,6 +20,8 @@ def _open(page, url: str) -> None:
 
 
 def _metric_values(page):
+    # The page may rerun once after the router's run: wait for its metrics.
+    page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
     return page.locator("[data-testid='stMetricValue']").all_inner_texts()
 
 
@@ -30,7 +32,7 @@ def _no_error(page):
 
 def test_territoires_national_draws_labelled_charts(app_url, page):
     _open(page, app_url + "/territoires")
-    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=60_000)
     assert _metric_values(page)[:3] == ["382", "101 + Saint-Martin", "1"]
     assert page.locator(".js-plotly-plot").count() >= 4
     # Exact numbers are written on the bars (the national total of Auvergne-Rhône-Alpes: 48).
@@ -43,31 +45,32 @@ def test_territoires_national_draws_labelled_charts(app_url, page):
 
 def test_territoires_from_a_shared_link(app_url, page):
     _open(page, app_url + "/territoires?region=76")
-    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=60_000)
     assert _metric_values(page)[0] == "42"
     assert page.get_by_text("Fabriques par département — Occitanie").count() == 1
     assert "region=76" in page.url
     # The table tab shows the same numbers as the chart.
     page.get_by_role("tab", name="Tableau").first.click()
-    page.wait_for_timeout(500)
+    page.locator("[role=tab][aria-selected=true]", has_text="Tableau").first.wait_for()
     _no_error(page)
     screenshot(page, "territoires-occitanie")
 
 
-def _search(page, text: str) -> None:
+def _search(page, text: str, answer: str) -> None:
+    """Search, then wait for the count sentence the search should produce."""
     box = page.get_by_role("textbox", name="Rechercher une fabrique")
     box.fill(text)
     box.press("Enter")
-    page.wait_for_timeout(800)
+    page.get_by_text(answer).first.wait_for(timeout=60_000)
     wait_for_app(page)
 
 
 def test_laureats_search_ignores_accents(app_url, page):
     _open(page, app_url + "/laureats")
-    _search(page, "saint-etienne")
+    _search(page, "saint-etienne", "3 fabriques sur 382 correspondent à la recherche")
     assert page.get_by_text("3 fabriques sur 382 correspondent à la recherche").count() == 1
     assert page.get_by_text("Saint-Étienne (code INSEE 42218)").count() == 1
-    _search(page, "' or 1=1 --")
+    _search(page, "' or 1=1 --", "Aucune fabrique ne correspond à la recherche")
     assert page.get_by_text("Aucune fabrique ne correspond à la recherche").count() == 1
     _no_error(page)
 
@@ -88,7 +91,7 @@ def realmont_app_url(tmp_path_factory):
 
 def test_laureats_search_realmont_finds_realmont(realmont_app_url, page):
     _open(page, realmont_app_url + "/laureats")
-    _search(page, "realmont")
+    _search(page, "realmont", "1 fabrique sur 382 correspond à la recherche")
     assert page.get_by_text("1 fabrique sur 382 correspond à la recherche").count() == 1
     # The detail card of the only match (the commune code is the source's: Graulhet's).
     assert page.get_by_text("Réalmont (code INSEE 81105)").count() == 1
