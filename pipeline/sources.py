@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.labels import SCOPES
+from domain.territory_types import RURAL_DEFINITIONS
+
 FABRIQUES_FILE = "anct_fabt_geom_2024-01.geojson"
 REGIONS_FILE = "anct_regions_2023_4326.geojson"
 DEPARTEMENTS_FILE = "anct_departements_2023_4326.geojson"
@@ -187,8 +190,7 @@ def read_census_2019(source_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-TARGET_SCOPES = ("total", "qpv", "rural")
-RURAL_DEFINITIONS = ("insee", "hors_grands_centres")
+TARGET_SCOPES = SCOPES  # the scopes of the programme's targets (domain/labels.py)
 SOURCE_NATURES = ("officielle", "secondaire")
 
 

@@ -93,11 +93,11 @@ def _carte_deck(settings: dict | None = None) -> tuple[dict, int]:
 
 def _inline_equivalent(settings: dict):
     """The same deck built with inline outlines (the drawing before the files)."""
-    from views import map_layers
+    from views import map_layers, map_options
 
     params = dict(region=None, departement=None, territoire=None, rural_definition="insee")
-    options = map_layers.MapOptions(choropleth=settings.get("carte_aplat", map_layers.NO_CHOROPLETH),
-                                    without_fabrique=settings.get("carte_sans_fabrique", False))
+    options = map_options.MapOptions(choropleth=settings.get("carte_aplat", map_options.NO_CHOROPLETH),
+                                     without_fabrique=settings.get("carte_sans_fabrique", False))
     deck = map_layers.build_deck(
         options=options, outlines=run("map_outlines", insets=True),
         choropleth_frame=run("map_choropleth", **params), points=run("map_points", **params, insets=True),
