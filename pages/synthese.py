@@ -37,7 +37,10 @@ list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
 gauges = synthese.gauges_to_show(targets, national)
 if national:
     st.markdown(synthese.deadline_note(list_date))
-for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
+# Two gauges a row: four side by side leave each too narrow for its number at 1280 px.
+per_row = 2 if len(gauges) > 3 else len(gauges)
+columns = [column for _ in range(0, len(gauges), per_row) for column in st.columns(per_row)]
+for column, target in zip(columns, gauges.itertuples()):
     with column:
         st.markdown(synthese.gauge_heading(target, national))
         sentence = synthese.progress_sentence(target, national, ctx.scope, list_date)
@@ -45,6 +48,7 @@ for column, target in zip(st.columns(len(gauges)), gauges.itertuples()):
                       lambda: synthese.progress_gauge(target, national, list_date))
         st.plotly_chart(gauge, alt=sentence,
                         config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
+        st.markdown(synthese.gauge_readings_markdown(target, national, list_date))
         st.caption(sentence)
 with st.expander("Voir les jauges en tableau"):
     st.dataframe(built("synthese_gauges_table", version, filter_key(ctx.params),

@@ -200,14 +200,19 @@ def gauge_readings(target, national_scope: bool, list_date) -> list[str]:
     return readings
 
 
+def gauge_readings_markdown(target, national_scope: bool, list_date) -> str:
+    """The readings under the gauge's own title, as Markdown lines (the page writes them)."""
+    lines = gauge_readings(target, national_scope, list_date)[1:]
+    return "  \n".join(line.replace("<b>", "**").replace("</b>", "**") for line in lines)
+
+
 def progress_gauge(target: pd.Series, national_scope: bool, list_date) -> go.Figure:
-    """A gauge of one target, its definition and its readings written on it."""
+    """A gauge of one target, titled with what it counts (at the deadline, or in the list);
+    the other readings are written under it by the page (gauge_readings)."""
     figure = go.Figure(gauge_indicator(target, national_scope))
-    figure.update_traces(domain={"x": [0, 1], "y": [0.3, 1]})
-    lines = gauge_readings(target, national_scope, list_date)
-    figure.add_annotation(text="<br>".join(lines), x=0.5, y=0, xref="paper", yref="paper",
-                          xanchor="center", yanchor="bottom", showarrow=False, font={"size": 13})
-    return french_layout(figure, height=270, margin={"l": 30, "r": 30, "t": 20, "b": 5})
+    figure.update_traces(title={"text": gauge_readings(target, national_scope, list_date)[0],
+                                "font": {"size": 14}})
+    return french_layout(figure, height=250, margin={"l": 30, "r": 30, "t": 50, "b": 10})
 
 
 def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
