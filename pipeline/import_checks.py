@@ -154,7 +154,9 @@ def _parse_date(value: str) -> date | None:
 def _matches_place(value: str, code: str, name: str | None) -> bool:
     """A département / région cell may hold its code, its name or "35 - Ille-et-Vilaine"."""
     cell = normalise(value)
-    return cell in {normalise(code), normalise(name or "")} or cell.startswith(normalise(code) + "_")
+    # ... or "Ille-et-Vilaine (35)", as the dashboard's export writes it.
+    return (cell in {normalise(code), normalise(name or ""), normalise(f"{name} ({code})")}
+            or cell.startswith(normalise(code) + "_"))
 
 
 def _suggest_commune(code: str, commune_name: str, reference: Reference) -> str:
@@ -174,8 +176,11 @@ def _suggest_commune(code: str, commune_name: str, reference: Reference) -> str:
 class ListChecker:
     """Checks one table against the reference; collects problems and the rows to derive."""
 
-    def __init__(self, table: Table, reference: Reference):
+    def __init__(self, table: Table, reference: Reference, in_service: dict[str, str] | None = None):
         self.table = table
+        # fabrique id -> commune code of the version in service. In the dashboard's own export,
+        # a stale code already in service was reported when it came in: not a remark again.
+        self.in_service = (in_service or {}) if table.is_export else {}
         self.reference = reference
         self.problems: list[Problem] = []
         self.columns, header_problems = map_columns(table.header)
@@ -227,7 +232,7 @@ class ListChecker:
                                              f"{first_row_of[fabrique_id]}) : chaque fabrique une seule fois.")
             return None
         first_row_of[fabrique_id] = row
-        code = self.check_commune(row, cells)
+        code = self.check_commune(row, cells, fabrique_id)
         name = self.check_name(row, cells)
         point = self.check_point(row, cells, code)
         wave, wave_date = self.check_wave(row, cells)
@@ -242,7 +247,7 @@ class ListChecker:
     def lookup(self, code: str):
         return self.reference.commune_by_code.loc[sources.COG_FIXES.get(code, code)]
 
-    def check_commune(self, row: int, cells: list[str]) -> str | None:
+    def check_commune(self, row: int, cells: list[str], fabrique_id: str | None = None) -> str | None:
         code = self.cell(cells, "commune_code").upper()
         if re.fullmatch(r"\d{4}", code):
             self.problem(row, "commune_code", f"code {code} lu comme 0{code} (zéro initial perdu par "
@@ -252,14 +257,14 @@ class ListChecker:
             self.problem(row, "commune_code", f"code commune « {code} » invalide : 5 caractères, par "
                                               "exemple 35238 ou 2A004.")
             return None
-        if code in sources.COG_FIXES:
+        if code in sources.COG_FIXES and self.in_service.get(fabrique_id) != code:
             new = sources.COG_FIXES[code]
             self.problem(row, "commune_code", f"code {code} périmé : la commune porte le code {new} au "
                                               f"COG 2025 ({self.lookup(code).commune_name}). Ses "
                                               f"caractéristiques sont lues sous {new} ; la fabrique garde "
                                               f"le code de la liste. Mettez {new} dans la liste à la "
                                               "prochaine mise à jour.", blocking=False)
-        elif code not in self.reference.commune_by_code.index:
+        elif code not in sources.COG_FIXES and code not in self.reference.commune_by_code.index:
             hint = _suggest_commune(code, self.cell(cells, "commune_name"), self.reference)
             self.problem(row, "commune_code", f"code commune {code} inconnu du Code officiel "
                                               f"géographique 2025 utilisé par le tableau de bord.{hint}")

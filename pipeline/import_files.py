@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from domain.format import fr_int, fr_size
+from domain.spreadsheet import EXPORT_ABOUT_SHEET, EXPORT_COLUMNS, EXPORT_DATA_SHEET, unneutralised_text
 
 # The programme counts a few hundred fabriques: a real list is well under 1 MB.
 MAX_BYTES = 20 * 1024 * 1024
@@ -51,6 +52,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
     description: str  # "CSV séparé par « ; », encodage UTF-8" — said in the report
+    is_export: bool = False  # laid out as the dashboard's own export of the list
 
 
 def check_size(size: int) -> None:
@@ -173,7 +175,12 @@ def _parse_csv(text: io.TextIOWrapper, encoding: str) -> Table:
         raise FileRefused(f"Ligne {parsing} : CSV mal formé ({error}). Vérifiez les guillemets "
                           "de cette ligne.") from error
     name = {";": "« ; »", ",": "« , »", "\t": "tabulation"}[delimiter]
-    return _finish(header, rows, f"CSV séparé par {name}, encodage {encoding}")
+    description = f"CSV séparé par {name}, encodage {encoding}"
+    if [cell.strip() for cell in header] == EXPORT_COLUMNS:
+        # The dashboard's own export: undo the apostrophe it put before formula-like cells.
+        rows = [(number, [unneutralised_text(cell) for cell in cells]) for number, cells in rows]
+        description += ", export du tableau de bord"
+    return _finish(header, rows, description, True)
 
 
 def _cell_text(value) -> str:
@@ -246,7 +253,9 @@ def _read_xlsx(stream: BinaryIO) -> Table:
 
 def _read_sheet(workbook) -> Table:
     sheets = workbook.sheetnames
-    if len(sheets) > 1:
+    # The dashboard's own export: the list, then a sheet saying where it comes from.
+    exported = sheets == [EXPORT_DATA_SHEET, EXPORT_ABOUT_SHEET]
+    if len(sheets) > 1 and not exported:
         raise FileRefused(
             f"Le classeur contient {len(sheets)} feuilles ({', '.join(sheets)}) : gardez une seule "
             "feuille, celle de la liste des fabriques, puis importez de nouveau."
@@ -281,10 +290,14 @@ def _read_sheet(workbook) -> Table:
         rows.append((number, [_cell_text(v) for v in cells[:MAX_COLUMNS]]))
     if header and header[MAX_COLUMNS:] and header[MAX_COLUMNS]:
         raise FileRefused(f"Ligne 1 : plus de {MAX_COLUMNS} colonnes : gardez les seules colonnes de la liste.")
-    return _finish(header[:MAX_COLUMNS], rows, f"classeur XLSX, feuille « {sheets[0]} »")
+    description = f"classeur XLSX, feuille « {sheets[0]} »" + (", export du tableau de bord" if exported else "")
+    return _finish(header[:MAX_COLUMNS], rows, description, exported)
 
 
-def _finish(header: list[str], rows: list[tuple[int, list[str]]], description: str) -> Table:
+def _finish(header: list[str], rows: list[tuple[int, list[str]]], description: str,
+            export_layout: bool = False) -> Table:
+    """export_layout: the file may be the dashboard's export (a CSV, or the export's two sheets);
+    it is one when its header is the export's."""
     header = [cell.strip() for cell in header]
     while header and not header[-1]:
         header.pop()
@@ -295,4 +308,4 @@ def _finish(header: list[str], rows: list[tuple[int, list[str]]], description: s
     rows = [(number, cells) for number, cells in rows if any(cell.strip() for cell in cells)]
     if not rows:
         raise FileRefused("Le fichier ne contient que la ligne d'en-tête : aucune fabrique à importer.")
-    return Table(header, rows, description)
+    return Table(header, rows, description, export_layout and header == EXPORT_COLUMNS)

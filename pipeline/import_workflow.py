@@ -27,6 +27,7 @@ from shapely.geometry import shape
 
 import queries
 from domain.format import fr_date
+from domain.spreadsheet import EXPORT_COORDINATE_DECIMALS
 from domain.territory_types import TERRITORY_TYPES
 from pipeline import versions
 from pipeline.build import derive_laureates
@@ -113,12 +114,18 @@ def load_reference(data_dir: Path, manifest: dict) -> Reference:
 
 
 def _keep_known_points(fabriques: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """A known fabrique in the same commune, with no point in the list, keeps its point."""
+    """A known fabrique in the same commune keeps its point when the list gives none, or gives
+    it rounded as the dashboard's export writes it."""
     known = current[~current.point_is_fallback].set_index("fabrique_id")
-    for index, row in fabriques[fabriques.source_lon.isna()].iterrows():
-        if row.fabrique_id in known.index and known.at[row.fabrique_id, "commune_code"] == row.commune_code:
-            fabriques.loc[index, ["source_lon", "source_lat"]] = (
-                known.at[row.fabrique_id, "lon"], known.at[row.fabrique_id, "lat"])
+    for index, row in fabriques.iterrows():
+        if row.fabrique_id not in known.index or known.at[row.fabrique_id, "commune_code"] != row.commune_code:
+            continue
+        lon, lat = known.at[row.fabrique_id, "lon"], known.at[row.fabrique_id, "lat"]
+        # The dashboard's export rounds the point: the same point, rounded, is the known point.
+        if pd.isna(row.source_lon) or (
+                round(lon, EXPORT_COORDINATE_DECIMALS) == row.source_lon
+                and round(lat, EXPORT_COORDINATE_DECIMALS) == row.source_lat):
+            fabriques.loc[index, ["source_lon", "source_lat"]] = (lon, lat)
     return fabriques
 
 
@@ -202,12 +209,12 @@ def preview(file_name: str, source: Source, data_dir: Path) -> Candidate:
         return candidate
     candidate.description = table.description
     reference = load_reference(data_dir, manifest)
-    checker = ListChecker(table, reference)
+    current = versions.read_extract(data_dir, manifest, "laureates")
+    checker = ListChecker(table, reference, dict(zip(current.fabrique_id, current.commune_code)))
     fabriques = checker.check()
     candidate.problems = checker.problems
     if fabriques is None:
         return candidate
-    current = versions.read_extract(data_dir, manifest, "laureates")
     fabriques = _keep_known_points(fabriques, current)
     try:
         laureates = derive_laureates(fabriques.drop(columns=["wave", "wave_date"]), reference.communes,

@@ -17,17 +17,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.format import fr_date
-from domain.spreadsheet import starts_like_formula
+from domain.spreadsheet import (EXPORT_ABOUT_SHEET, EXPORT_DATA_SHEET, neutralised_text,
+                                 starts_like_formula)
 from views.colors import BLUE_FRANCE
 
 CSV_SEPARATOR = ";"  # a French Excel splits columns on ';' (',' is the decimal mark)
-DATA_SHEET = "Fabriques"
-ABOUT_SHEET = "À propos"
-
-
-def neutralised_text(value):
-    """The CSV form of a cell: risky text behind an apostrophe, everything else unchanged."""
-    return "'" + value if starts_like_formula(value) else value
+DATA_SHEET = EXPORT_DATA_SHEET
+ABOUT_SHEET = EXPORT_ABOUT_SHEET
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:

@@ -6,6 +6,7 @@ import unicodedata
 import pandas as pd
 
 from domain.format import fr_date, fr_int
+from domain.spreadsheet import EXPORT_COLUMNS, EXPORT_COORDINATE_DECIMALS
 from domain.territory_types import TERRITORY_TYPES, definitions
 
 SEARCH_MAX_CHARS = 100  # longer than any name, commune or département in the list
@@ -19,8 +20,7 @@ SORTS = {
     "type": "Type de territoire",
 }
 
-COLUMNS = ["Identifiant", "Nom", "Commune", "Code commune", "Département", "Région",
-           "Type de territoire", "Vague (déduite)", "Longitude", "Latitude", "Source"]
+COLUMNS = EXPORT_COLUMNS  # the import recognises an export by them (domain/spreadsheet.py)
 
 
 def clean_search(raw: str | None) -> tuple[str | None, str | None]:
@@ -94,8 +94,8 @@ def laureates_table(laureates: pd.DataFrame) -> pd.DataFrame:
         "Région": laureates["reg_name"].fillna("Hors région").to_numpy(),
         "Type de territoire": laureates["territory_type"].map(lambda t: TERRITORY_TYPES.get(t, t)).to_numpy(),
         "Vague (déduite)": wave.where(~laureates["wave_is_inferred"].astype(bool), wave + " — déduite").to_numpy(),
-        "Longitude": laureates["lon"].round(6).to_numpy(),
-        "Latitude": laureates["lat"].round(6).to_numpy(),
+        "Longitude": laureates["lon"].round(EXPORT_COORDINATE_DECIMALS).to_numpy(),
+        "Latitude": laureates["lat"].round(EXPORT_COORDINATE_DECIMALS).to_numpy(),
         "Source": laureates["source"].to_numpy(),
     }, columns=COLUMNS)
     return table
