@@ -314,7 +314,7 @@ class ListChecker:
         if code is None:
             return False
         dep_code = self.lookup(code).dep_code
-        from pipeline.build import inside_territory  # the same test derive_laureates applies
+        from pipeline.geography import inside_territory  # the same test derive_laureates applies
 
         if inside_territory(lon, lat, dep_code, self.reference.dep_shapes):
             return lon, lat

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bench import budgets
-from bench.load import Budget
+from bench.load_sessions import Budget
 from bench.server_time import FreshFilters, filter_combinations
 from services.loopback_session import ensure_loopback
 from bench.synthetic import FIRST_SYNTHETIC_NUMBER, write_synthetic_extracts
@@ -165,7 +165,7 @@ def test_load_errors_at_50_and_a_starving_burst_are_misses():
 def test_load_arrivals_are_the_two_shared_pages_some_with_a_region():
     import random
 
-    from bench.load import arrival_link
+    from bench.load_sessions import arrival_link
 
     links = [arrival_link(index, random.Random(index), ["53", "84"]) for index in range(30)]
     assert {page for page, _ in links} == {"", "carte"}
