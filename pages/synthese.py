@@ -88,7 +88,7 @@ st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés 
 announced = run("announced_totals")
 st.plotly_chart(
     built("synthese_announced", version, filter_key(ctx.params),
-          lambda: synthese.announced_totals_chart(announced, targets, headline.national_fabriques, list_date)),
+          lambda: timeline.announced_totals_figure(announced, targets, headline.national_fabriques, list_date)),
     alt=synthese.announced_totals_alt(announced),
     key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
 )

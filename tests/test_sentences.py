@@ -152,8 +152,8 @@ def test_real_timeline_draws_announced_totals_and_targets_only():
                   rural_definition="insee")
     pace = timeline.pace_of(announced)
     assert (pace.first_total, pace.last_total) == (80, 407)
-    figure = timeline.timeline_figure(announced, targets, 382, date(2024, 1, 26))
-    assert [t.name for t in figure.data] == ["Total annoncé (cumul)", "Liste ANCT (382 fabriques)"]
+    figure = timeline.announced_totals_figure(announced, targets, 382, date(2024, 1, 26), timeline.SLIDE_STYLE)
+    assert [t.name for t in figure.data] == ["Total annoncé (cumul)", "Liste en service (janvier 2024) : 382 fabriques"]
     assert list(figure.data[0].y) == [80, 170, 218, 300, 407]  # 380 is a target, drawn as one
     lines = {shape.y0 for shape in figure.layout.shapes}
     assert lines == {300, 380}

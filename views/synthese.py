@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from domain.format import fr_date, fr_int, fr_month, fr_percent, share
 from domain.labels import RURAL_SCOPE_LABELS, RURAL_SCOPE_NOUNS, SCOPE_LABELS, SCOPE_NOUNS
 from views.charts import french_layout
-from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_BACKGROUND_ALT, GREY_LINE, RED_MARIANNE
+from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, GREY_BACKGROUND_ALT, RED_MARIANNE
 
 
 @dataclass(frozen=True)
@@ -213,42 +213,6 @@ def progress_gauge(target: pd.Series, national_scope: bool, list_date) -> go.Fig
     figure.update_traces(title={"text": gauge_readings(target, national_scope, list_date)[0],
                                 "font": {"size": 14}})
     return french_layout(figure, height=250, margin={"l": 30, "r": 30, "t": 50, "b": 10})
-
-
-def announced_totals_chart(announced: pd.DataFrame, targets: pd.DataFrame,
-                           list_count: int, list_date) -> go.Figure:
-    """Announced cumulative totals over time against the targets, and the list's own count."""
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=announced.milestone_date, y=announced.announced_total, mode="lines+markers+text",
-            name="Total annoncé (cumul)", line={"color": BLUE_FRANCE_MAIN, "width": 3},
-            marker={"size": 9, "symbol": "circle"},
-            text=[fr_int(v) for v in announced.announced_total], textposition="top left",
-            customdata=list(zip([fr_date(d) for d in announced.milestone_date], announced.event)),
-            hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{y} fabriques annoncées<extra></extra>",
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=[list_date], y=[list_count], mode="markers", name=f"Liste en service ({fr_month(list_date)})",
-            marker={"size": 13, "symbol": "diamond", "color": CATEGORICAL[3]},
-            hovertemplate=f"Liste en service ({fr_month(list_date)}) : {fr_int(list_count)} fabriques<extra></extra>",
-        )
-    )
-    for i, target in enumerate(targets[targets.scope == "total"].itertuples()):
-        figure.add_hline(
-            y=target.target_value, line={"color": GREY_LINE, "dash": "dash"},
-            annotation_text=f"Objectif {fr_int(target.target_value)} ({fr_date(target.deadline)})",
-            annotation_position="bottom right" if i == 0 else "top left",
-        )
-    return french_layout(
-        figure, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d"},
-        # Years only: plotly's own month names are English ("Jul 2021").
-        xaxis={"title": None, "tickformat": "%Y", "dtick": "M12"},
-    )
 
 
 def announced_totals_alt(announced: pd.DataFrame) -> str:

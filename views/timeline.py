@@ -13,9 +13,9 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.format import fr_date, fr_int
+from domain.format import fr_date, fr_int, fr_month
 from views.charts import french_layout
-from views.colors import BLUE_FRANCE, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT
+from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -46,37 +46,71 @@ def pace_of(announced: pd.DataFrame) -> Pace:
     return Pace(first_date, int(first.announced_total), last_date, int(last.announced_total), per_month)
 
 
-def timeline_figure(announced: pd.DataFrame, targets: pd.DataFrame, list_count: int,
-                    list_date: date, font_size: int = 20) -> go.Figure:
-    """Cumulative announced totals, the targets (dotted lines) and the list's own count."""
+@dataclass(frozen=True)
+class ChartStyle:
+    """What differs between the Synthèse page's chart and the slide's: sizes, colours, layout.
+
+    The data, the traces and their words are the same on both.
+    """
+    line_color: str
+    line_width: int
+    marker_size: int
+    list_marker_size: int
+    target_dash: str
+    slide: bool  # fixed font sizes, legend inside the paper (the export adds bands around it)
+
+
+# The page draws on the theme's background (the lighter blue reads in both themes);
+# the slide on a white page (views/charts.on_white_page).
+PAGE_STYLE = ChartStyle(BLUE_FRANCE_MAIN, 3, 9, 13, "dash", slide=False)
+SLIDE_STYLE = ChartStyle(BLUE_FRANCE, 5, 14, 18, "dot", slide=True)
+
+
+def announced_totals_figure(announced: pd.DataFrame, targets: pd.DataFrame, list_count: int,
+                            list_date: date, style: ChartStyle = PAGE_STYLE,
+                            font_size: int = 20) -> go.Figure:
+    """Cumulative announced totals, the targets (dashed lines) and the list's own count.
+
+    `font_size` applies to the slide style only; the page keeps the app's chart font.
+    """
     ordered = announced_only(announced)
+    list_name = f"Liste en service ({fr_month(list_date)})"
     figure = go.Figure()
     figure.add_trace(go.Scatter(
         x=ordered.milestone_date, y=ordered.announced_total, mode="lines+markers+text",
-        name="Total annoncé (cumul)", line={"color": BLUE_FRANCE, "width": 5},
-        marker={"size": 14}, text=[fr_int(v) for v in ordered.announced_total],
-        textposition="top left", textfont={"size": font_size + 2, "color": BLUE_FRANCE},
-        hovertemplate="%{x|%d/%m/%Y} : %{y} fabriques annoncées<extra></extra>",
+        name="Total annoncé (cumul)", line={"color": style.line_color, "width": style.line_width},
+        marker={"size": style.marker_size, "symbol": "circle"},
+        text=[fr_int(v) for v in ordered.announced_total], textposition="top left",
+        customdata=list(zip([fr_date(d) for d in ordered.milestone_date], ordered.event)),
+        hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{y} fabriques annoncées<extra></extra>",
+        **({"textfont": {"size": font_size + 2, "color": style.line_color}} if style.slide else {}),
     ))
     figure.add_trace(go.Scatter(
-        x=[list_date], y=[list_count], mode="markers", name=f"Liste ANCT ({fr_int(list_count)} fabriques)",
-        marker={"size": 18, "symbol": "diamond", "color": CATEGORICAL[3]},
-        hovertemplate=f"Liste ANCT du {fr_date(list_date)} : {fr_int(list_count)} fabriques<extra></extra>",
+        x=[list_date], y=[list_count], mode="markers", name=f"{list_name} : {fr_int(list_count)} fabriques",
+        marker={"size": style.list_marker_size, "symbol": "diamond", "color": CATEGORICAL[3]},
+        hovertemplate=f"{list_name} : {fr_int(list_count)} fabriques<extra></extra>",
     ))
     totals = targets[targets.scope == "total"].drop_duplicates("target_value")
-    for target in totals.itertuples():
+    for i, target in enumerate(totals.itertuples()):
         figure.add_hline(
-            y=target.target_value, line={"color": GREY_LINE, "dash": "dot", "width": 2},
-            annotation_text=f"Objectif {fr_int(target.target_value)} (fin {pd.Timestamp(target.deadline).year})",
-            annotation_position="bottom right", annotation_font={"size": font_size - 2, "color": GREY_TEXT},
+            y=target.target_value,
+            line={"color": GREY_LINE, "dash": style.target_dash, **({"width": 2} if style.slide else {})},
+            annotation_text=f"Objectif {fr_int(target.target_value)} ({fr_date(target.deadline)})",
+            annotation_position="bottom right" if i == 0 else "top left",
+            **({"annotation_font": {"size": font_size - 2, "color": GREY_TEXT}} if style.slide else {}),
         )
+    # Years only on the axis: plotly's own month names are English ("Jul 2021").
+    xaxis = {"title": None, "tickformat": "%Y", "dtick": "M12"}
+    yaxis = {"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d"}
+    if not style.slide:
+        return french_layout(figure, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                             legend={"orientation": "h", "y": -0.15}, xaxis=xaxis, yaxis=yaxis)
     top = max([int(ordered.announced_total.max()), list_count, *[int(v) for v in totals.target_value]])
     french_layout(
         figure, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         # Legend and axis labels inside the paper area: the export adds bands around it.
         legend={"orientation": "h", "y": 0, "yanchor": "bottom", "x": 0.07, "font": {"size": font_size - 2}},
-        yaxis={"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d", "domain": [0.17, 1],
-               "range": [0, top * 1.15], "gridcolor": GREY_GRID},
-        xaxis={"title": None, "tickformat": "%Y", "dtick": "M12", "gridcolor": GREY_GRID, "domain": [0.07, 1]},
+        yaxis={**yaxis, "domain": [0.17, 1], "range": [0, top * 1.15], "gridcolor": GREY_GRID},
+        xaxis={**xaxis, "gridcolor": GREY_GRID, "domain": [0.07, 1]},
     )
     return figure.update_layout(font_size=font_size)
