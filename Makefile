@@ -30,7 +30,8 @@ data: $(RUNTIME)
 ## Import a new laureate list (CSV or XLSX): checks, preview, confirmation (docs/donnees.md).
 .PHONY: import
 import: $(RUNTIME)
-	$(PY) -m pipeline.importer "$(FILE)"
+	$(PY) -m pipeline.importer "$(FILE)" $(if $(SOURCE),--source "$(SOURCE)") \
+		$(if $(LICENCE),--licence "$(LICENCE)") $(if $(DATE_LISTE),--date-liste "$(DATE_LISTE)")
 
 ## The press-kit PDF embeds DejaVu Sans (Debian package fonts-dejavu-core). Installed when
 ## missing and root (as in CI); otherwise a notice, and the page names the package if asked for a PDF.

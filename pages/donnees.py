@@ -158,14 +158,27 @@ def show_candidate(candidate, user: str) -> None:
         confirm_removals = st.checkbox(
             f"Je confirme retirer {len(candidate.removed)} fabriques sur {candidate.current_count} "
             "(la version actuelle reste archivée et peut être rétablie).", key="import_confirm_removals")
+    st.markdown("**Attribution de la liste** (citée dans chaque pied de page, diapositive et export)")
+    in_service = imports.attribution_in_service(manifest)
+    source = st.text_input("Source de la liste (producteur et titre)", value=in_service.source,
+                           max_chars=imports.MAX_ATTRIBUTION_LENGTH, key="import_source")
+    source_column, date_column = st.columns([2, 1])
+    licence = source_column.text_input("Licence", value=in_service.licence,
+                                       max_chars=imports.MAX_ATTRIBUTION_LENGTH, key="import_licence")
+    list_date = date_column.date_input("Date de la liste (pas celle de l'import)", value=in_service.list_date,
+                                       min_value=imports.PROGRAMME_START, max_value=date.today(),
+                                       format="DD/MM/YYYY", key="import_list_date")
+    st.caption("Préremplis avec la version en service : corrigez-les si la liste vient d'ailleurs ou "
+               "d'une autre date.")
     ready = bool(user) and (confirm_removals or not candidate.needs_removal_confirmation)
     if not user:
         st.caption("Indiquez votre nom ci-dessus pour pouvoir importer.")
     if st.button("Importer cette liste", type="primary", disabled=not ready, icon=":material/upload:",
                  key="import_apply"):
         try:
-            entry = imports.apply(candidate, data_dir,
-                                  imports.ImportRequest(user=user, confirm_removals=confirm_removals))
+            entry = imports.apply(candidate, data_dir, imports.ImportRequest(
+                user=user, confirm_removals=confirm_removals, source=source, licence=licence,
+                list_date=list_date))
         except imports.Refused as error:
             st.error(str(error), icon=":material/block:")
             if isinstance(error, imports.StalePreview):

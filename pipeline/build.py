@@ -43,7 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "data" / "sources"
 DATA_DIR = ROOT / "data"
 
-LAUREATES_SOURCE = "ANCT, liste des Fabriques de territoire (janvier 2024), Licence Ouverte 2.0"
+# Who publishes the list and under which licence: the footers and slide sources say both.
+LAUREATES_SOURCE_NAME = "ANCT, liste des Fabriques de territoire (janvier 2024)"
+LAUREATES_LICENCE = "Licence Ouverte 2.0"
+LAUREATES_SOURCE = f"{LAUREATES_SOURCE_NAME}, {LAUREATES_LICENCE}"
 # Date of the ANCT commit that published the list (PROVENANCE.md).
 LAUREATES_LIST_DATE = "2024-01-26"
 # The commune points' population_municipale is INSEE's 2017 vintage (Paris 2 187 526, PROVENANCE.md);
@@ -271,6 +274,7 @@ def write_extracts(extracts: dict[str, pd.DataFrame], out_dir: Path, source_dir:
         "data_version": digest.hexdigest()[:12],
         "laureates_source": LAUREATES_SOURCE,
         "laureates_list_date": LAUREATES_LIST_DATE,
+        "laureates_attribution": {"source": LAUREATES_SOURCE_NAME, "licence": LAUREATES_LICENCE},
         "population_vintage": POPULATION_VINTAGE,
         "extracts": files,
         "sources": [

@@ -31,7 +31,7 @@ from domain.spreadsheet import EXPORT_COORDINATE_DECIMALS
 from domain.territory_types import TERRITORY_TYPES
 from pipeline import versions
 from pipeline.build import derive_laureates
-from pipeline.import_checks import ListChecker, Problem, Reference
+from pipeline.import_checks import CONTROL, PROGRAMME_START, ListChecker, Problem, Reference
 from pipeline.import_files import FileRefused, Source, as_stream, read_table, sha256_of
 from pipeline.sources import SourceError
 
@@ -47,22 +47,89 @@ class ImportRefused(RuntimeError):
     """apply() was called on a list that must not be imported as it stands."""
 
 
+# What the source, licence and date of a list may hold (they are shown in every footer).
+MAX_ATTRIBUTION_LENGTH = 200
+NO_SOURCE = ("Indiquez la source de la liste (son producteur et son titre, par exemple « ANCT, liste "
+             "des Fabriques de territoire (mars 2025) ») : chaque page et chaque export la citent, "
+             "un import sans source effacerait l'attribution des chiffres. Rien n'a été importé.")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who publishes the list, under which licence, and the date of the list (not of the import)."""
+    source: str
+    licence: str
+    list_date: date
+
+    @property
+    def label(self) -> str:
+        """The source line of the footers and slides: "ANCT, liste …, Licence Ouverte 2.0"."""
+        return f"{self.source}, {self.licence}" if self.licence else self.source
+
+
+def attribution_in_service(manifest: dict) -> Attribution:
+    """The attribution of the version in service: what an import form is prefilled with."""
+    given = manifest.get("laureates_attribution") or {}
+    source, licence = given.get("source"), given.get("licence", "")
+    if not source:
+        from pipeline.build import LAUREATES_LICENCE, LAUREATES_SOURCE, LAUREATES_SOURCE_NAME
+
+        # A manifest written before the attribution was recorded apart.
+        source, licence = ((LAUREATES_SOURCE_NAME, LAUREATES_LICENCE)
+                           if manifest.get("laureates_source") == LAUREATES_SOURCE
+                           else (manifest.get("laureates_source", ""), ""))
+    listed = manifest.get("laureates_list_date")
+    return Attribution(source, licence, date.fromisoformat(listed) if listed else date.today())
+
+
+def _one_line(text: str | None) -> str:
+    return re.sub(r"\s+", " ", CONTROL.sub(" ", text or "")).strip()
+
+
+def check_attribution(source: str | None, licence: str | None, list_date: date | None,
+                      in_service: Attribution) -> Attribution:
+    """The attribution an import records; ImportRefused (in French) when it cannot be."""
+    source, licence = _one_line(source), _one_line(licence)
+    if not source:
+        raise ImportRefused(NO_SOURCE)
+    for label, text in (("La source", source), ("La licence", licence)):
+        if len(text) > MAX_ATTRIBUTION_LENGTH:
+            raise ImportRefused(f"{label} compte {len(text)} caractères, au-delà de {MAX_ATTRIBUTION_LENGTH} : "
+                                "gardez le producteur et le titre de la liste. Rien n'a été importé.")
+    list_date = list_date or in_service.list_date
+    if list_date < PROGRAMME_START or list_date > date.today():
+        raise ImportRefused(f"Date de la liste {fr_date(list_date)} impossible : entre le "
+                            f"{fr_date(PROGRAMME_START)} (appel à manifestation d'intérêt) et aujourd'hui. "
+                            "Rien n'a été importé.")
+    return Attribution(source, licence, list_date)
+
+
 @dataclass(frozen=True)
 class ImportRequest:
-    """What the person importing says about the import; recorded in the manifest and history."""
+    """What the person importing says about the import; recorded in the manifest and history.
+
+    source, licence and list_date are the list's attribution (shown in every footer, slide and
+    export); an import without a source is refused. The date defaults to the one in service."""
     user: str
     confirm_removals: bool = False
+    source: str | None = None
+    licence: str | None = None
+    list_date: date | None = None
 
     @property
     def user_name(self) -> str:
         return (self.user or "").strip()[:80] or "inconnu"
 
-    def manifest_fields(self, file_name: str, file_sha256: str) -> dict:
+    def attribution(self, manifest: dict) -> Attribution:
+        return check_attribution(self.source, self.licence, self.list_date, attribution_in_service(manifest))
+
+    def manifest_fields(self, file_name: str, file_sha256: str, attribution: Attribution) -> dict:
         """The fields of the new manifest that describe where the list comes from."""
-        return {"laureates_source": import_source_label(file_name),
-                "laureates_list_date": date.today().isoformat(),
+        return {"laureates_source": attribution.label,
+                "laureates_list_date": attribution.list_date.isoformat(),
+                "laureates_attribution": {"source": attribution.source, "licence": attribution.licence},
                 "imported": {"file_name": safe_file_name(file_name), "file_sha256": file_sha256,
-                             "user": self.user_name}}
+                             "user": self.user_name, "on": date.today().isoformat()}}
 
 
 @dataclass
@@ -255,14 +322,16 @@ def apply(candidate: Candidate, data_dir: Path, request: ImportRequest) -> dict:
         raise ImportRefused("La liste est identique à la version en service : rien n'a été modifié.")
     if candidate.needs_removal_confirmation and not request.confirm_removals:
         raise ImportRefused(f"La liste retire {len(candidate.removed)} fabriques : confirmez ces retraits.")
+    attribution = request.attribution(versions.read_manifest(data_dir))
     manifest = versions.publish_laureates(
         data_dir, parquet_bytes(candidate.laureates), len(candidate.laureates),
-        request.manifest_fields(candidate.file_name, candidate.file_sha256),
+        request.manifest_fields(candidate.file_name, candidate.file_sha256, attribution),
         expected_version=candidate.base_version)
     entry = {
         "action": "import", "at": manifest["created_at"], "user": request.user_name,
         "file_name": safe_file_name(candidate.file_name),
-        "file_sha256": candidate.file_sha256, "from_version": candidate.base_version,
+        "file_sha256": candidate.file_sha256, "source": attribution.label,
+        "list_date": attribution.list_date.isoformat(), "from_version": candidate.base_version,
         "to_version": manifest["data_version"], "laureates": len(candidate.laureates),
         "added": candidate.added.fabrique_id.tolist(), "removed": candidate.removed.fabrique_id.tolist(),
         "changed": sorted(set(candidate.changed.fabrique_id)),

@@ -14,7 +14,8 @@ import pandas as pd
 from pipeline import import_auth, versions
 from pipeline.import_files import MAX_BYTES, FileRefused, check_size
 from pipeline.import_report import unchanged_sentence
-from pipeline.import_workflow import Candidate, ImportRefused, ImportRequest
+from pipeline.import_workflow import (MAX_ATTRIBUTION_LENGTH, PROGRAMME_START, Attribution, Candidate,
+                                      ImportRefused, ImportRequest, attribution_in_service)
 from pipeline.import_workflow import apply as _apply
 from pipeline.import_workflow import preview as _preview
 from services.upload_access import authorise as authorise_uploads
@@ -22,9 +23,9 @@ from services.upload_access import may_upload
 from services.upload_access import revoke as revoke_uploads
 
 __all__ = [
-    "MAX_BYTES", "Candidate", "FileRefused", "ImportRefused", "ImportRequest", "Refused", "StalePreview",
+    "MAX_ATTRIBUTION_LENGTH", "MAX_BYTES", "PROGRAMME_START", "Attribution", "Candidate", "FileRefused", "ImportRefused", "ImportRequest", "Refused", "StalePreview",
     "LoginOutcome", "LoginStateError",
-    "apply", "authorise_uploads", "check_size", "client_address", "extract", "history", "login_wait",
+    "apply", "attribution_in_service", "authorise_uploads", "check_size", "client_address", "extract", "history", "login_wait",
     "may_upload", "password_hash", "preview", "revoke_uploads", "try_password",
     "restorable_versions", "rollback", "unchanged_sentence",
 ]

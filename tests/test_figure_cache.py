@@ -129,7 +129,7 @@ def test_an_import_is_seen_at_once_by_an_open_warm_page(tmp_path, monkeypatch):
 
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
     import_workflow.apply(import_workflow.preview(listing.name, listing.read_bytes(), data_dir), data_dir,
-                          ImportRequest("agent"))
+                          ImportRequest("agent", source="ANCT"))
     assert versions.read_manifest(data_dir)["extracts"]["laureates"]["rows"] == 385
 
     synthese.run()

@@ -51,7 +51,7 @@ def publish(directory, rows: int) -> dict:
     listing = pd.DataFrame({"id_territoire": laureates.fabrique_id, "id_geo": laureates.commune_code,
                             "lib_territoire": laureates["name"]}).to_csv(sep=";", index=False).encode()
     candidate = import_workflow.preview("liste.csv", listing, directory)
-    return import_workflow.apply(candidate, directory, import_workflow.ImportRequest("agent", True))
+    return import_workflow.apply(candidate, directory, import_workflow.ImportRequest("agent", True, source="ANCT"))
 
 
 def test_a_malformed_manifest_gives_the_french_unavailable_page(tmp_path, monkeypatch):

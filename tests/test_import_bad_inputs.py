@@ -45,7 +45,7 @@ def csv_file(tmp_path, frame: pd.DataFrame, name="liste.csv", sep=";", encoding=
 
 
 def cli(path, directory, *extra) -> int:
-    return importer.main([str(path), "--yes", "--user", "test", "--data-dir", str(directory), *extra])
+    return importer.main([str(path), "--yes", "--user", "test", "--source", "ANCT", "--data-dir", str(directory), *extra])
 
 
 def refused_cli(path, directory, capsys, *extra) -> str:
@@ -235,7 +235,7 @@ def test_html_and_formula_names_are_stored_and_exported_as_text(tmp_path, data_d
     notices = [p.text() for p in candidate.notices]
     assert any(n.startswith("Ligne 384, colonne « lib_territoire » : le nom contient du code HTML") for n in notices)
     assert any(n.startswith("Ligne 385, colonne « lib_territoire »") for n in notices)
-    import_workflow.apply(candidate, data_dir, ImportRequest("test"))
+    import_workflow.apply(candidate, data_dir, ImportRequest("test", source="ANCT"))
     stored = versions.read_extract(data_dir, versions.read_manifest(data_dir), "laureates")
     names = stored.set_index("fabrique_id")["name"]
     assert (names["fabt-383"], names["fabt-384"]) == (script, formula)

@@ -60,7 +60,7 @@ def paused_replace(source, destination):
         time.sleep(600)
     real_replace(source, destination)
 versions.os.replace = paused_replace
-sys.exit(importer.main([sys.argv[3], "--yes", "--user", "test", "--data-dir", sys.argv[2]]))
+sys.exit(importer.main([sys.argv[3], "--yes", "--user", "test", "--source", "ANCT", "--data-dir", sys.argv[2]]))
 """
 
 
@@ -92,7 +92,7 @@ def test_kill_between_temporary_file_and_rename_keeps_previous_version(tmp_path,
     assert national_count(data_dir) == 382
     assert versions.read_history(data_dir) == []
     # The next import clears the orphan temporary file and succeeds.
-    assert importer.main([str(listing), "--yes", "--user", "test", "--data-dir", str(data_dir)]) == 0
+    assert importer.main([str(listing), "--yes", "--user", "test", "--source", "ANCT", "--data-dir", str(data_dir)]) == 0
     assert not list(data_dir.glob(".*.tmp"))
     assert national_count(data_dir) == 385
 
@@ -135,7 +135,7 @@ def test_round_trip_import_then_rollback(tmp_path, monkeypatch):
     assert candidate.removed.empty and candidate.changed.empty
     totals = candidate.totals.set_index("key")
     assert (totals.at["total_2021", "before"], totals.at["total_2021", "after"]) == (382, 385)
-    entry = import_workflow.apply(candidate, data_dir, ImportRequest("agent"))
+    entry = import_workflow.apply(candidate, data_dir, ImportRequest("agent", source="ANCT"))
 
     imported = versions.read_manifest(data_dir)
     assert imported["previous_version"] == base["data_version"]
@@ -169,7 +169,7 @@ def test_rollback_refuses_a_tampered_version(tmp_path):
     data_dir = copy_data(tmp_path / "data")
     base = versions.read_manifest(data_dir)
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
-    import_workflow.apply(import_workflow.preview(listing.name, listing.read_bytes(), data_dir), data_dir, ImportRequest("agent"))
+    import_workflow.apply(import_workflow.preview(listing.name, listing.read_bytes(), data_dir), data_dir, ImportRequest("agent", source="ANCT"))
     versions.rollback(data_dir, base["data_version"], "agent")
     imported = versions.list_versions(data_dir)[-1]["manifest"]
     (data_dir / imported["extracts"]["laureates"]["file"]).write_bytes(b"abime")
@@ -183,9 +183,9 @@ def test_preview_made_on_an_older_version_is_refused(tmp_path):
     listing = list_with_new_fabriques(data_dir, tmp_path / "liste.csv")
     first = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
     second = import_workflow.preview(listing.name, listing.read_bytes(), data_dir)
-    import_workflow.apply(first, data_dir, ImportRequest("agent"))
+    import_workflow.apply(first, data_dir, ImportRequest("agent", source="ANCT"))
     with pytest.raises(versions.VersionError, match="Les données ont changé depuis l'aperçu"):
-        import_workflow.apply(second, data_dir, ImportRequest("autre agent"))
+        import_workflow.apply(second, data_dir, ImportRequest("autre agent", source="ANCT"))
     assert len(versions.read_history(data_dir)) == 1
 
 

@@ -284,7 +284,7 @@ def test_a_stale_preview_is_refused_when_another_import_came_first(data_dir, mon
 
     from pipeline import import_workflow  # agent A, from the command line, meanwhile
     other = import_workflow.preview("liste-a.csv", shipped_list_bytes(data_dir, 381), data_dir)
-    import_workflow.apply(other, data_dir, import_workflow.ImportRequest(user="Agent A"))
+    import_workflow.apply(other, data_dir, import_workflow.ImportRequest(user="Agent A", source="ANCT"))
     after_a = versions.read_manifest(data_dir)
 
     at.button(key="import_apply").click().run()

@@ -112,6 +112,7 @@ def version_facts(manifest: dict) -> list[tuple[str, str]]:
     imported = manifest.get("imported")
     if imported:
         facts.append(("Importée", f"le {fr_datetime(manifest.get('created_at', ''))} par {imported['user']}"))
+        facts.append(("Fichier importé", imported.get("file_name", "—")))
         facts.append(("Version précédente", manifest.get("previous_version", "—")))
     else:
         facts.append(("Origine", "construite depuis les fichiers sources (make data)"))
