@@ -101,16 +101,17 @@ def announced_totals_figure(announced: pd.DataFrame, targets: pd.DataFrame, list
         )
     # Years only on the axis: plotly's own month names are English ("Jul 2021").
     xaxis = {"title": None, "tickformat": "%Y", "dtick": "M12"}
-    yaxis = {"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d"}
+    # Room above the highest point for its number.
+    top = max([int(ordered.announced_total.max()), list_count, *[int(v) for v in totals.target_value]])
+    yaxis = {"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d", "range": [0, top * 1.15]}
     if not style.slide:
         return french_layout(figure, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                              legend={"orientation": "h", "y": -0.15}, xaxis=xaxis, yaxis=yaxis)
-    top = max([int(ordered.announced_total.max()), list_count, *[int(v) for v in totals.target_value]])
     french_layout(
         figure, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         # Legend and axis labels inside the paper area: the export adds bands around it.
         legend={"orientation": "h", "y": 0, "yanchor": "bottom", "x": 0.07, "font": {"size": font_size - 2}},
-        yaxis={**yaxis, "domain": [0.17, 1], "range": [0, top * 1.15], "gridcolor": GREY_GRID},
+        yaxis={**yaxis, "domain": [0.17, 1], "gridcolor": GREY_GRID},
         xaxis={**xaxis, "gridcolor": GREY_GRID, "domain": [0.07, 1]},
     )
     return figure.update_layout(font_size=font_size)
