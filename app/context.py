@@ -24,7 +24,7 @@ from views import filters as flt
 
 # "All" is an empty string in the widgets: a None value would show Streamlit's English placeholder.
 ALL = ""
-KEYS = {"region": "filter_region", "departement": "filter_departement",
+KEYS = {"region": "filter_region", "departement": "filter_departement", "epci": "filter_epci",
         "territoire": "filter_territoire", "rural": "filter_rural"}
 
 
@@ -51,7 +51,8 @@ class Context:
 def _geography(data_version: str) -> flt.Geography:
     # Built once per data version, shared read-only.
     return built("geography", data_version, (),
-                 lambda: flt.Geography.from_options(queries.run("filter_options")))
+                 lambda: flt.Geography.from_options(queries.run("filter_options"),
+                                                   queries.run("epci_options")))
 
 
 def _initialise_from_url(geography: flt.Geography) -> None:
@@ -59,6 +60,7 @@ def _initialise_from_url(geography: flt.Geography) -> None:
     filters, notices = flt.parse(st.query_params.to_dict(), geography)
     st.session_state[KEYS["region"]] = filters.region or ALL
     st.session_state[KEYS["departement"]] = filters.departement or ALL
+    st.session_state[KEYS["epci"]] = filters.epci or ALL
     st.session_state[KEYS["territoire"]] = filters.territoire or ALL
     st.session_state[KEYS["rural"]] = filters.rural_definition
     st.session_state["filter_notices"] = notices
@@ -71,7 +73,23 @@ def _on_region_change() -> None:
     region = st.session_state.get(KEYS["region"])
     if departement and region and geography.region_of_departement.get(departement) != region:
         st.session_state[KEYS["departement"]] = ALL
+    _drop_epci_outside(geography)
     st.session_state["filter_notices"] = []
+
+
+def _on_departement_change() -> None:
+    _drop_epci_outside(st.session_state["geography"])
+    st.session_state["filter_notices"] = []
+
+
+def _drop_epci_outside(geography: flt.Geography) -> None:
+    """An EPCI with no commune in the newly chosen région or département is dropped."""
+    epci = st.session_state.get(KEYS["epci"])
+    filters = flt.Filters(region=st.session_state.get(KEYS["region"]) or None,
+                          departement=st.session_state.get(KEYS["departement"]) or None,
+                          epci=epci or None)
+    if epci and flt.with_departement(filters, filters.departement, geography).epci is None:
+        st.session_state[KEYS["epci"]] = ALL
 
 
 def _on_filter_change() -> None:
@@ -151,10 +169,18 @@ def filter_bar() -> Context:
         departements = [code for code, reg in geography.region_of_departement.items()
                         if region == ALL or reg == region]
         st.selectbox(
-            "Département", [ALL, *departements], key=KEYS["departement"], on_change=_on_filter_change,
+            "Département", [ALL, *departements], key=KEYS["departement"], on_change=_on_departement_change,
             placeholder="Choisissez un département",
             format_func=lambda code: "Tous les départements" if code == ALL
             else f"{geography.departements[code]} ({code})",
+        )
+        departement = st.session_state[KEYS["departement"]]
+        st.selectbox(
+            "Intercommunalité (EPCI)", [ALL, *geography.epci_in(region or None, departement or None)],
+            key=KEYS["epci"], on_change=_on_filter_change,
+            format_func=lambda code: "Toutes les intercommunalités" if code == ALL else geography.epci[code],
+            help="Établissement public de coopération intercommunale à fiscalité propre (COG 2025) : "
+                 "la liste suit la région et le département choisis ; tapez un nom pour chercher.",
         )
         st.selectbox(
             "Type de territoire", [ALL, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
@@ -171,6 +197,7 @@ def filter_bar() -> Context:
     filters = flt.Filters(
         region=st.session_state[KEYS["region"]] or None,
         departement=st.session_state[KEYS["departement"]] or None,
+        epci=st.session_state[KEYS["epci"]] or None,
         territoire=st.session_state[KEYS["territoire"]] or None,
         rural_definition=st.session_state[KEYS["rural"]] or DEFAULT_RURAL_DEFINITION,
     )

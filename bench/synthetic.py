@@ -58,7 +58,7 @@ def write_synthetic_extracts(destination: Path, count: int, source: Path = ROOT 
     reference = load_reference(source, manifest)
     laureates = derive_laureates(bare_list(reference.communes, count), reference.communes,
                                  reference.departements, reference.regions, reference.dep_shapes,
-                                 "banc d'essai", source_label=SOURCE_LABEL)
+                                 "banc d'essai", source_label=SOURCE_LABEL, epci=reference.epci)
     path = destination / manifest["extracts"]["laureates"]["file"]
     laureates.to_parquet(path, index=False)
     manifest["extracts"]["laureates"].update(rows=len(laureates), sha256=versions.sha256_file(path))

@@ -51,7 +51,7 @@ options = map_options.MapOptions(insets=not true_positions, census=census, qpv_c
                                 choropleth=choropleth, without_fabrique=without_fabrique)
 
 # --- Data of the map --------------------------------------------------------------------
-region, departement = ctx.filters.region, ctx.filters.departement
+region, departement, epci = ctx.filters.region, ctx.filters.departement, ctx.filters.epci
 points = run("map_points", **ctx.params, insets=options.insets)
 table = run("map_table", **ctx.params)
 choropleth_frame = run("map_choropleth", **ctx.params)
@@ -86,10 +86,13 @@ with map_column:
         return map_layers.build_deck(
             options=options, outlines=run("map_outlines", insets=options.insets),
             choropleth_frame=choropleth_frame, points=points, table=table,
-            bounds=run("map_view_bounds", region=region, departement=departement, insets=options.insets).iloc[0],
-            census=(run("map_tiers_lieux_2019", region=region, departement=departement, insets=options.insets)
+            bounds=run("map_view_bounds", region=region, departement=departement, epci=epci,
+                       insets=options.insets).iloc[0],
+            census=(run("map_tiers_lieux_2019", region=region, departement=departement, epci=epci,
+                        insets=options.insets)
                     if census else None),
-            qpv_communes=(run("map_qpv_communes", region=region, departement=departement, insets=options.insets)
+            qpv_communes=(run("map_qpv_communes", region=region, departement=departement, epci=epci,
+                              insets=options.insets)
                           if qpv_communes else None),
             without_fabrique=missing, selected_commune=selected_commune,
             # Outlines by URL: files the browser fetched once (app/web/static_outlines.py).

@@ -50,8 +50,11 @@ st.header("Télécharger les extraits de cette version", anchor=False)
 st.caption("CSV séparés par « ; », encodage UTF-8 : ils s'ouvrent directement dans un tableur en français. "
            "Une cellule qui commencerait par =, +, - ou @ est précédée d'une apostrophe.")
 version = manifest["data_version"]
-for column, (name, title) in zip(st.columns(3), [("laureates", "Lauréats"), ("communes", "Communes"),
-                                                 ("tiers_lieux_2019", "Tiers-lieux 2019")]):
+downloads = [(name, title) for name, title in [("laureates", "Lauréats"), ("communes", "Communes"),
+                                               ("epci", "Intercommunalités"),
+                                               ("tiers_lieux_2019", "Tiers-lieux 2019")]
+             if name in manifest["extracts"]]  # a version built before the EPCI level has none
+for column, (name, title) in zip(st.columns(len(downloads)), downloads):
     column.download_button(
         f"{title} (CSV, {fr_int(manifest['extracts'][name]['rows'])} lignes)",
         lambda name=name: dv.extract_csv(imports.extract(data_dir, manifest, name)),

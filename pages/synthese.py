@@ -63,7 +63,7 @@ if ctx.embedded:
 st.header("Tiers-lieux en France", anchor=False)
 census = run("census_totals")
 census_2019 = run("tiers_lieux_2019_count", region=ctx.filters.region,
-                  departement=ctx.filters.departement).iloc[0]
+                  departement=ctx.filters.departement, epci=ctx.filters.epci).iloc[0]
 # Static CSS (no data): a qualified figure ("près de 1 800") wraps inside its card rather than
 # being cut to "près de …" when four cards share a 1280-px screen with the sidebar.
 st.html("""<style>

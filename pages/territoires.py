@@ -70,7 +70,7 @@ st.header("Fabriques par région et par type de territoire", anchor=False)
 
 
 def regions_compared():
-    frame = run("laureates_by_region", region=None, departement=None,
+    frame = run("laureates_by_region", region=None, departement=None, epci=None,
                 territoire=filters.territoire, rural_definition=filters.rural_definition)
     return frame, tv.highlighted_name(frame, "reg_code", "reg_name", region)
 
@@ -96,7 +96,7 @@ else:
 
     def departements_of_region():
         frame = run("laureates_by_departement", region=region,
-                    departement=None if region else filters.departement,
+                    departement=None if region else filters.departement, epci=None,
                     territoire=filters.territoire, rural_definition=filters.rural_definition)
         return frame, tv.highlighted_name(frame, "dep_code", "dep_name", filters.departement)
 

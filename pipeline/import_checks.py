@@ -84,6 +84,7 @@ class Reference:
     departements: pd.DataFrame
     regions: pd.DataFrame
     dep_shapes: dict
+    epci: pd.DataFrame | None = None  # None for a version built before the EPCI level
 
     def __post_init__(self):
         self.commune_by_code = self.communes.set_index("commune_code")

@@ -40,7 +40,8 @@ REMOVAL_CONFIRMATION_SHARE = 0.10
 # Fields compared to say a fabrique "changed"; territory and département follow the commune.
 COMPARED = {"name": "nom", "commune_code": "commune", "point": "point", "wave": "vague"}
 # The preview's totals: national, on the INSEE definition of rural (as the Synthèse shows them).
-TOTALS_PARAMS = {"region": None, "departement": None, "territoire": None, "rural_definition": "insee"}
+TOTALS_PARAMS = {"region": None, "departement": None, "epci": None, "territoire": None,
+                 "rural_definition": "insee"}
 
 
 class ImportRefused(RuntimeError):
@@ -176,8 +177,9 @@ def load_reference(data_dir: Path, manifest: dict) -> Reference:
     # well within the 10 km tolerance of the point test); Saint-Martin has none.
     dep_shapes = {row.dep_code: shape(json.loads(row.geometry_geojson))
                   for row in departements.itertuples() if isinstance(row.geometry_geojson, str)}
+    epci = versions.read_extract(data_dir, manifest, "epci") if "epci" in manifest["extracts"] else None
     return Reference(versions.read_extract(data_dir, manifest, "communes"), departements,
-                     versions.read_extract(data_dir, manifest, "regions"), dep_shapes)
+                     versions.read_extract(data_dir, manifest, "regions"), dep_shapes, epci)
 
 
 def _keep_known_points(fabriques: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -286,7 +288,8 @@ def preview(file_name: str, source: Source, data_dir: Path) -> Candidate:
     try:
         laureates = derive_laureates(fabriques.drop(columns=["wave", "wave_date"]), reference.communes,
                                      reference.departements, reference.regions, reference.dep_shapes,
-                                     file_name, source_label=import_source_label(file_name))
+                                     file_name, source_label=import_source_label(file_name),
+                                     epci=reference.epci)
     except SourceError as error:  # the checks above should have caught it first
         candidate.problems.append(Problem(None, None, str(error)))
         return candidate

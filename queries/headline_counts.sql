@@ -1,7 +1,7 @@
 -- One row: fabriques of the current filter by territory type, and the same counts nationally
 -- (under a regional filter, national targets are read as shares of the national total).
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 national as (

@@ -3,7 +3,7 @@
 -- population and fabriques per 100,000 inhabitants.
 with selected as (
     select dep_code, territory_type
-    from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 counts as (

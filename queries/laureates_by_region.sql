@@ -4,7 +4,7 @@
 -- région (Saint-Martin, a collectivité with no région) when the filter has some.
 with selected as (
     select reg_code, dep_name, territory_type
-    from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 counts as (

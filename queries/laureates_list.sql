@@ -1,7 +1,7 @@
 -- The fabriques of the current filter whose name, commune or département contains the search
 -- text (accent- and case-insensitive, taken literally: no wildcard), one row per fabrique.
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 needle as (
@@ -19,6 +19,9 @@ final as (
         s.dep_name,
         s.reg_code,
         s.reg_name,
+        s.epci_siren,
+        s.epci_name,
+        s.epci_type,
         s.territory_type,
         s.density_level,
         s.qpv_codes,

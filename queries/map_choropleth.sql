@@ -2,7 +2,7 @@
 -- (null where the population is unknown: Mayotte, Saint-Martin). in_scope says whether the
 -- département is inside the région / département filter; outside it, the count is 0.
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 counts as (

@@ -1,7 +1,7 @@
 -- Départements of the current région / département filter holding no fabrique of the filter
 -- (with a territory filter: none of that type), with their région.
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 in_scope as (

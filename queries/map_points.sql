@@ -2,7 +2,7 @@
 -- overseas insets, rounded to 4 decimals, about 10 m), territory type and number of fabriques.
 -- Kept to the fewest columns: this is what the browser receives per point.
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 positioned as (

@@ -1,10 +1,11 @@
--- Communes holding at least one QPV (2024) in the current région / département, one point
+-- Communes holding at least one QPV (2024) in the current région / département / EPCI, one point
 -- per commune (true position or in the overseas insets), with their number of QPV.
 with communes_with_qpv as (
     select * from communes
     where has_qpv
       and ($region is null or reg_code = $region)
       and ($departement is null or dep_code = $departement)
+      and ($epci is null or epci_siren = $epci)
 ),
 
 final as (

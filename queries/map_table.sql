@@ -1,7 +1,7 @@
 -- The fabriques of the current filter, one row each, as listed under the map: names, places,
 -- type, inferred wave, and whether the point is placed, placed from a fallback, or not placed.
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 final as (

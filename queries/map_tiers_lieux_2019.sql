@@ -4,6 +4,9 @@ with census as (
     select * from tiers_lieux_2019
     where ($region is null or reg_code = $region)
       and ($departement is null or dep_code = $departement)
+      -- An EPCI through the census's commune code (COG 2025 communes): a row whose commune
+      -- code is unknown (0) or has since merged is not counted in any EPCI.
+      and ($epci is null or commune_code in (select commune_code from communes where epci_siren = $epci))
 ),
 
 final as (

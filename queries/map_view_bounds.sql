@@ -1,14 +1,31 @@
--- Bounding box to frame the map on: the chosen département, else the chosen région, else all
--- départements (true positions, or overseas France in its insets).
-with in_scope as (
+-- Bounding box to frame the map on: the communes of the chosen EPCI, else the chosen
+-- département, else the chosen région, else all départements (true positions, or overseas
+-- France in its insets). An EPCI is framed by its communes' points: we have no EPCI outline.
+with departements_in_scope as (
     select
         case when $insets then display_min_lon else min_lon end as min_lon,
         case when $insets then display_min_lat else min_lat end as min_lat,
         case when $insets then display_max_lon else max_lon end as max_lon,
         case when $insets then display_max_lat else max_lat end as max_lat
     from departements
-    where ($region is null or reg_code = $region)
+    where $epci is null
+      and ($region is null or reg_code = $region)
       and ($departement is null or dep_code = $departement)
+),
+
+communes_in_scope as (
+    select
+        case when $insets then display_lon else lon end as lon,
+        case when $insets then display_lat else lat end as lat
+    from communes
+    where $epci is not null and epci_siren = $epci
+      and ($departement is null or dep_code = $departement)
+),
+
+in_scope as (
+    select * from departements_in_scope
+    union all
+    select lon, lat, lon, lat from communes_in_scope where lon is not null
 ),
 
 final as (

@@ -5,7 +5,7 @@
 -- (null for the other targets).
 with selected as (
     select has_qpv, is_rural_insee, is_outside_large_centres, labelled_by
-    from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 national as (

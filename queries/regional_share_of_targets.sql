@@ -3,7 +3,7 @@
 -- There are no regional targets: a région's progress is its share of the national count.
 with counted as (
     select reg_code, territory_type
-    from filtered_laureates(null, null, null, $rural_definition)
+    from filtered_laureates(null, null, null, null, $rural_definition)
 ),
 
 latest_targets as (

@@ -1,7 +1,7 @@
 -- One point per commune and territory type holding fabriques of the current filter, for the
 -- static map of the slides: true position, position in the overseas insets, number of fabriques.
 with selected as (
-    select * from filtered_laureates($region, $departement, $territoire, $rural_definition)
+    select * from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 final as (

@@ -257,7 +257,7 @@ def test_presentation_map_slide_is_drawn_and_accessible(app_url, themed_pages, t
     assert page.get_by_text("Diapositive 3 sur 5").count() == 1
     # One marker per commune with a fabrique, drawn over our own outlines.
     points = page.locator(".js-plotly-plot .scatterlayer .point").count()
-    communes = run("static_map_points", **{"region": None, "departement": None, "territoire": None,
+    communes = run("static_map_points", **{"region": None, "departement": None, "epci": None, "territoire": None,
                                            "rural_definition": "insee", **scope})
     assert points >= len(communes) > 0
     screenshot(page, f"a11y-presentation-carte-{scope_name}-{theme}")
@@ -275,7 +275,7 @@ def _tab_to(page, wanted, backwards: bool = False, limit: int = 80) -> dict:
 
 
 def test_keyboard_only_journey_to_a_fabrique_card(app_url, page, audit_run):
-    bretagne = run("laureates_list", region="53", departement=None, territoire=None,
+    bretagne = run("laureates_list", region="53", departement=None, epci=None, territoire=None,
                    rural_definition="insee", search=None)
     chosen = bretagne.sort_values("name").iloc[-1]  # not the one whose card opens by default
 

@@ -32,7 +32,7 @@ LAYER_SETTINGS = [
 
 def _params(query: dict) -> dict:
     return Filters(region=query.get("region"), departement=query.get("departement"),
-                   territoire=query.get("territoire"),
+                   epci=query.get("epci"), territoire=query.get("territoire"),
                    rural_definition=query.get("rural", "insee")).params()
 
 
@@ -111,10 +111,12 @@ def test_layer_data_match_the_filter(query):
     missing = run("map_departements_without_fabrique", **params)
     in_scope = choropleth[choropleth.in_scope]
     assert set(missing.dep_code) == set(in_scope[in_scope.fabriques == 0].dep_code)
-    census = run("map_tiers_lieux_2019", region=params["region"], departement=params["departement"], insets=True)
+    census = run("map_tiers_lieux_2019", region=params["region"], departement=params["departement"],
+                 epci=params["epci"], insets=True)
     assert len(census) == run("tiers_lieux_2019_count", region=params["region"],
-                              departement=params["departement"]).iloc[0].tiers_lieux
-    qpv = run("map_qpv_communes", region=params["region"], departement=params["departement"], insets=True)
+                              departement=params["departement"], epci=params["epci"]).iloc[0].tiers_lieux
+    qpv = run("map_qpv_communes", region=params["region"], departement=params["departement"],
+              epci=params["epci"], insets=True)
     communes = pd.read_parquet(ROOT / "data" / "communes.parquet")
     if params["region"]:
         communes = communes[communes.reg_code == params["region"]]

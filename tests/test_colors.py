@@ -57,9 +57,9 @@ def test_contrast_ratio_reference_values():
 def test_gauges_table_holds_the_gauges_numbers():
     from queries import run
 
-    targets = run("progress_toward_targets", region=None, departement=None, territoire=None,
+    targets = run("progress_toward_targets", region=None, departement=None, epci=None, territoire=None,
                   rural_definition="insee")
-    fabriques = run("headline_counts", region=None, departement=None, territoire=None,
+    fabriques = run("headline_counts", region=None, departement=None, epci=None, territoire=None,
                     rural_definition="insee").iloc[0].fabriques
     table = progress_table(targets, national_scope=True, list_date=date(2024, 1, 26))
     assert len(table) == len(targets)

@@ -8,7 +8,7 @@ import pytest
 import queries
 from conftest import ROOT, run_app
 
-ALL = dict(region=None, departement=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
 REGION_CODES = sorted(duckdb.sql(
     f"select reg_code from read_parquet('{ROOT / 'data' / 'regions.parquet'}')").df()["reg_code"])
 
@@ -20,6 +20,12 @@ SCOPES = (
     + [{**ALL, "territoire": "rural", "rural_definition": "hors_grands_centres"},
        {**ALL, "region": "76", "territoire": "rural"},
        {**ALL, "region": "02", "territoire": "rural"}]
+    # EPCI: Brest Métropole (1), Rennes Métropole (3), the Métropole du Grand Paris (22, over
+    # several départements, alone and inside one of them), a CC, a CA in Guyane, and an EPCI with
+    # no fabrique (Pays d'Iroise).
+    + [{**ALL, "epci": siren} for siren in ("242900314", "243500139", "200054781", "245100615", "249730045", "242900074")]
+    + [{**ALL, "departement": "93", "epci": "200054781"},
+       {**ALL, "departement": "29", "epci": "242900314", "territoire": "qpv"}]
 )
 
 
@@ -73,7 +79,8 @@ def _laureats_count(app) -> int:
 @pytest.mark.parametrize(
     "query",
     [{}, {"region": "53"}, {"region": "84", "territoire": "qpv"}, {"departement": "978"},
-     {"departement": "90"}, {"territoire": "rural", "rural": "hors_grands_centres"}],
+     {"departement": "90"}, {"territoire": "rural", "rural": "hors_grands_centres"},
+     {"departement": "29", "epci": "242900314"}, {"epci": "200054781"}],
     ids=_label,
 )
 def test_pages_display_the_same_total(query):
@@ -81,7 +88,7 @@ def test_pages_display_the_same_total(query):
     shown = {m.label: m.value for m in synthese.metric}.get("Fabriques dans la liste")
     headline = queries.run("headline_counts", **{**ALL, **{
         "region": query.get("region"), "departement": query.get("departement"),
-        "territoire": query.get("territoire"), "rural_definition": query.get("rural", "insee")}}).iloc[0]
+        "epci": query.get("epci"), "territoire": query.get("territoire"), "rural_definition": query.get("rural", "insee")}}).iloc[0]
     if headline.fabriques:
         assert shown == str(headline.fabriques)
     territoires = _page("pages/territoires.py", query)

@@ -19,7 +19,7 @@ def _open(path: str):
 def test_the_filter_really_matches_no_fabrique():
     from queries import run
 
-    headline = run("headline_counts", region=None, departement="978", territoire="qpv",
+    headline = run("headline_counts", region=None, departement="978", epci=None, territoire="qpv",
                    rural_definition="insee").iloc[0]
     assert headline.fabriques == 0 and headline.national_fabriques > 0
 

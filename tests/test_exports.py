@@ -12,7 +12,7 @@ from domain.spreadsheet import FORMULA_STARTS
 from views import exports
 from views.laureats import laureates_table
 
-ALL = dict(region=None, departement=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
 HOSTILE = ["=1+1", "+33", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://exemple.invalid\")"]
 
 

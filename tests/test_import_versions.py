@@ -39,7 +39,7 @@ def sha(path) -> str:
 
 def national_count(directory) -> int:
     """The count the dashboard shows, read through the loader in a fresh process."""
-    code = ("from queries import run; print(int(run('headline_counts', region=None, departement=None, "
+    code = ("from queries import run; print(int(run('headline_counts', region=None, departement=None, epci=None, "
             "territoire=None, rural_definition='insee').fabriques.iloc[0]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "FABRIQUES_DATA_DIR": str(directory)}, timeout=120)

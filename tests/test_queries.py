@@ -70,7 +70,7 @@ def test_no_sql_file_formats_values_in():
         assert "{" not in text and "%s" not in text, sql.name
 
 
-ALL = dict(region=None, departement=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
 
 
 @pytest.mark.parametrize(
@@ -112,11 +112,11 @@ def test_progress_toward_targets_counts_the_scope_of_each_target():
 
 
 def test_census_2019_count_by_region_adds_up():
-    total = queries.run("tiers_lieux_2019_count", region=None, departement=None).iloc[0].tiers_lieux
+    total = queries.run("tiers_lieux_2019_count", region=None, departement=None, epci=None).iloc[0].tiers_lieux
     assert total == 1512
     options = queries.run("filter_options")
     by_region = sum(
-        queries.run("tiers_lieux_2019_count", region=code, departement=None).iloc[0].tiers_lieux
+        queries.run("tiers_lieux_2019_count", region=code, departement=None, epci=None).iloc[0].tiers_lieux
         for code in options.reg_code.dropna().unique()
     )
     assert by_region == 1512

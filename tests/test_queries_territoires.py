@@ -9,7 +9,7 @@ import pytest
 import queries
 from conftest import ROOT, copy_data
 
-ALL = dict(region=None, departement=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
 
 
 def _table(name: str):

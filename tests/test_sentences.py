@@ -84,7 +84,8 @@ def test_the_rule_reads_the_examples_of_a_french_grammar(name, level, said):
      (None, None, "En France")],
 )
 def test_headline_sentence_opens_with_the_place(region, departement, opening):
-    params = {"region": region, "departement": departement, "territoire": None, "rural_definition": "insee"}
+    params = {"region": region, "departement": departement, "epci": None, "territoire": None,
+              "rural_definition": "insee"}
     headline = run("headline_counts", **params).iloc[0]
     place = sentences.place_of(region, departement, REGIONS, DEPARTEMENTS)
     text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
@@ -96,7 +97,7 @@ def test_headline_sentence_opens_with_the_place(region, departement, opening):
 
 
 def test_the_brittany_example_reads_as_specified():
-    headline = run("headline_counts", region="53", departement=None, territoire=None,
+    headline = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
                    rural_definition="insee").iloc[0]
     place = sentences.place_of("53", None, REGIONS, DEPARTEMENTS)
     text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
@@ -148,7 +149,7 @@ def test_pace_is_computed_between_announcements_and_nothing_is_projected():
 
 def test_real_timeline_draws_announced_totals_and_targets_only():
     announced = run("announced_totals")
-    targets = run("progress_toward_targets", region=None, departement=None, territoire=None,
+    targets = run("progress_toward_targets", region=None, departement=None, epci=None, territoire=None,
                   rural_definition="insee")
     pace = timeline.pace_of(announced)
     assert (pace.first_total, pace.last_total) == (80, 407)

@@ -1,13 +1,13 @@
 """The filters shared by every page, read from and written to the URL.
 
-`region` (INSEE région code), `departement` (INSEE département code), `territoire`
-(qpv / rural / urbain) and `rural` (the rural definition). An unknown or malformed value
+`region` (INSEE région code), `departement` (INSEE département code), `epci` (SIREN of an
+intercommunalité), `territoire` (qpv / rural / urbain) and `rural` (the rural definition). An unknown or malformed value
 is dropped with a notice in French; nothing here raises on user input.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 import pandas as pd
 
@@ -18,8 +18,9 @@ from domain.territory_types import (
     TERRITORY_TYPES_PLURAL,
 )
 
-URL_KEYS = ("region", "departement", "territoire", "rural")
+URL_KEYS = ("region", "departement", "epci", "territoire", "rural")
 MAX_URL_VALUE = 64
+EPCI_SIREN = re.compile(r"^\d{9}$")
 MAX_SHOWN = 24  # a hostile 10 kB value is cut when echoed in a notice
 
 
@@ -27,6 +28,7 @@ MAX_SHOWN = 24  # a hostile 10 kB value is cut when echoed in a notice
 class Filters:
     region: str | None = None
     departement: str | None = None
+    epci: str | None = None
     territoire: str | None = None
     rural_definition: str = DEFAULT_RURAL_DEFINITION
 
@@ -35,7 +37,7 @@ class Filters:
         return asdict(self)
 
     def url_params(self) -> dict[str, str]:
-        values = {"region": self.region, "departement": self.departement,
+        values = {"region": self.region, "departement": self.departement, "epci": self.epci,
                   "territoire": self.territoire}
         if self.rural_definition != DEFAULT_RURAL_DEFINITION:
             values["rural"] = self.rural_definition
@@ -43,18 +45,22 @@ class Filters:
 
     @property
     def is_empty(self) -> bool:
-        return self.region is None and self.departement is None and self.territoire is None
+        return (self.region is None and self.departement is None and self.epci is None
+                and self.territoire is None)
 
 
 @dataclass(frozen=True)
 class Geography:
-    """Names of the régions and départements a filter can take."""
+    """Names of the régions, départements and EPCI a filter can take."""
     regions: dict[str, str]
     departements: dict[str, str]
     region_of_departement: dict[str, str | None]
+    epci: dict[str, str] = field(default_factory=dict)  # SIREN -> name, by name
+    departements_of_epci: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    regions_of_epci: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_options(cls, options: pd.DataFrame) -> "Geography":
+    def from_options(cls, options: pd.DataFrame, epci_options: pd.DataFrame | None = None) -> "Geography":
         regions = (
             options.dropna(subset=["reg_code"]).drop_duplicates("reg_code")
             .sort_values("reg_name").set_index("reg_code")["reg_name"].to_dict()
@@ -62,7 +68,23 @@ class Geography:
         departements = options.set_index("dep_code")["dep_name"].to_dict()
         region_of = {row.dep_code: (None if pd.isna(row.reg_code) else row.reg_code)
                      for row in options.itertuples()}
-        return cls(regions, departements, region_of)
+        if epci_options is None:
+            return cls(regions, departements, region_of)
+        sirens = epci_options["epci_siren"].tolist()
+        return cls(
+            regions, departements, region_of,
+            epci=dict(zip(sirens, epci_options["epci_name"])),
+            departements_of_epci={s: tuple(d) for s, d in zip(sirens, epci_options["dep_codes"])},
+            regions_of_epci={s: tuple(r) for s, r in zip(sirens, epci_options["reg_codes"])},
+        )
+
+    def epci_in(self, region: str | None, departement: str | None) -> list[str]:
+        """SIREN of the EPCI that have communes in the département (else the région), by name."""
+        if departement:
+            return [s for s, deps in self.departements_of_epci.items() if departement in deps]
+        if region:
+            return [s for s, regs in self.regions_of_epci.items() if region in regs]
+        return list(self.epci)
 
 
 def shown(value: str) -> str:
@@ -104,6 +126,7 @@ def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:
                 f"n'est pas dans la région {geography.regions[region]}."
             )
             departement = None
+    epci = _parse_epci(_first(raw.get("epci")), region, departement, geography, notices)
     territoire = _first(raw.get("territoire"))
     if territoire is not None and territoire not in FILTERABLE_TERRITORY_TYPES:
         notices.append(
@@ -118,17 +141,50 @@ def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:
             f"(insee ou hors_grands_centres)."
         )
         rural = DEFAULT_RURAL_DEFINITION
-    return Filters(region, departement, territoire, rural), notices
+    return Filters(region=region, departement=departement, epci=epci, territoire=territoire,
+                   rural_definition=rural), notices
+
+
+def _parse_epci(epci: str | None, region: str | None, departement: str | None,
+                geography: Geography, notices: list[str]) -> str | None:
+    if epci is None:
+        return None
+    # "200 040 715" is how a SIREN is often written.
+    compact = epci.replace(" ", "")
+    if not EPCI_SIREN.match(compact):
+        notices.append(f"Filtre « EPCI » ignoré : « {shown(epci)} » n'est pas un numéro SIREN "
+                       f"(9 chiffres).")
+        return None
+    if compact not in geography.epci:
+        notices.append(f"Filtre « EPCI » ignoré : « {compact} » n'est le SIREN d'aucune "
+                       f"intercommunalité connue.")
+        return None
+    if compact not in geography.epci_in(region, departement):
+        where = (f"le département {geography.departements[departement]}" if departement
+                 else f"la région {geography.regions[region]}")
+        notices.append(f"Filtre « EPCI » retiré : {geography.epci[compact]} n'est pas dans {where}.")
+        return None
+    return compact
+
+
+def with_departement(filters: Filters, departement: str | None, geography: Geography) -> Filters:
+    """Changing the département drops an EPCI that has no commune in it."""
+    epci = filters.epci
+    if epci and epci not in geography.epci_in(filters.region, departement):
+        epci = None
+    return replace(filters, departement=departement, epci=epci)
 
 
 def describe(filters: Filters, geography: Geography) -> str:
     """The scope in words, e.g. 'Bretagne — communes rurales'."""
     parts = []
+    if filters.epci:
+        parts.append(geography.epci.get(filters.epci, filters.epci))
     if filters.departement:
         parts.append(f"{geography.departements[filters.departement]} ({filters.departement})")
     elif filters.region:
         parts.append(geography.regions[filters.region])
-    else:
+    elif not filters.epci:
         parts.append("France entière")
     if filters.territoire:
         parts.append(TERRITORY_TYPES_PLURAL[filters.territoire])

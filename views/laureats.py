@@ -5,6 +5,7 @@ import unicodedata
 
 import pandas as pd
 
+from domain.epci import WITHOUT_EPCI, type_label
 from domain.format import fr_date, fr_int
 from domain.spreadsheet import EXPORT_COLUMNS, EXPORT_COORDINATE_DECIMALS
 from domain.territory_types import TERRITORY_TYPES, definitions
@@ -75,6 +76,12 @@ def departement_text(row) -> str:
     return f"{row.dep_name} ({row.dep_code})"
 
 
+def epci_text(row) -> str:
+    if not isinstance(row.epci_siren, str):
+        return f"{WITHOUT_EPCI} : la commune n'appartient à aucune intercommunalité"
+    return f"{row.epci_name} ({type_label(row.epci_type).lower()}, SIREN {row.epci_siren})"
+
+
 def region_text(row) -> str:
     return row.reg_name if isinstance(row.reg_name, str) else "Hors région"
 
@@ -90,6 +97,9 @@ def laureates_table(laureates: pd.DataFrame) -> pd.DataFrame:
         "Nom": laureates["name"].to_numpy(),
         "Commune": laureates["commune_name"].to_numpy(),
         "Code commune": laureates["commune_code"].to_numpy(),
+        # Saint-Martin belongs to no EPCI: said, not left blank.
+        "Intercommunalité (EPCI)": laureates["epci_name"].fillna(WITHOUT_EPCI).to_numpy(),
+        "SIREN de l'EPCI": laureates["epci_siren"].fillna("").to_numpy(),
         "Département": (laureates["dep_name"] + " (" + laureates["dep_code"] + ")").to_numpy(),
         "Région": laureates["reg_name"].fillna("Hors région").to_numpy(),
         "Type de territoire": laureates["territory_type"].map(lambda t: TERRITORY_TYPES.get(t, t)).to_numpy(),
@@ -142,6 +152,7 @@ def detail_fields(row, rural_definition: str) -> list[tuple[str, str]]:
         ("Nom", row.name),
         ("Identifiant", f"{row.fabrique_id} (rang {row.fabrique_number} dans la liste)"),
         ("Commune", f"{row.commune_name} (code INSEE {row.commune_code})"),
+        ("Intercommunalité", epci_text(row)),
         ("Département", departement_text(row)),
         ("Région", region_text(row)),
         ("Type de territoire", f"{TERRITORY_TYPES.get(territory, territory)} : {definition}"),

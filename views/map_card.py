@@ -15,6 +15,8 @@ def detail_fields(detail, definition: str) -> list[tuple[str, str]]:
         ("Fabrique", str(detail["name"])),
         ("Identifiant", str(detail.fabrique_id)),
         ("Commune", f"{detail.commune_name} ({detail.commune_code})"),
+        ("Intercommunalité", f"{detail.epci_name} (SIREN {detail.epci_siren})"
+         if isinstance(detail.epci_siren, str) else "aucune (la commune n'appartient à aucun EPCI)"),
         ("Département", f"{detail.dep_name} ({detail.dep_code})"),
         ("Région", detail.reg_name if isinstance(detail.reg_name, str) else "aucune (collectivité d'outre-mer)"),
         ("Type de territoire", f"{TERRITORY_TYPES.get(detail.territory_type, detail.territory_type)} : {definition}"),

