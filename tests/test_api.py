@@ -54,7 +54,7 @@ def page_export(params: dict, search: str | None = None) -> bytes:
 
 def query_of(params: dict) -> dict:
     """URL parameters of a filter set (the pages' names)."""
-    query = {key: params[key] for key in ("region", "departement", "territoire") if params[key]}
+    query = {key: params[key] for key in ("region", "departement", "epci", "territoire") if params[key]}
     if params["rural_definition"] != "insee":
         query["rural"] = params["rural_definition"]
     return query
@@ -74,7 +74,8 @@ def test_csv_of_brittany_is_the_laureats_export(client):
     assert response.content == page_export({**ALL, "region": "53"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == lv.COLUMNS
-    assert len(rows) == 24 and {row[5] for row in rows[1:]} == {"Bretagne"}
+    region = lv.COLUMNS.index("Région")
+    assert len(rows) == 24 and {row[region] for row in rows[1:]} == {"Bretagne"}
 
 
 def test_csv_neutralises_formulas(monkeypatch, tmp_path):

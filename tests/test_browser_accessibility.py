@@ -45,7 +45,8 @@ FOCUSED = """() => { const e = document.activeElement;
 
 def _fabriques(scope: dict) -> int:
     """The headline figure, from the same query the pages use."""
-    params = {"region": None, "departement": None, "territoire": None, "rural_definition": "insee", **scope}
+    params = {"region": None, "departement": None, "epci": None, "territoire": None, "rural_definition": "insee",
+              **scope}
     return int(run("headline_counts", **params).iloc[0].fabriques)
 
 

@@ -162,7 +162,7 @@ def _parse_epci(epci: str | None, region: str | None, departement: str | None,
     if compact not in geography.epci_in(region, departement):
         where = (f"le département {geography.departements[departement]}" if departement
                  else f"la région {geography.regions[region]}")
-        notices.append(f"Filtre « EPCI » retiré : {geography.epci[compact]} n'est pas dans {where}.")
+        notices.append(f"Filtre « EPCI » ignoré : {geography.epci[compact]} n'est pas dans {where}.")
         return None
     return compact
 

@@ -103,7 +103,9 @@ def _rejected_filters(values: dict[str, str], filters: flt.Filters,
 def scope(values: dict[str, str]) -> Scope:
     """The data version and the filters of a request, checked as the filter bar checks them."""
     version, manifest = data_version(values)
-    geography = flt.Geography.from_options(queries.run_at(version, "filter_options"))
+    # A version archived before the EPCI level has no epci extract: no EPCI is then known.
+    epci_options = (queries.run_at(version, "epci_options") if "epci" in manifest["extracts"] else None)
+    geography = flt.Geography.from_options(queries.run_at(version, "filter_options"), epci_options)
     filters, notices = flt.parse({key: values[key] for key in flt.URL_KEYS if key in values},
                                  geography)
     if notices:
