@@ -39,7 +39,7 @@ with controls[0]:
 with controls[1]:
     census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement", bind="query-params",
                        help=census_2019_description(run("tiers_lieux_2019_count", region=None,
-                                                        departement=None).iloc[0])
+                                                        departement=None, epci=None).iloc[0])
                             + " Le filtre de type de territoire ne s'y applique pas.")
     qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv", bind="query-params",
                              help="Communes comptant au moins un quartier prioritaire (2024).")

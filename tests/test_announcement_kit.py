@@ -76,7 +76,7 @@ def test_pptx_titles_figures_and_footers_are_text(brittany_deck):
             if shape.has_text_frame:
                 assert shape.text_frame.word_wrap is True, shape.name
     first = _texts(deck.slides[0])
-    headline = run("headline_counts", region="53", departement=None, territoire=None,
+    headline = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
                    rural_definition="insee").iloc[0]
     for value in (headline.fabriques, headline.qpv, headline.rural):
         assert f"\n{value}\n" in f"\n{first}\n"
@@ -85,7 +85,7 @@ def test_pptx_titles_figures_and_footers_are_text(brittany_deck):
 
 def test_pptx_charts_are_native_and_hold_the_data(brittany_deck):
     _, deck = brittany_deck
-    headline = run("headline_counts", region="53", departement=None, territoire=None,
+    headline = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
                    rural_definition="insee").iloc[0]
     # Targets, regional: the région's own counts (no 23-on-382 gauge), shares in the figures.
     targets = _chart(deck.slides[1])
@@ -125,7 +125,7 @@ def test_national_deck_compares_with_the_targets():
     targets = _chart(deck.slides[1])
     names = [s.name for s in targets.plots[0].series]
     assert names == ["Labellisées à l'échéance (déduit)", "Objectif"]
-    every = run("progress_toward_targets", region=None, departement=None, territoire=None,
+    every = run("progress_toward_targets", region=None, departement=None, epci=None, territoire=None,
                 rural_definition="insee")
     assert list(targets.plots[0].series[1].values) == [float(v) for v in every.target_value]
     # Each target judged at its deadline: 300 / 171 / 126 (hors grands centres urbains) / 382.

@@ -14,7 +14,7 @@ from pipeline.sources import SourceError
 from queries import run
 
 SOURCES = ROOT / "data" / "sources"
-NATIONAL = {"region": None, "departement": None, "territoire": None, "rural_definition": "insee"}
+NATIONAL = {"region": None, "departement": None, "epci": None, "territoire": None, "rural_definition": "insee"}
 # COG 2023 -> COG 2025, as documented in PROVENANCE.md (density grid and commune points are COG 2025).
 COG_2025 = {"49069": "49126"}
 RURAL_INSEE = {"Bourgs ruraux", "Rural à habitat dispersé", "Rural à habitat très dispersé"}
@@ -117,14 +117,14 @@ def _regions_by_point() -> dict[int, str]:
 
 
 def test_census_2019_regions_match_a_point_in_polygon_recomputation():
-    census = run("map_tiers_lieux_2019", region=None, departement=None, insets=False)
+    census = run("map_tiers_lieux_2019", region=None, departement=None, epci=None, insets=False)
     assert len(census) == 1512
     by_point = _regions_by_point()
     per_region = {}
     for code in by_point.values():
         per_region[code] = per_region.get(code, 0) + 1
     for code, expected in per_region.items():
-        assert run("tiers_lieux_2019_count", region=code, departement=None).iloc[0].tiers_lieux == expected, code
+        assert run("tiers_lieux_2019_count", region=code, departement=None, epci=None).iloc[0].tiers_lieux == expected, code
     assert per_region["94"] == 7 and per_region["04"] == 3  # Corse, La Réunion
 
 
@@ -145,7 +145,7 @@ def test_the_five_contradicted_codes_take_the_departement_of_their_point(tiers_l
 
 
 def test_census_2019_is_not_called_mainland_only():
-    counts = run("tiers_lieux_2019_count", region=None, departement=None).iloc[0]
+    counts = run("tiers_lieux_2019_count", region=None, departement=None, epci=None).iloc[0]
     assert (counts.national_tiers_lieux, counts.overseas_tiers_lieux) == (1512, 6)
     from views.synthese import census_2019_description
     assert census_2019_description(counts) == "Base ouverte de la Mission Coworking : 1\u00a0512 lieux, dont 6 en outre-mer."
