@@ -326,8 +326,12 @@ def apply(candidate: Candidate, data_dir: Path, request: ImportRequest) -> dict:
     if candidate.needs_removal_confirmation and not request.confirm_removals:
         raise ImportRefused(f"La liste retire {len(candidate.removed)} fabriques : confirmez ces retraits.")
     attribution = request.attribution(versions.read_manifest(data_dir))
+    # Each fabrique cites the list it comes from (Lauréats table, card, exports), then the file.
+    laureates = candidate.laureates.assign(source=(
+        f"{attribution.label} (fichier « {safe_file_name(candidate.file_name)} » importé le "
+        f"{fr_date(date.today())})"))
     manifest = versions.publish_laureates(
-        data_dir, parquet_bytes(candidate.laureates), len(candidate.laureates),
+        data_dir, parquet_bytes(laureates), len(laureates),
         request.manifest_fields(candidate.file_name, candidate.file_sha256, attribution),
         expected_version=candidate.base_version)
     entry = {

@@ -52,6 +52,8 @@ def test_cli_import_records_source_licence_and_list_date_and_the_footer_cites_th
     assert manifest["laureates_attribution"] == {"source": SOURCE, "licence": "Licence Ouverte 2.0"}
     assert manifest["imported"]["file_name"] == "x.csv"
     assert versions.read_history(data_dir)[-1]["source"] == f"{SOURCE}, Licence Ouverte 2.0"
+    laureates = versions.read_extract(data_dir, manifest, "laureates")
+    assert laureates.source.str.startswith(f"{SOURCE}, Licence Ouverte 2.0 (fichier « x.csv »").all()
     footer = footer_text("pages/laureats.py")
     assert f"Source : {SOURCE}, Licence Ouverte 2.0." in footer
     assert "Liste importée" not in footer
