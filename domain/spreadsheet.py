@@ -13,7 +13,8 @@ def starts_like_formula(value) -> bool:
 
 
 # The dashboard's export of the list: its columns (French display labels) and its XLSX sheets.
-EXPORT_COLUMNS = ["Identifiant", "Nom", "Commune", "Code commune", "Département", "Région",
+EXPORT_COLUMNS = ["Identifiant", "Nom", "Commune", "Code commune", "Intercommunalité (EPCI)",
+                  "SIREN de l'EPCI", "Département", "Région",
                   "Type de territoire", "Vague (déduite)", "Longitude", "Latitude", "Source"]
 EXPORT_DATA_SHEET = "Fabriques"
 EXPORT_ABOUT_SHEET = "À propos"

@@ -15,7 +15,7 @@ from pipeline.import_workflow import preview
 from views import exports
 from views import laureats as lv
 
-ALL = {"region": None, "departement": None, "territoire": None, "rural_definition": "insee"}
+ALL = {"region": None, "departement": None, "epci": None, "territoire": None, "rural_definition": "insee"}
 
 
 def full_list_exports() -> dict[str, bytes]:
