@@ -11,6 +11,7 @@ from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definitions
 from queries import run
+from views import epci as epci_views
 from views import map_card, map_layers, map_options, map_tables, map_text, map_view
 from views.filters import shown
 from views.synthese import census_2019_description
@@ -116,6 +117,8 @@ with map_column:
     if options.insets:
         st.caption("Encarts : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte et Saint-Martin, "
                    "chacun à sa propre échelle (Guyane réduite, les îles agrandies).")
+    if epci:
+        st.caption(epci_views.NO_OUTLINES)
 
 
 def detail_card(choice: str) -> None:

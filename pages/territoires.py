@@ -8,6 +8,7 @@ from domain.format import fr_date, fr_int
 from domain.labels import empty_scope
 from domain.territory_types import TERRITORY_TYPES_PLURAL, definition_note
 from queries import run
+from views import epci as ev
 from views import territoires as tv
 
 NO_MODEBAR = {"displayModeBar": False}
@@ -164,6 +165,62 @@ if not wave_2023.empty:
             columns={"event": "Annonce", "detail": "Détail", "source_url": "Source"})[["Annonce", "Détail", "Source"]]),
         hide_index=True, key="wave_2023", column_config={"Source": st.column_config.LinkColumn("Source")},
     )
+
+st.header("Intercommunalités (EPCI)", anchor=False)
+epci_coverage = built("territoires_epci_coverage", ctx.data_version, filter_key(ctx.params),
+                      lambda: run("population_in_epci_with_fabrique", territoire=filters.territoire,
+                                  rural_definition=filters.rural_definition))
+for level, code in (("france", None), ("region", region), ("departement", filters.departement)):
+    rows = epci_coverage[(epci_coverage.level == level)
+                         & ((epci_coverage.code == code) if code else epci_coverage.code.isna())]
+    if (code or level == "france") and not rows.empty:
+        st.markdown(ev.coverage_row_text(rows.iloc[0], what, vintage))
+with st.expander("Part de la population vivant dans une intercommunalité avec fabrique, par région "
+                 "et par département"):
+    st.caption("Compté commune par commune : une intercommunalité à cheval sur deux départements compte "
+               "dans chacun pour ses propres communes. Les communes hors intercommunalité (quatre îles : "
+               "Île-de-Bréhat, Île-de-Sein, Ouessant, L'Île-d'Yeu) comptent dans la population, jamais "
+               "comme couvertes. Mayotte et Saint-Martin n'ont pas de population dans nos sources : "
+               "leur part est non disponible et leur population n'entre pas dans le total national.")
+    st.dataframe(ev.coverage_table(epci_coverage[epci_coverage.level == "region"], "Région"),
+                 hide_index=True, key="epci_coverage_regions")
+    by_departement = epci_coverage[epci_coverage.level == "departement"]
+    if region:
+        by_departement = by_departement[by_departement.reg_code == region]
+    st.dataframe(ev.coverage_table(by_departement, "Département"), hide_index=True,
+                 key="epci_coverage_departements")
+
+if filters.departement is None and filters.epci is None:
+    st.info("Choisissez un département dans le panneau latéral pour voir ses intercommunalités une "
+            "par une, dont celles qui n'ont aucune fabrique, avec leur population.")
+else:
+    epci_frame = built("territoires_epci", ctx.data_version, filter_key(ctx.params),
+                       lambda: run("epci_by_departement", departement=filters.departement,
+                                   epci=filters.epci, territoire=filters.territoire,
+                                   rural_definition=filters.rural_definition))
+    chosen = epci_frame[epci_frame.epci_siren == filters.epci] if filters.epci else epci_frame.iloc[0:0]
+    if not chosen.empty:
+        st.markdown(ev.epci_scope_sentence(chosen.iloc[0], chosen.iloc[0].fabriques, vintage))
+    if filters.departement:
+        dep_label = f"{geography.departements[filters.departement]} ({filters.departement})"
+        in_departement = epci_frame[epci_frame.dep_codes.map(
+            lambda codes: filters.departement in codes).astype(bool)]
+        st.subheader(f"Intercommunalités — {dep_label}", anchor=False)
+        st.markdown(ev.without_fabrique_sentence(in_departement, dep_label, what, vintage))
+        gaps_epci = ev.without_fabrique_table(in_departement)
+        if not gaps_epci.empty:
+            st.dataframe(gaps_epci, hide_index=True, key="epci_without_fabrique")
+        highlighted = chosen.iloc[0].epci_name if not chosen.empty else None
+        if not in_departement.empty:
+            chart_with_table(lambda: (tv.counts_chart(in_departement, "epci_name", highlighted),
+                                      tv.counts_alt(in_departement, "epci_name", f"intercommunalités de {dep_label}"),
+                                      ev.epci_table(in_departement)), "counts_by_epci",
+                             beside=("Fabriques de **toute l'intercommunalité**, même quand elle déborde sur un "
+                                     "autre département (colonnes « dont dans le département » et "
+                                     "« Départements ») ; la population est celle de toute "
+                                     f"l'intercommunalité ({tv.population_label(vintage)}).  \n"
+                                     "**Taux** : fabriques pour 100 000 habitants de l'intercommunalité "
+                                     "(onglet « Tableau »)."))
 
 st.header("Part de chaque région dans les objectifs nationaux", anchor=False)
 

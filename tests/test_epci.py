@@ -209,3 +209,83 @@ def test_an_unexpected_fabrique_without_epci_stops_the_build():
                               "commune_name": ["Brest"], "epci_siren": [None]})
     with pytest.raises(SourceError, match="la commune 29019 de fabt-1 n'a pas d'EPCI"):
         build.check_epci_join(laureates)
+
+
+# --- Territoires: the EPCI of a département, the population living in an EPCI with a fabrique ---
+
+def test_finistere_epci_without_fabrique_match_the_raw_files(raw):
+    epci, population, fabriques = raw
+    frame = queries.run("epci_by_departement", departement="29", epci=None, territoire=None,
+                        rural_definition="insee")
+    members = epci[(epci.epci_siren != "") & (epci.insee_com.str[:2] == "29")]
+    assert set(frame.epci_siren) == set(members.epci_siren)
+    assert len(frame) == 21
+    with_fabrique = set(fabriques.epci_siren.dropna()) - {""}
+    without = frame[frame.fabriques == 0]
+    assert set(without.epci_siren) == set(members.epci_siren) - with_fabrique
+    assert len(without) == 16
+    whole = epci[epci.epci_siren.isin(without.epci_siren)]
+    assert without.population.sum() == whole.insee_com.map(population).sum() == 541_578
+    counted = fabriques[fabriques.epci_siren.isin(frame.epci_siren)].groupby("epci_siren").size()
+    assert frame.set_index("epci_siren").fabriques[counted.index].tolist() == counted.tolist()
+    brest = frame.set_index("epci_siren").loc[BREST]
+    assert (brest.fabriques, brest.fabriques_in_departement) == (1, 1)
+    assert brest.per_100k == pytest.approx(100000 / whole_population(epci, population, BREST))
+
+
+def whole_population(epci, population, siren):
+    return epci[epci.epci_siren == siren].insee_com.map(population).sum()
+
+
+def test_population_share_in_an_epci_with_fabrique_matches_the_raw_files(raw):
+    epci, population, fabriques = raw
+    covered = set(fabriques.epci_siren.dropna()) - {""}
+    points = population.reindex(epci.insee_com)
+    communes = epci.assign(population=points.to_numpy())
+    expected = communes[communes.epci_siren.isin(covered)].population.sum() / communes.population.sum()
+    frame = queries.run("population_in_epci_with_fabrique", territoire=None, rural_definition="insee")
+    france = frame[frame.level == "france"].iloc[0]
+    assert (france.epci, france.epci_with_fabrique) == (1253, 293)
+    assert france.share_covered_pct == pytest.approx(100 * expected)
+    in_29 = communes[communes.insee_com.str[:2] == "29"]
+    finistere = frame[(frame.level == "departement") & (frame.code == "29")].iloc[0]
+    assert finistere.population_covered == in_29[in_29.epci_siren.isin(covered)].population.sum()
+    assert finistere.population == in_29.population.sum()
+    bretagne = frame[(frame.level == "region") & (frame.code == "53")].iloc[0]
+    in_53 = communes[communes.insee_com.str[:2].isin(["22", "29", "35", "56"])]
+    assert bretagne.population_covered == in_53[in_53.epci_siren.isin(covered)].population.sum()
+    # No population in the sources: no share, never 0 %.
+    assert frame[(frame.level == "departement") & (frame.code == "976")].share_covered_pct.isna().all()
+
+
+def test_territoires_page_lists_finistere_epci_without_fabrique():
+    from conftest import run_app
+    app = run_app(query={"departement": "29"})
+    app.switch_page("pages/territoires.py").run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "Finistère (29) : 16 intercommunalités sur 21 n'ont aucune fabrique" in text
+    assert "541\u202f578" in text or "541 578" in text or "541\xa0578" in text
+    assert "population municipale INSEE" in text
+    assert "France : " in text and "Bretagne : " in text and "Finistère : " in text
+    gaps = next(d.value for d in app.dataframe if "Population" in d.value.columns
+                and len(d.value) == 16)
+    assert "Communauté d'agglomération Quimper Bretagne Occidentale" in gaps["Intercommunalité"].tolist()
+
+
+def test_carte_says_why_there_is_no_epci_choropleth_only_for_an_epci():
+    from conftest import run_app
+    from views.epci import NO_OUTLINES
+    for query, shown_note in (({"departement": "29", "epci": BREST}, True), ({"departement": "29"}, False)):
+        app = run_app(query=query)
+        app.switch_page("pages/carte.py").run()
+        assert not app.exception
+        assert (NO_OUTLINES in [c.value for c in app.caption]) is shown_note, query
+
+
+def test_territoires_saint_martin_has_no_epci_and_says_so():
+    from conftest import run_app
+    app = run_app(query={"departement": "978"})
+    app.switch_page("pages/territoires.py").run()
+    assert not app.exception
+    assert "Saint-Martin (978) : aucune intercommunalité dans nos données." in [m.value for m in app.markdown]
