@@ -229,6 +229,13 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
         wait_for_app(page)
         screenshot(page, "donnees-apercu")
         assert "385" in page.locator("[data-testid='stMetricValue']").all_inner_texts()
+        # The attribution, prefilled with the version in service, is corrected before importing.
+        source = page.get_by_label("Source de la liste (producteur et titre)")
+        assert source.input_value() == "ANCT, liste des Fabriques de territoire (janvier 2024)"
+        source.fill("ANCT, liste des Fabriques de territoire (octobre 2024)")
+        page.keyboard.press("Tab")
+        wait_for_app(page)
+        screenshot(page, "donnees-attribution")
         page.get_by_role("button", name="Importer cette liste").click()
         page.get_by_text("Import réussi").wait_for(timeout=60_000)
         screenshot(page, "donnees-importee")
@@ -237,6 +244,10 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
         page.goto(served.url + "/")
         wait_for_app(page)
         assert "385" in page.locator("[data-testid='stMetricValue']").all_inner_texts()
+        footer = page.locator(".st-key-pied_de_page").inner_text()
+        assert "Source : ANCT, liste des Fabriques de territoire (octobre 2024), Licence Ouverte 2.0." in footer
+        assert "Liste importée" not in footer
+        screenshot(page, "synthese-apres-import-pied-de-page")
 
         page.goto(served.url + "/donnees")
         wait_for_app(page)
