@@ -12,7 +12,7 @@ from domain.labels import empty_scope
 from domain.territory_types import definitions
 from queries import run
 from views import epci as epci_views
-from views import map_card, map_layers, map_options, map_tables, map_text, map_view
+from views import map_card, map_layers, map_options, map_tables, map_text, map_tooltip, map_view
 from views.filters import shown
 from views.synthese import census_2019_description
 
@@ -81,14 +81,18 @@ choice = st.session_state[CHOICE_KEY]
 in_table = table.fabrique_id == choice
 selected_commune = table.loc[in_table, "commune_code"].iloc[0] if in_table.any() else None
 
+bounds = run("map_view_bounds", region=region, departement=departement, epci=epci,
+             insets=options.insets).iloc[0]
+# The map's toolbar (its full-screen button) shows above its top right corner, over whatever is
+# there: a space as high as the toolbar keeps it off the choropleth's labels.
+st.space(36)
 map_column, side_column = st.columns([3, 1])
 with map_column:
     def deck_of_filter():
         return map_layers.build_deck(
             options=options, outlines=run("map_outlines", insets=options.insets),
             choropleth_frame=choropleth_frame, points=points, table=table,
-            bounds=run("map_view_bounds", region=region, departement=departement, epci=epci,
-                       insets=options.insets).iloc[0],
+            bounds=bounds,
             census=(run("map_tiers_lieux_2019", region=region, departement=departement, epci=epci,
                         insets=options.insets)
                     if census else None),
@@ -105,7 +109,8 @@ with map_column:
                  filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter,
                  large=True)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
-                            height=600, alt=map_text.alt_text(headline, ctx.scope, options, len(not_placed)))
+                            height=map_view.frame_height(bounds),
+                            alt=map_text.alt_text(headline, ctx.scope, options, len(not_placed)))
     # A click that is new (the selection differs from the last one seen) chooses its commune.
     selection = event.get("selection", {}) if event is not None else {}
     seen = st.session_state.get("carte_last_click")
@@ -151,6 +156,7 @@ with side_column:
     st.markdown("**Légende**")
     st.html(map_text.legend_html(map_text.legend_entries(options, headline, choropleth_frame,
                                                          ctx.manifest.get("population_vintage"))))
+    st.html(map_tooltip.KEEP_INSIDE_SCRIPT, unsafe_allow_javascript=True)  # no content: below all
 
 if ctx.embedded:  # an embed shows the map, its legend and its source only
     context.footer(ctx)

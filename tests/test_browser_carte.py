@@ -187,3 +187,98 @@ def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser)
     finally:
         context.close()
         served.stop()
+
+
+def _mainland_boxes():
+    """Mainland France (with Corsica) and Corsica alone, from the shipped extracts (lon/lat)."""
+    import pandas as pd
+
+    from conftest import ROOT
+    from domain.insets import INSETS
+
+    deps = pd.read_parquet(ROOT / "data" / "departements.parquet")
+    mainland = deps[~deps.dep_code.isin(list(INSETS)) & (deps.dep_code.str.len() <= 2)]
+    corsica = deps[deps.dep_code.isin(["2A", "2B"])]
+
+    def box(frame):
+        return frame.min_lon.min(), frame.min_lat.min(), frame.max_lon.max(), frame.max_lat.max()
+    return box(mainland), box(corsica)
+
+
+def _national_view():
+    from queries import run
+    from views.map_view import fit_view
+
+    return fit_view(run("map_view_bounds", region=None, departement=None, epci=None, insets=True).iloc[0])
+
+
+def _map_box(page) -> dict:
+    return page.evaluate("() => { const r = document.querySelector(\"" + MAP.replace('"', '\\"') + "\")"
+                         ".getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (1920, 1080), (1280, 720)])
+def test_mainland_fills_the_map_and_nothing_covers_a_label(browser, app_url, width, height):
+    page = new_page(browser, width, height)
+    try:
+        _open(page, app_url + "/carte")
+        view = _national_view()
+        view = {"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude}
+        # The view the page sent is the one fitted here (same bounds, same function).
+        canvas = _map_box(page)
+        (lon0, lat0, lon1, lat1), corsica = _mainland_boxes()
+        x0, y1 = _screen_position(view, canvas, lon0, lat0)
+        x1, y0 = _screen_position(view, canvas, lon1, lat1)
+        covered = max((x1 - x0) / canvas["width"], (y1 - y0) / canvas["height"])
+        print(f"{width}×{height}: canvas {canvas['width']:.0f}×{canvas['height']:.0f}, mainland "
+              f"{x1 - x0:.0f}×{y1 - y0:.0f} px, {covered:.0%} of the binding side")
+        assert covered >= 0.85, covered  # 94 % measured; 67 % with the view fitted to 680×600
+        # The whole of mainland France (and Corsica) is inside the canvas, the insets too.
+        assert canvas["x"] <= x0 and x1 <= canvas["x"] + canvas["width"]
+        assert canvas["y"] <= y0 and y1 <= canvas["y"] + canvas["height"]
+        cx0, cy1 = _screen_position(view, canvas, corsica[0], corsica[1])
+        cx1, cy0 = _screen_position(view, canvas, corsica[2], corsica[3])
+        if (width, height) == (1440, 900):  # and on the screen, without scrolling
+            assert cy1 <= height and cx1 <= width, (cx1, cy1)
+        # The map's full-screen button (shown on hover) covers no label or text of the page.
+        page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+        button = page.locator("[data-testid='stElementToolbarButton']").first
+        button.wait_for()
+        b = button.bounding_box()
+        labels = page.locator("[data-testid='stMain'] label, [data-testid='stMain'] p, "
+                              "[data-testid='stMain'] [data-testid='stWidgetLabel']")
+        for index in range(labels.count()):
+            other = labels.nth(index).bounding_box()
+            if other is None or other["width"] == 0:
+                continue
+            overlap = (b["x"] < other["x"] + other["width"] and other["x"] < b["x"] + b["width"]
+                       and b["y"] < other["y"] + other["height"] and other["y"] < b["y"] + b["height"])
+            assert not overlap, (labels.nth(index).inner_text(), b, other)
+        screenshot(page, f"carte-{width}x{height}")
+    finally:
+        page.context.close()
+
+
+def test_tooltip_near_the_right_edge_stays_inside_the_map(browser, app_url):
+    page = new_page(browser, 1440, 900)
+    try:
+        _open(page, app_url + "/carte")
+        view = _national_view()
+        view = {"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude}
+        canvas = _map_box(page)
+        x, y = _screen_position(view, canvas, 9.425073, 42.68639)  # Bastia, at the far right (or its neighbour Piève)
+        tooltip = page.locator(".deck-tooltip")
+        for attempt in range(30):
+            page.mouse.move(x + attempt % 2, y)
+            page.wait_for_timeout(500)
+            if tooltip.count() and tooltip.first.inner_text().strip() and tooltip.first.is_visible():
+                break
+        assert "Haute-Corse (2B)" in tooltip.inner_text()
+        # The drawn place is read back once the watcher has moved it (same frame as the move).
+        box = tooltip.bounding_box()
+        canvas = _map_box(page)
+        screenshot(page, "carte-infobulle-bord")
+        assert box["x"] >= canvas["x"] and box["x"] + box["width"] <= canvas["x"] + canvas["width"] + 1, (box, canvas)
+        assert box["y"] >= canvas["y"] and box["y"] + box["height"] <= canvas["y"] + canvas["height"] + 1, (box, canvas)
+    finally:
+        page.context.close()

@@ -98,20 +98,31 @@ def departement_fill(choropleth_frame: pd.DataFrame, choropleth: str) -> dict[st
     return fills
 
 
-def _inset_layers() -> list[pdk.Layer]:
+# The interface's font (.streamlit/config.toml), as a JavaScript string constant (see PIXELS).
+FONT_FAMILY = "\"system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif\""
+INSET_LABEL_PX = 10  # the frames are ~70 px wide on the national map: the longest name fits
+
+
+def _inset_layers(outlined_codes: set[str]) -> list[pdk.Layer]:
+    """The insets' frames, each named at its top inside the frame; a territory without an
+    outline in the data (Saint-Martin) says so at the bottom of its frame, under its point."""
     frames, labels = [], []
     for inset in INSETS.values():
         lon0, lat0, lon1, lat1 = inset.box
+        centre_lon = (lon0 + lon1) / 2
         frames.append({"p": [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]})
-        labels.append({"p": [lon0 + 0.08, lat1 - 0.08], "t": inset.name})
+        labels.append({"p": [centre_lon, lat1], "t": inset.name, "y": 2, "b": "top"})
+        if inset.dep_code not in outlined_codes:
+            labels.append({"p": [centre_lon, lat0], "t": "sans contour", "y": -2, "b": "bottom"})
     return [
         pdk.Layer("PathLayer", frames, id="encarts", get_path="p", get_color=rgb(GREY_LINE),
                   width_units=PIXELS, get_width=1, pickable=False),
         pdk.Layer("TextLayer", labels, id="encarts-noms", get_position="p", get_text="t",
-                  get_size=12, get_color=rgb(GREY_TEXT), get_text_anchor="'start'",
-                  get_alignment_baseline="'top'", character_set="'auto'", pickable=False,
+                  get_size=INSET_LABEL_PX, get_color=rgb(GREY_TEXT), get_text_anchor="'middle'",
+                  get_alignment_baseline="b", get_pixel_offset="[0, y]", font_family=FONT_FAMILY,
+                  character_set="'auto'", pickable=False,
                   # On a white label: the sea is the page's background, dark in the dark theme.
-                  background=True, get_background_color=rgb(WHITE), background_padding=[3, 1]),
+                  background=True, get_background_color=rgb(WHITE), background_padding=[2, 1]),
     ]
 
 
@@ -198,7 +209,7 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
     else:
         layers = _inline_outline_layers(outlines, dep_properties, highlighted_codes)
     if options.insets:
-        layers.extend(_inset_layers())
+        layers.extend(_inset_layers(set(outline_codes(outlines, "departement"))))
     if options.census and census is not None:
         records = [{"p": [r.lon, r.lat], "t": f"{short_text(r.name)}\n{r.commune_name} — {r.kind}\n"
                                                 "Recensement des tiers-lieux 2018–2019"}
@@ -242,5 +253,6 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
         layers=layers, initial_view_state=fit_view(bounds), map_provider=None,
         tooltip={"text": "{t}", "style": {"backgroundColor": WHITE, "color": GREY_TEXT,
                                           "fontSize": "13px", "whiteSpace": "pre-line",
-                                          "maxWidth": "360px", "border": f"1px solid {GREY_LINE}"}},
+                                          "maxWidth": "280px", "overflowWrap": "anywhere",
+                                          "border": f"1px solid {GREY_LINE}"}},
     )

@@ -9,17 +9,36 @@ import pydeck as pdk
 
 from domain.mercator import latitude, northing
 
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 600  # the map column on a 1440 px screen; used to fit the view
+# The view is fitted on the server, which does not know the browser's width: it is fitted to the
+# narrowest map column of the screens the page is made for (607 px at 1280 px wide, the map
+# column being 3/4 of the page). The canvas is then given the territory's own aspect ratio
+# (frame_height), so that the territory fills the frame: across its width at 1280 px, across its
+# height on wider screens, where the column widens and the height stays.
+MAP_WIDTH_PX = 600
+MIN_HEIGHT_PX, MAX_HEIGHT_PX = 360, 600
+MARGIN = 0.94  # share of the binding side the territory takes
 POINT_LAYER_PREFIX = "fabriques-"
 
 
-def fit_view(bounds: pd.Series, width: int = MAP_WIDTH_PX, height: int = MAP_HEIGHT_PX) -> pdk.ViewState:
-    """A Web Mercator view framing the box (with a margin)."""
+def _spans(bounds: pd.Series) -> tuple[float, float, float, float, float, float]:
     min_lon, min_lat, max_lon, max_lat = (float(bounds[k]) for k in ("min_lon", "min_lat", "max_lon", "max_lat"))
-
     span_x = max(max_lon - min_lon, 0.05) / 360
     span_y = max(northing(max_lat) - northing(min_lat), 0.001) / (2 * math.pi)
-    zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y)) * 0.9)
+    return min_lon, min_lat, max_lon, max_lat, span_x, span_y
+
+
+def frame_height(bounds: pd.Series, width: int = MAP_WIDTH_PX) -> int:
+    """The map's height in pixels: the box's aspect ratio at `width`, within 360–600 px."""
+    *_, span_x, span_y = _spans(bounds)
+    return int(round(max(MIN_HEIGHT_PX, min(MAX_HEIGHT_PX, width * span_y / span_x))))
+
+
+def fit_view(bounds: pd.Series, width: int = MAP_WIDTH_PX, height: int | None = None) -> pdk.ViewState:
+    """A Web Mercator view framing the box (with a margin) in a `width` × `height` canvas
+    (by default the page's: frame_height)."""
+    height = frame_height(bounds, width) if height is None else height
+    min_lon, min_lat, max_lon, max_lat, span_x, span_y = _spans(bounds)
+    zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y)) * MARGIN)
     centre_y = (northing(min_lat) + northing(max_lat)) / 2
     centre_lat = latitude(centre_y)
     return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=centre_lat,
