@@ -83,9 +83,6 @@ selected_commune = table.loc[in_table, "commune_code"].iloc[0] if in_table.any()
 
 bounds = run("map_view_bounds", region=region, departement=departement, epci=epci,
              insets=options.insets).iloc[0]
-# The map's toolbar (its full-screen button) shows above its top right corner, over whatever is
-# there: a space as high as the toolbar keeps it off the choropleth's labels.
-st.space(36)
 map_column, side_column = st.columns([3, 1])
 with map_column:
     def deck_of_filter():
