@@ -22,7 +22,8 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 def slide_data(ctx: Context, version: str, manifest: dict, today: date) -> slides.SlideData:
     """What the slides, the deck and the press kit are built from, for this filter and version."""
     place = sentences.place_of(ctx.filters.region, ctx.filters.departement,
-                               ctx.geography.regions, ctx.geography.departements)
+                               ctx.geography.regions, ctx.geography.departements, ctx.filters.epci,
+                               ctx.geography.epci, ctx.geography.epci_types)
     return slides.SlideData(
         headline=queries.run_at(version, "headline_counts", **ctx.params).iloc[0],
         targets=queries.run_at(version, "progress_toward_targets", **ctx.params),

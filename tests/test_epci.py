@@ -289,3 +289,66 @@ def test_territoires_saint_martin_has_no_epci_and_says_so():
     app.switch_page("pages/territoires.py").run()
     assert not app.exception
     assert "Saint-Martin (978) : aucune intercommunalité dans nos données." in [m.value for m in app.markdown]
+
+
+# --- Sentences: the preposition of an EPCI, by rule ----------------------------------------
+
+@pytest.mark.parametrize("name, epci_type, expected", [
+    ("Communauté de communes du Pays d'Iroise", "CC", "dans la Communauté de communes du Pays d'Iroise"),
+    ("Communauté d'agglomération du Pays de Gex", "CA", "dans la Communauté d'agglomération du Pays de Gex"),
+    ("Communauté urbaine du Grand Reims", "CU", "dans la Communauté urbaine du Grand Reims"),
+    ("Métropole du Grand Paris", "ME", "dans la Métropole du Grand Paris"),
+    ("Rennes Métropole", "ME", "à Rennes Métropole"),
+    ("Brest Métropole", "ME", "à Brest Métropole"),
+    ("Eurométropole de Strasbourg", "ME", "dans l'Eurométropole de Strasbourg"),
+    ("Agglomération du Grand Longwy", "CA", "dans l'Agglomération du Grand Longwy"),
+    ("Saint-Flour Communauté", "CC", "à Saint-Flour Communauté"),
+    ("Grenoble-Alpes-Métropole", "ME", "à Grenoble-Alpes-Métropole"),
+    ("Creuse Confluence", "CC", "dans la communauté de communes Creuse Confluence"),
+    ("Le Mans Métropole", "CU", "au Mans Métropole"),
+])
+def test_epci_preposition(name, epci_type, expected):
+    from domain.epci import in_epci
+    assert in_epci(name, epci_type) == expected
+
+
+def test_every_epci_gets_a_well_formed_place_by_its_own_name():
+    """The rule on each of the 1,253 names: the name is kept whole, after 'dans la', 'dans l'',
+    'à' or 'au'; an institution word first takes the article (elided before a vowel)."""
+    from domain.epci import INSTITUTION_WORDS, in_epci
+    extract = pd.read_parquet(ROOT / "data" / "epci.parquet")
+    for epci_type, group in extract.groupby("epci_type"):
+        for name in group.epci_name:
+            place = in_epci(name, epci_type)
+            first = name.split()[0].split("-")[0].casefold()
+            if first in INSTITUTION_WORDS:
+                article = "l'" if first[0] in "aeéiou" else "la "
+                assert place == f"dans {article}{name}", name
+            elif any(w in INSTITUTION_WORDS for w in name.casefold().replace("-", " ").split()):
+                assert place in (f"à {name}", "au " + name.removeprefix("Le ")), name
+            else:
+                assert place.startswith("dans la ") and place.endswith(name), name
+
+
+def test_presentation_sentence_names_the_epci():
+    from datetime import date
+    from views import sentences
+    geography = Geography.from_options(queries.run("filter_options"), queries.run("epci_options"))
+    for siren, opening, count in ((BREST, "À Brest Métropole, ", "compte 1 fabrique de territoire,"),
+                                  (RENNES, "À Rennes Métropole, ", "compte 3 fabriques de territoire,"),
+                                  (GRAND_PARIS, "Dans la Métropole du Grand Paris, ",
+                                   "compte 22 fabriques de territoire,")):
+        place = sentences.place_of(None, None, geography.regions, geography.departements, siren,
+                                   geography.epci, geography.epci_types)
+        headline = queries.run("headline_counts", **{**ALL, "epci": siren}).iloc[0]
+        text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
+        assert text.startswith(opening) and count in text, text
+
+
+def test_presentation_page_opens_with_the_epci():
+    from conftest import run_app
+    app = run_app(query={"departement": "29", "epci": BREST})
+    app.switch_page("pages/presentation.py").run()
+    assert not app.exception
+    texts = [m.value for m in app.markdown] + [h.value for h in app.subheader] + [h.value for h in app.header]
+    assert any("À Brest Métropole, la liste" in t for t in texts), texts[:5]

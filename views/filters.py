@@ -58,6 +58,7 @@ class Geography:
     epci: dict[str, str] = field(default_factory=dict)  # SIREN -> name, by name
     departements_of_epci: dict[str, tuple[str, ...]] = field(default_factory=dict)
     regions_of_epci: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    epci_types: dict[str, str] = field(default_factory=dict)  # SIREN -> ME, CU, CA, CC
 
     @classmethod
     def from_options(cls, options: pd.DataFrame, epci_options: pd.DataFrame | None = None) -> "Geography":
@@ -76,6 +77,7 @@ class Geography:
             epci=dict(zip(sirens, epci_options["epci_name"])),
             departements_of_epci={s: tuple(d) for s, d in zip(sirens, epci_options["dep_codes"])},
             regions_of_epci={s: tuple(r) for s, r in zip(sirens, epci_options["reg_codes"])},
+            epci_types=dict(zip(sirens, epci_options["epci_type"])),
         )
 
     def epci_in(self, region: str | None, departement: str | None) -> list[str]:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from domain.epci import in_epci
 from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_month, fr_percent, share
 from domain.prepositions import in_departement, in_region
 from domain.territory_types import IN_TERRITORY_TYPE, TYPE_ORDER, WHERE_TERRITORY_TYPE
@@ -32,7 +33,13 @@ NATIONAL = Place("en France", "France", True)
 
 
 def place_of(region: str | None, departement: str | None,
-             regions: dict[str, str], departements: dict[str, str]) -> Place:
+             regions: dict[str, str], departements: dict[str, str], epci: str | None = None,
+             epci_names: dict[str, str] | None = None, epci_types: dict[str, str] | None = None) -> Place:
+    """The place of the filter; an EPCI is the narrowest ("à Rennes Métropole", "dans la
+    Métropole du Grand Paris": the rule is in domain/epci.py)."""
+    if epci and epci_names and epci in epci_names:
+        name = epci_names[epci]
+        return Place(in_epci(name, (epci_types or {}).get(epci)), name, False)
     if departement:
         return Place(in_departement(departement, departements[departement]),
                      departements[departement], False)
