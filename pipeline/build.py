@@ -170,16 +170,12 @@ def derive_laureates(fabriques: pd.DataFrame, communes: pd.DataFrame, deps: pd.D
     # Counting the fabriques labelled by a target's deadline rests on this (inferred) date;
     # an id past the known ranges (an imported list) has none and counts only today.
     merged["labelled_by"] = waves.map(lambda w: w.labelled_by if w else None)
-    merged["territory_type"] = "urbain"
-    merged.loc[merged.is_rural_insee.fillna(False), "territory_type"] = "rural"
-    merged.loc[merged.is_rural_insee.isna(), "territory_type"] = "indetermine"
-    merged.loc[merged.has_qpv, "territory_type"] = "qpv"
     merged["source"] = source_label
     columns = ["fabrique_id", "fabrique_number", "name", "commune_code", "commune_name", "dep_code",
                "dep_name", "reg_code", "reg_name", "lon", "lat", "display_lon", "display_lat",
                "point_is_fallback", "population",
                "density_level", "density_rank", "is_rural_insee", "is_outside_large_centres",
-               "has_qpv", "qpv_codes", "territory_type", "wave_label", "wave_date",
+               "has_qpv", "qpv_codes", "wave_label", "wave_date",
                "wave_is_inferred", "labelled_by", "source", "epci_siren", "epci_name", "epci_type"]
     return merged[columns].sort_values("fabrique_number").reset_index(drop=True)
 

@@ -14,7 +14,9 @@ alter table laureates add column if not exists epci_type varchar;
 create or replace macro typed_laureates(rural_definition) as table
 with flagged as (
     select
-        * exclude (territory_type),
+        -- The type is decided here only; a list imported before it left the extracts
+        -- still stores an INSEE-only territory_type, not read.
+        columns(lambda c: c <> 'territory_type'),
         case when rural_definition = 'hors_grands_centres' then is_outside_large_centres
              else is_rural_insee end as is_rural_selected
     from laureates

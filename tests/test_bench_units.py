@@ -100,7 +100,7 @@ def test_synthetic_extracts_are_consistent_and_accepted_by_the_loader(tmp_path):
     assert laureates.fabrique_number.min() == FIRST_SYNTHETIC_NUMBER
     assert not set(laureates.fabrique_id) & set(real.fabrique_id)
     assert set(laureates.commune_code) <= set(communes.commune_code)
-    assert laureates.lon.notna().all() and laureates.territory_type.notna().all()
+    assert laureates.lon.notna().all() and laureates.has_qpv.notna().all()
     # The manifest names the new content: hash, version, and the synthetic source.
     path = tmp_path / "extraits" / "laureates.parquet"
     assert manifest["extracts"]["laureates"]["sha256"] == versions.sha256_file(path)

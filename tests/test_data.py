@@ -9,6 +9,7 @@ from shapely.ops import unary_union
 
 from conftest import ROOT
 from pipeline.territory import departement_of_commune
+from queries import run
 
 DATA = ROOT / "data"
 SOURCES = DATA / "sources"
@@ -61,11 +62,16 @@ def test_territory_flags_follow_the_commune_sources(laureates):
     qpv = json.loads((SOURCES / "anct_communes_avec_qpv2024_centroides.geojson").read_text())["features"]
     qpv_communes = {f["properties"]["insee_com"] for f in qpv}
     assert set(laureates[laureates.has_qpv].commune_code) <= qpv_communes
-    assert (laureates.territory_type == "qpv").sum() == laureates.has_qpv.sum()
+    # The type is decided once, at query time under the chosen rural definition (typed_laureates).
+    assert "territory_type" not in laureates.columns
+    typed = run("laureates_list", region=None, departement=None, epci=None, territoire=None,
+                rural_definition="insee", search=None)
+    assert len(typed) == len(laureates)
+    assert (typed.territory_type == "qpv").sum() == laureates.has_qpv.sum()
     rural_levels = {"Bourgs ruraux", "Rural à habitat dispersé", "Rural à habitat très dispersé"}
-    rural = laureates[laureates.territory_type == "rural"]
+    rural = typed[typed.territory_type == "rural"]
     assert set(rural.density_level) <= rural_levels
-    assert laureates.set_index("fabrique_id").loc["fabt-364", "territory_type"] == "indetermine"
+    assert typed.set_index("fabrique_id").loc["fabt-364", "territory_type"] == "indetermine"
 
 
 def test_waves_are_inferred_and_follow_the_documented_ranges(laureates):

@@ -2,6 +2,7 @@
 import ast
 from dataclasses import fields
 
+import pandas as pd
 import pytest
 
 import queries
@@ -128,3 +129,15 @@ def test_run_at_a_version_that_does_not_exist_says_so():
     with pytest.raises(queries.UnknownVersion):
         queries.run_at("../../etc/passwd", "census_totals")
     assert len(queries.run_at(queries.data_version(), "census_totals")) == 3
+
+
+def test_a_stored_territory_type_of_an_older_list_is_not_read():
+    """A list imported before the type left the extracts still stores an INSEE-only
+    territory_type: the counts come from the flags under the chosen definition, not from it."""
+    params = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="hors_grands_centres")
+    laureates = queries.run_on({}, "laureates_list", search=None, **params)
+    stored = pd.read_parquet(ROOT / "data" / "laureates.parquet").assign(territory_type="urbain")
+    expected = queries.run("headline_counts", **params).iloc[0]
+    counts = queries.run_on({"laureates": stored}, "headline_counts", **params).iloc[0]
+    assert counts.urbain == expected.urbain < len(laureates)
+    assert (counts.qpv, counts.rural) == (expected.qpv, expected.rural) and counts.rural > 0
