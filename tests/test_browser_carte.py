@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 from PIL import Image, ImageStat
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ServedApp, copy_data, new_page, screenshot, wait_for_app, wait_until
 
@@ -272,9 +273,13 @@ def test_tooltip_near_the_right_edge_stays_inside_the_map(browser, app_url):
         x, y = _screen_position(view, canvas, 9.425073, 42.68639)  # Bastia, at the far right (or its neighbour Piève)
         tooltip = page.locator(".deck-tooltip")
         for attempt in range(30):
+            # deck.gl shows its tooltip on a pointer move it has picked: move, then wait for it.
             page.mouse.move(x + attempt % 2, y)
-            page.wait_for_timeout(500)
-            if tooltip.count() and tooltip.first.inner_text().strip() and tooltip.first.is_visible():
+            try:
+                tooltip.first.wait_for(state="visible", timeout=500)
+            except PlaywrightTimeout:
+                continue
+            if tooltip.first.inner_text().strip():
                 break
         assert "Haute-Corse (2B)" in tooltip.inner_text()
         # The drawn place is read back once the watcher has moved it (same frame as the move).
