@@ -178,7 +178,7 @@ def filter_bar() -> Context:
         st.selectbox(
             "Intercommunalité (EPCI)", [ALL, *geography.epci_in(region or None, departement or None)],
             key=KEYS["epci"], on_change=_on_filter_change, placeholder="Choisissez une intercommunalité",
-            format_func=lambda code: "Toutes les intercommunalités" if code == ALL else geography.epci[code],
+            format_func=lambda code: "Tous les EPCI" if code == ALL else geography.epci[code],
             help="Établissement public de coopération intercommunale à fiscalité propre (COG 2025) : "
                  "la liste suit la région et le département choisis ; tapez un nom pour chercher.",
         )
