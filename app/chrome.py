@@ -104,7 +104,9 @@ _SCRIPT = """<script>
       m = value.match(perFile);
       if (m) result = french(m[1], m[2]) + " au plus par fichier";
       m = value.match(tooLarge);
-      if (m) result = "Le fichier doit faire " + french(m[1], m[2]) + " au plus.";
+      if (m) result = "Fichier refusé avant l'envoi : il dépasse " + m[1].replace(/\\.0+$/, "").replace(".", ",")
+        + " " + units[m[2]] + ", la limite de l'import. Une liste de fabriques pèse moins de 1 Mo : "
+        + "vérifiez qu'il s'agit du bon fichier.";
     }
     if (result) node.data = node.data.replace(value, result);
   };

@@ -198,7 +198,7 @@ def import_section(user: str) -> None:
     st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-NNN), code INSEE de la commune "
                "(id_geo, code_insee), nom (lib_territoire, nom) ; facultatives : commune, département, "
                "région, latitude, longitude, vague, date. Rien n'est écrit avant votre confirmation.")
-    st.html(dv.UPLOADER_IN_FRENCH + dv.UPLOAD_REFUSAL_IN_FRENCH, unsafe_allow_javascript=True)
+    st.html(dv.UPLOADER_IN_FRENCH, unsafe_allow_javascript=True)
     uploaded = st.file_uploader(
         "Liste des fabriques (CSV ou XLSX, 20 Mo au plus)", type=["csv", "xlsx"],
         max_upload_size=imports.MAX_BYTES // (1024 * 1024),

@@ -169,23 +169,7 @@ def report_text(problems) -> str:
 
 
 # CSS only (no data): Streamlit's file uploader writes "Upload" and "200MB per file" in English.
-# The browser refuses a file over the limit before sending it, with an English message read
-# out by screen readers and shown on hover ("File must be 20.0MB or smaller."): a fixed script
-# (no data) says it in French. Streamlit's server refuses such a file in any case.
-UPLOAD_REFUSAL_IN_FRENCH = """<script>
-(() => {
-  const said = "Fichier refusé avant l'envoi : il dépasse 20 Mo, la limite de l'import. "
-    + "Une liste de fabriques pèse moins de 1 Mo : vérifiez qu'il s'agit du bon fichier.";
-  const translate = () => document.querySelectorAll('[data-testid="stFileUploader"] [role="alert"]')
-    .forEach((alert) => { if (/or smaller/.test(alert.textContent)) alert.textContent = said; });
-  if (!window.fabriquesUploadRefusal) {
-    window.fabriquesUploadRefusal = new MutationObserver(translate);
-    window.fabriquesUploadRefusal.observe(document.body, {subtree: true, childList: true, characterData: true});
-  }
-  translate();
-})();
-</script>"""
-
+# (The browser's refusal of a file over the limit is said in French by app/chrome.py.)
 UPLOADER_IN_FRENCH = """<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
