@@ -301,6 +301,9 @@ def test_keyboard_only_journey_to_a_fabrique_card(app_url, page, audit_run):
     _tab_to(page, lambda f: f["label"] == "Fabrique" and f["testid"] == "stSelectbox")
     page.keyboard.type(chosen["name"][:25])
     page.keyboard.press("Enter")
+    # The choice reruns the page: wait for the chosen card itself (the app may still report the
+    # previous run as finished when the key has just been pressed).
+    page.locator("[data-testid='stText']", has_text=chosen["name"]).first.wait_for(timeout=60_000)
     wait_for_app(page)
     card_texts = page.locator("[data-testid='stText']").all_inner_texts()  # the card's values
     assert chosen["name"] in card_texts
