@@ -182,16 +182,3 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-# The one test still retried, and why: the accessibility sweep opens 43 page × scope × theme
-# views on a shared machine; its waits are for conditions now, but it has not yet run clean
-# three times in a row under load. Every other test runs once.
-RETRIED = {"test_page_is_accessible": 1}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        reruns = RETRIED.get(item.originalname)
-        if reruns and config.pluginmanager.hasplugin("rerunfailures"):
-            item.add_marker(pytest.mark.flaky(reruns=reruns))

@@ -256,11 +256,14 @@ def test_presentation_map_slide_is_drawn_and_accessible(app_url, themed_pages, t
     _open(page, _url(app_url, "presentation", scope, slide=3))
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Diapositive 3 sur 5").count() == 1
-    # One marker per commune with a fabrique, drawn over our own outlines.
-    points = page.locator(".js-plotly-plot .scatterlayer .point").count()
+    # One marker per commune with a fabrique, drawn over our own outlines. Plotly adds the
+    # markers after the chart's frame (main-svg), so wait for them rather than count at once.
     communes = run("static_map_points", **{"region": None, "departement": None, "epci": None, "territoire": None,
                                            "rural_definition": "insee", **scope})
-    assert points >= len(communes) > 0
+    assert len(communes) > 0
+    page.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length >= n",
+        arg=len(communes), timeout=60_000)
     screenshot(page, f"a11y-presentation-carte-{scope_name}-{theme}")
     assert _blocking_violations(page) == []
 

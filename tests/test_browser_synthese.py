@@ -13,8 +13,9 @@ def _metric_values(page):
 def test_synthese_draws_gauges_and_national_count(app_url, page):
     page.goto(app_url + "/")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot .indicatorlayer", timeout=30_000)
-    assert page.locator(".js-plotly-plot .indicatorlayer").count() >= 4
+    # Gauges draw one after another: wait for the four, do not count the first one's moment.
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .indicatorlayer').length >= 4",
+                           timeout=30_000)
     assert "382" in _metric_values(page)
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "synthese")
