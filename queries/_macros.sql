@@ -41,3 +41,16 @@ where (region is null or reg_code = region)
   and (epci is null or epci_siren = epci)
   and (territoire is null or territory_type = territoire);
 
+
+-- The fabriques of the current filter counted per `area` (a column of typed_laureates: reg_code,
+-- dep_code or epci_siren), in all and by territory type: the one place the four types are counted.
+create or replace macro counts_by_type(area, region, departement, epci, territoire, rural_definition) as table
+select
+    area as area_code,
+    count(*) as fabriques,
+    count(*) filter (where territory_type = 'qpv') as qpv,
+    count(*) filter (where territory_type = 'rural') as rural,
+    count(*) filter (where territory_type = 'urbain') as urbain,
+    count(*) filter (where territory_type = 'indetermine') as indetermine
+from filtered_laureates(region, departement, epci, territoire, rural_definition)
+group by all;

@@ -3,22 +3,16 @@
 -- with the population they serve), by territory type, and those in the chosen département;
 -- its population (municipal populations of its communes summed, vintage in the manifest);
 -- fabriques per 100,000 inhabitants; the départements it spans.
-with selected as (
-    select epci_siren, dep_code, territory_type
-    from filtered_laureates(null, null, null, $territoire, $rural_definition)
-    where epci_siren is not null
+with counts as (
+    select area_code as epci_siren, * exclude (area_code)
+    from counts_by_type(epci_siren, null, null, null, $territoire, $rural_definition)
+    where area_code is not null
 ),
 
-counts as (
-    select
-        epci_siren,
-        count(*) as fabriques,
-        count(*) filter (where dep_code = $departement) as fabriques_in_departement,
-        count(*) filter (where territory_type = 'qpv') as qpv,
-        count(*) filter (where territory_type = 'rural') as rural,
-        count(*) filter (where territory_type = 'urbain') as urbain,
-        count(*) filter (where territory_type = 'indetermine') as indetermine
-    from selected
+in_departement as (
+    select epci_siren, count(*) as fabriques_in_departement
+    from filtered_laureates(null, null, null, $territoire, $rural_definition)
+    where epci_siren is not null and dep_code = $departement
     group by epci_siren
 ),
 
@@ -39,7 +33,7 @@ final as (
         l.population,
         l.communes_without_population,
         coalesce(c.fabriques, 0) as fabriques,
-        coalesce(c.fabriques_in_departement, 0) as fabriques_in_departement,
+        coalesce(d.fabriques_in_departement, 0) as fabriques_in_departement,
         coalesce(c.qpv, 0) as qpv,
         coalesce(c.rural, 0) as rural,
         coalesce(c.urbain, 0) as urbain,
@@ -48,6 +42,7 @@ final as (
         100000.0 * coalesce(c.fabriques, 0) / nullif(l.population, 0) as per_100k
     from listed l
     left join counts c using (epci_siren)
+    left join in_departement d using (epci_siren)
 )
 
 select * from final order by fabriques desc, epci_name

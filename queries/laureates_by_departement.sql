@@ -1,21 +1,9 @@
 -- One row per département of the current région / département (all départements when none is
 -- chosen), zero included, with its fabriques of the current filter by territory type, its
 -- population and fabriques per 100,000 inhabitants.
-with selected as (
-    select dep_code, territory_type
-    from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
-),
-
-counts as (
-    select
-        dep_code,
-        count(*) as fabriques,
-        count(*) filter (where territory_type = 'qpv') as qpv,
-        count(*) filter (where territory_type = 'rural') as rural,
-        count(*) filter (where territory_type = 'urbain') as urbain,
-        count(*) filter (where territory_type = 'indetermine') as indetermine
-    from selected
-    group by dep_code
+with counts as (
+    select area_code as dep_code, * exclude (area_code)
+    from counts_by_type(dep_code, $region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 listed as (

@@ -3,20 +3,13 @@
 -- fabriques and its share of the 2023 tiers-lieux census; a last row holds fabriques outside any
 -- région (Saint-Martin, a collectivité with no région) when the filter has some.
 with selected as (
-    select reg_code, dep_name, territory_type
+    select reg_code, dep_name
     from filtered_laureates($region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 counts as (
-    select
-        reg_code,
-        count(*) as fabriques,
-        count(*) filter (where territory_type = 'qpv') as qpv,
-        count(*) filter (where territory_type = 'rural') as rural,
-        count(*) filter (where territory_type = 'urbain') as urbain,
-        count(*) filter (where territory_type = 'indetermine') as indetermine
-    from selected
-    group by reg_code
+    select area_code as reg_code, * exclude (area_code)
+    from counts_by_type(reg_code, $region, $departement, $epci, $territoire, $rural_definition)
 ),
 
 census_2023 as (
