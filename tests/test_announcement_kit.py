@@ -14,29 +14,18 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
+from conftest import announcement_data
 from queries import read_manifest, run
 from services import export_kit, pptx_deck, press_kit
-from views import announcement, sentences, slides
-from views.filters import Filters, Geography, describe
+from views import announcement, slides
+from views.filters import Filters
 
 TODAY = date(2026, 11, 29)
 A4 = (595.28, 841.89)  # points
 
 
 def slide_data(filters: Filters) -> slides.SlideData:
-    geography = Geography.from_options(run("filter_options"))
-    params = filters.params()
-    return slides.SlideData(
-        headline=run("headline_counts", **params).iloc[0],
-        targets=run("progress_toward_targets", **params),
-        announced=run("announced_totals"),
-        outlines=run("static_map_outlines"),
-        points=run("static_map_points", **params),
-        place=sentences.place_of(filters.region, filters.departement, geography.regions, geography.departements),
-        region=filters.region, departement=filters.departement, territoire=filters.territoire,
-        rural_definition=filters.rural_definition, scope=describe(filters, geography),
-        manifest=read_manifest(), produced_on=TODAY,
-    )
+    return announcement_data(filters, TODAY)
 
 
 def pptx_of(filters: Filters) -> tuple[list[announcement.DeckSlide], Presentation]:

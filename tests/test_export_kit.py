@@ -9,27 +9,15 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageStat
 
-from queries import read_manifest, run
+from conftest import announcement_data
+from queries import read_manifest
 from services import export_kit
-from views import sentences, slides
-from views.filters import Filters, Geography, describe
+from views import slides
+from views.filters import Filters
 
 
 def build_deck(filters: Filters) -> list[slides.Slide]:
-    geography = Geography.from_options(run("filter_options"))
-    params = filters.params()
-    data = slides.SlideData(
-        headline=run("headline_counts", **params).iloc[0],
-        targets=run("progress_toward_targets", **params),
-        announced=run("announced_totals"),
-        outlines=run("static_map_outlines"),
-        points=run("static_map_points", **params),
-        place=sentences.place_of(filters.region, filters.departement, geography.regions, geography.departements),
-        region=filters.region, departement=filters.departement, territoire=filters.territoire,
-        rural_definition=filters.rural_definition, scope=describe(filters, geography),
-        manifest=read_manifest(), produced_on=date(2026, 11, 28),
-    )
-    return slides.build_slides(data)
+    return slides.build_slides(announcement_data(filters, date(2026, 11, 28)))
 
 
 @pytest.fixture(scope="module")
