@@ -55,9 +55,12 @@ ARIA_LABELS = {
     "Add files": "Ajouter des fichiers",
     "Show password": "Afficher le mot de passe",
     "Hide password": "Masquer le mot de passe",
+    "file upload": "Choisir un fichier",
 }
-# "Help for <label>" on the (?) button of a widget's help text.
-HELP_PREFIX = "Help for "
+# Labels that end with a name from the page: "Help for <label>" on the (?) button of a widget's
+# help text, "Remove <file name>" on the uploader's button that drops a chosen file (and "Cancel
+# upload of <file name>" while it is sent).
+ARIA_PREFIXES = {"Help for ": "Aide : ", "Remove ": "Retirer ", "Cancel upload of ": "Annuler l'envoi de "}
 # Inside the file uploader only: its button and instructions, the file's size ("24.2KB"), the
 # limit ("20MB per file") and the refusal of a larger file ("File must be 20.0MB or smaller."),
 # with French units and a decimal comma.
@@ -83,7 +86,7 @@ _SCRIPT = """<script>
 (() => {
   if (window.__fabriquesEnFrancais) return;
   window.__fabriquesEnFrancais = true;
-  const texts = %(texts)s, labels = %(labels)s, units = %(units)s, helpPrefix = %(help)s;
+  const texts = %(texts)s, labels = %(labels)s, units = %(units)s, prefixes = %(prefixes)s;
   const scoped = %(scoped)s;
   const size = /^(\\d+(?:\\.\\d+)?)(B|KB|MB|GB)$/;
   const perFile = /^(\\d+(?:\\.\\d+)?)(B|KB|MB|GB) per file$/;
@@ -114,7 +117,9 @@ _SCRIPT = """<script>
     const value = element.getAttribute("aria-label");
     if (!value) return;
     let result = labels[value];
-    if (!result && value.startsWith(helpPrefix)) result = "Aide : " + value.slice(helpPrefix.length);
+    for (const prefix in prefixes) {
+      if (!result && value.startsWith(prefix)) result = prefixes[prefix] + value.slice(prefix.length);
+    }
     if (result) element.setAttribute("aria-label", result);
   };
   const visit = (node) => {
@@ -139,7 +144,7 @@ _SCRIPT = """<script>
 
 IN_FRENCH_SCRIPT = _SCRIPT % {
     "texts": json.dumps(TEXTS, ensure_ascii=False), "labels": json.dumps(ARIA_LABELS, ensure_ascii=False),
-    "units": json.dumps(UNITS, ensure_ascii=False), "help": json.dumps(HELP_PREFIX),
+    "units": json.dumps(UNITS, ensure_ascii=False), "prefixes": json.dumps(ARIA_PREFIXES, ensure_ascii=False),
     "scoped": json.dumps(SCOPED_TEXTS, ensure_ascii=False),
 }
 

@@ -26,8 +26,13 @@ ALSO_FRENCH = {"Date", "Distance", "Minimum", "Maximum", "Euro", "Dollar", "Yen"
                "Note", "Local", "Simple", "Normal", "Standard", "Minute", "OK", "Fragment",
                "Observable", "Suspense", "Mode", "Point", "Multiple", "Angle", "Arc", "Texture",
                "Tilde", "Option", "Distinct", "Regular", "Cache"}
-# Prefixes of template strings ("Help for ${label}") that carry English around a project label.
-TEMPLATE_PREFIXES = ("Help for ", "Made with Streamlit")
+# aria-labels in lower case ("file upload" on the uploader's file input).
+LOWER_CASE_LABEL = re.compile(r'"aria-label"\s*:\s*`([a-z][a-z ]{2,40})`')
+# Template strings that put English before a name from the page ("Help for ${label}",
+# "Remove ${e.name}", "Cancel upload of ${e.name}"). The bundle has hundreds (error messages of
+# its libraries): those a user meets are named here, and checked to exist in the bundle.
+TEMPLATE = re.compile(r"`([A-Z][A-Za-z ]{2,40} )\$\{")
+TEMPLATE_PREFIXES = ("Help for ", "Remove ", "Cancel upload of ", "Made with Streamlit")
 
 
 @cache
@@ -40,6 +45,16 @@ def builtin_strings() -> frozenset[str]:
                 # All-capitals words are the bundle's internal tokens (COLON, LBRACE), not shown.
                 if len(text) > 1 and text not in ALSO_FRENCH and not text.isupper():
                     found.add(text)
+        found.update(LOWER_CASE_LABEL.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return frozenset(found)
+
+
+@cache
+def template_prefixes() -> frozenset[str]:
+    """Every English prefix of the bundle's template strings."""
+    found = set()
+    for path in BUNDLE.glob("*.js"):
+        found.update(TEMPLATE.findall(path.read_text(encoding="utf-8", errors="replace")))
     return frozenset(found)
 
 

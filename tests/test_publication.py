@@ -212,3 +212,6 @@ def test_translations_target_strings_streamlit_really_has():
 
     for text in [*chrome.TEXTS, *chrome.ARIA_LABELS]:
         assert text in streamlit_strings.builtin_strings(), text
+    for prefix in chrome.ARIA_PREFIXES:
+        assert prefix in streamlit_strings.template_prefixes(), prefix
+        assert prefix in streamlit_strings.TEMPLATE_PREFIXES, prefix  # the sweep looks for it

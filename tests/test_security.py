@@ -7,6 +7,7 @@ import tomllib
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
@@ -116,8 +117,16 @@ def test_served_app_sends_headers_and_refuses_uploads_once_the_access_is_closed(
         wait_for_app(page)
         page.get_by_label("Mot de passe d'import").fill(password)
         page.get_by_role("button", name="Accéder à l'import").click()
+        # The uploader says its limit in French before anything is sent, then the file's size.
+        uploader = page.locator("[data-testid='stFileUploader']")
+        expect(uploader).to_contain_text("20\u00a0Mo au plus par fichier", timeout=60_000)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
         page.get_by_text("problème(s) bloquant(s)").wait_for(timeout=60_000)
+        expect(uploader.get_by_text(re.compile(r"^\d+(,\d+)?\u00a0o$"))).to_have_count(1, timeout=60_000)  # "52,0 o"
+        expect(uploader).not_to_contain_text(re.compile(r"\d(B|KB|MB)\b|per file|Drag and drop|Browse files"),
+                                             timeout=60_000)
+        expect(uploader.get_by_role("button", name="Retirer liste.csv")).to_have_count(1, timeout=60_000)
+        expect(uploader.get_by_role("button", name="Choisir un fichier")).to_have_count(1, timeout=60_000)
         sent = puts[0]
         assert "/_stcore/upload_file/" in sent.url and sent.response().status == 204
         xsrf = sent.headers.get("x-xsrftoken")
