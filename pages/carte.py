@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import context
 from app.figure_cache import built, filter_key
-from app.web import static_outlines
+from app.web import static_outlines, static_points
 from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import definitions
@@ -99,6 +99,8 @@ with map_column:
             without_fabrique=missing, selected_commune=selected_commune,
             # Outlines by URL: files the browser fetched once (app/web/static_outlines.py).
             outline_urls=static_outlines.outline_urls(options.insets, ctx.data_version),
+            # Points by URL too: files of this filter, fetched once (app/web/static_points.py).
+            point_urls=static_points.point_urls(options.insets, ctx.data_version, ctx.filters),
         )
 
     # Built once per filter, options and selected commune; a rerun only sends it.

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from app.web import static_points
 from queries import run
 from views import map_layers, map_options, map_tables, map_text, map_view
 from views.filters import Filters
@@ -91,8 +92,10 @@ def test_points_on_the_deck_are_the_fabriques_of_the_filter():
     deck = _decks(app)[0]
     point_layers = [l for l in deck["layers"] if l["id"].startswith(map_view.POINT_LAYER_PREFIX)]
     points = run("map_points", **_params({"region": "53"}), insets=True)
-    assert sum(len(layer["data"]) for layer in point_layers) == len(points) == 21
-    tooltips = "\n".join(p["t"] for layer in point_layers for p in layer["data"])
+    # Each layer names the file of its points (app/web/static_points.py), served for this filter.
+    data = [json.loads(static_points.file_of_url(layer["data"])) for layer in point_layers]
+    assert sum(len(records) for records in data) == len(points) == 21
+    tooltips = "\n".join(p["t"] for records in data for p in records)
     assert "Concarneau" in tooltips and "Vague (déduite)" in tooltips
     assert "Mamoudzou" not in tooltips
 

@@ -64,6 +64,16 @@ def point_records(points: pd.DataFrame, table: pd.DataFrame, territory_type: str
             for lon, lat, count in zip(subset.lon, subset.lat, subset.fabriques)]
 
 
+def with_tooltips(points: pd.DataFrame) -> bool:
+    return len(points) <= TOOLTIP_MAX_POINTS
+
+
+def point_file_bytes(points: pd.DataFrame, table: pd.DataFrame, territory_type: str) -> bytes:
+    """One point layer's data as the file the page names by URL (app/web/static_points.py)."""
+    records = point_records(points, table, territory_type, with_tooltips(points))
+    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 @lru_cache(maxsize=1024)
 def _geometry(geojson_text: str) -> dict:
     """A parsed outline, parsed once per process: the outlines do not change with the filter.
@@ -187,11 +197,14 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
                points: pd.DataFrame, table: pd.DataFrame, bounds: pd.Series,
                census: pd.DataFrame | None = None, qpv_communes: pd.DataFrame | None = None,
                without_fabrique: pd.DataFrame | None = None,
-               selected_commune: str | None = None, outline_urls: dict[str, str] | None = None) -> pdk.Deck:
+               selected_commune: str | None = None, outline_urls: dict[str, str] | None = None,
+               point_urls: dict[str, str] | None = None) -> pdk.Deck:
     """The whole map: outlines (and choropleth), optional layers, fabriques by type.
 
     With `outline_urls` (the page's case), the outlines are files the browser fetched once and
     only the fill values travel (views/map_outlines.py); without, the outlines are inline.
+    With `point_urls` (the page's case), each point layer names the file of its records (the
+    same records, app/web/static_points.py): a rerun on the same filter sends no point.
     """
     fills = departement_fill(choropleth_frame, options.choropleth if options.choropleth != NO_CHOROPLETH else "nombre")
     # With no choropleth, the départements of the filter are white, the others greyed.
@@ -225,16 +238,19 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
                                 get_radius=9, radius_units=PIXELS, filled=False, stroked=True,
                                 get_line_color=rgb(QPV_COMMUNE_COLOR, 230), line_width_units=PIXELS,
                                 get_line_width=2, pickable=True))
-    with_tooltips = len(points) <= TOOLTIP_MAX_POINTS
+    tooltips = with_tooltips(points)
     for territory_type, color in TERRITORY_COLORS.items():
-        records = point_records(points, table, territory_type, with_tooltips)
+        if point_urls is not None:
+            records = point_urls[territory_type] if (points.territory_type == territory_type).any() else None
+        else:
+            records = point_records(points, table, territory_type, tooltips)
         if records:
             layers.append(pdk.Layer(
                 "ScatterplotLayer", records, id=f"{POINT_LAYER_PREFIX}{territory_type}",
                 get_position="p", get_radius="r", radius_units=PIXELS, get_fill_color=rgb(color),
                 stroked=True, get_line_color=rgb(WHITE), line_width_units=PIXELS,
                 get_line_width=1, pickable=True, auto_highlight=True))
-    if with_tooltips:
+    if tooltips:
         several = points[points.fabriques > 1]
         if len(several):
             layers.append(pdk.Layer(

@@ -21,3 +21,4 @@ from app.web import security  # noqa: E402,F401  (registers itself in MIDDLEWARE
 from app.web import api  # noqa: E402,F401  (registers /api/v1/ in ROUTES, its settings check in STARTUP)
 from app.web import warm_start  # noqa: E402,F401  (registers the warm-up of the caches in STARTUP)
 from app.web import static_outlines  # noqa: E402,F401  (registers /contours/… in ROUTES)
+from app.web import static_points  # noqa: E402,F401  (registers /points/… in ROUTES)
