@@ -1,6 +1,7 @@
 """French number, percentage, size and date formatting (1 800 ; 42,5 % ; 2,0 Mo ; 3 février 2020)."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 NBSP = "\u00a0"  # no-break space: a figure never breaks across lines
@@ -70,3 +71,8 @@ def capitalised(text: str) -> str:
 def share(part, whole) -> float | None:
     """Percentage of part in whole, None when whole is zero."""
     return None if not whole else 100.0 * part / whole
+
+
+def as_text(text) -> str:
+    """Text from the data inside a Markdown sentence: its Markdown characters escaped."""
+    return re.sub(r"([\\`*_\[\]<>$~#|:])", r"\\\1", str(text))

@@ -26,6 +26,22 @@ RURAL_SCOPE_NOUNS = {"hors_grands_centres": "fabriques hors des grands centres u
                      "insee": "fabriques en commune rurale"}
 
 
+def rural_scope_label(rural_definition: str) -> str:
+    """'En commune rurale (INSEE)' or 'Hors grands centres urbains': the count of rural
+    fabriques always names the definition it was read under (Synthèse card, API, tests)."""
+    return RURAL_SCOPE_LABELS[rural_definition]
+
+
 def empty_scope(scope: str) -> str:
     """The first words of every page's message when the filter leaves no fabrique."""
     return f"Aucune fabrique dans la liste pour ce périmètre ({scope})"
+
+
+def widen_scope(embedded: bool) -> str:
+    """What to do when the filter leaves nothing: a page points to its sidebar; an embedded
+    view has none, its scope is written in its address."""
+    if embedded:
+        return ("Cette vue intégrée prend son périmètre dans son adresse (paramètres region, "
+                "departement, epci et territoire) : retirez ou changez l'un d'eux dans le lien "
+                "qui l'intègre.")
+    return "Élargissez les filtres dans le panneau latéral."

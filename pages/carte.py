@@ -8,7 +8,7 @@ from app import context
 from app.figure_cache import built, filter_key
 from app.web import static_outlines, static_points
 from domain.format import fr_int
-from domain.labels import empty_scope
+from domain.labels import empty_scope, widen_scope
 from domain.territory_types import definitions
 from queries import run
 from views import epci as epci_views
@@ -25,8 +25,8 @@ st.caption(f"Périmètre : **{ctx.scope}**")
 
 headline = run("headline_counts", **ctx.params).iloc[0]
 if headline.fabriques == 0:
-    st.info(f"{empty_scope(ctx.scope)} : la carte n'a rien à "
-            "montrer. Élargissez les filtres dans le panneau latéral.", icon=":material/map:")
+    st.info(f"{empty_scope(ctx.scope)} : la carte n'a rien à montrer. {widen_scope(ctx.embedded)}",
+            icon=":material/map:")
     context.footer(ctx)
     st.stop()
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app import context
 from app.figure_cache import built, filter_key
-from domain.labels import empty_scope
+from domain.labels import empty_scope, widen_scope
 from queries import run
 from views import exports
 from views import laureats as lv
@@ -45,8 +45,7 @@ found, table, labels = built("laureats_list", version, filter_key(ctx.params, se
                              found_and_table)
 
 if in_scope == 0:
-    st.info(f"{empty_scope(ctx.scope)}. "
-            "Élargissez les filtres dans le panneau latéral.")
+    st.info(f"{empty_scope(ctx.scope)}. {widen_scope(ctx.embedded)}")
 elif found.empty:
     st.info(f"Aucune fabrique ne correspond à la recherche dans ce périmètre ({ctx.scope}). "
             "Vérifiez l'orthographe ou effacez la recherche.")
@@ -59,15 +58,18 @@ else:
         column_config={
             "Longitude": st.column_config.NumberColumn("Longitude", format="%.5f"),
             "Latitude": st.column_config.NumberColumn("Latitude", format="%.5f"),
-            "Nom": st.column_config.TextColumn("Nom", width="large"),
+            # Medium, not large: at 1280 px the EPCI column then shows without scrolling.
+            "Nom": st.column_config.TextColumn("Nom", width="medium"),
+            "Intercommunalité (EPCI)": st.column_config.TextColumn("Intercommunalité (EPCI)", width="medium"),
         },
     )
 
     sort_label = lv.SORTS[sort_key]
     about = exports.about_rows(ctx.scope, search, sort_label, len(table), version,
                                ctx.manifest["laureates_source"], date.today())
-    csv_column, xlsx_column, _ = st.columns([1, 1, 2])
-    csv_column.download_button(
+    # Side by side, each as wide as its label (a quarter of the page cut it at 1280 px).
+    downloads = st.container(horizontal=True)
+    downloads.download_button(
         # A callable: the file is built on click, not on every rerun (15 s at 100 000 rows).
         # on_click="ignore": a rerun on click would replace the callable before the browser
         # fetches the file (the download then never came, one click in two).
@@ -76,7 +78,7 @@ else:
         mime="text/csv", icon=":material/download:", key="download_csv",
         help="Séparateur « ; », encodage UTF-8 : s'ouvre directement dans un tableur en français.",
     )
-    xlsx_column.download_button(
+    downloads.download_button(
         "Télécharger la liste (XLSX)", lambda: exports.xlsx_bytes(table, about), on_click="ignore",
         file_name=exports.export_file_name(ctx.scope, version, "xlsx", search),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -6,7 +6,7 @@ import streamlit as st
 from app import context
 from app.figure_cache import built, filter_key
 from domain.format import fr_int
-from domain.labels import empty_scope
+from domain.labels import empty_scope, widen_scope
 from domain.territory_types import definition_note
 from queries import run
 from views import sentences, synthese, timeline
@@ -20,10 +20,11 @@ st.caption(f"Périmètre : **{ctx.scope}**")
 
 headline = run("headline_counts", **ctx.params).iloc[0]
 if headline.fabriques == 0:
-    st.info(f"{empty_scope(ctx.scope)}. "
-            "Élargissez les filtres dans le panneau latéral.")
+    st.info(f"{empty_scope(ctx.scope)}. {widen_scope(ctx.embedded)}")
 elif not ctx.embedded:  # an embed shows the gauges only
-    for column, card in zip(st.columns(3), synthese.headline_cards(headline, national, ctx.manifest["laureates_source"])):
+    cards = synthese.headline_cards(headline, national, ctx.manifest["laureates_source"],
+                                    ctx.filters.rural_definition)
+    for column, card in zip(st.columns(3), cards):
         column.metric(card.label, card.value, help=card.help, border=True)
 
 st.header("Progression vers les objectifs nationaux", anchor=False)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import announcement_exports, context
 from app.figure_cache import built, filter_key
-from domain.format import fr_date, fr_int
+from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import TERRITORY_TYPES_PLURAL, definition_note
 from queries import run
@@ -154,17 +154,7 @@ st.markdown(
 wave_2023 = built("territoires_wave_2023", ctx.data_version, (),
                   lambda: run("latest_target_announcement"))
 if not wave_2023.empty:
-    announcement = wave_2023.iloc[0]
-    st.markdown(
-        f"Pour mémoire, la vague lancée le {fr_date(announcement.milestone_date)} visait des territoires "
-        f"sans fabrique ({fr_int(announcement.new_laureates)} projets, total visé "
-        f"{fr_int(announcement.announced_target)}) ; l'annonce, telle que relevée :"
-    )
-    st.dataframe(
-        built("territoires_wave_2023_table", ctx.data_version, (), lambda: wave_2023.rename(
-            columns={"event": "Annonce", "detail": "Détail", "source_url": "Source"})[["Annonce", "Détail", "Source"]]),
-        hide_index=True, key="wave_2023", column_config={"Source": st.column_config.LinkColumn("Source")},
-    )
+    st.markdown(tv.wave_2023_note(wave_2023.iloc[0]))
 
 st.header("Intercommunalités (EPCI)", anchor=False)
 epci_coverage = built("territoires_epci_coverage", ctx.data_version, filter_key(ctx.params),

@@ -20,6 +20,7 @@ from app.web import api, config, security
 from app.web.api import handlers
 from conftest import ROOT, copy_data, run_app
 from domain.format import fr_percent
+from domain.labels import rural_scope_label
 from pipeline import versions
 from test_consistency import ALL, SCOPES, _label
 from views import exports
@@ -171,7 +172,8 @@ def test_indicators_match_the_synthese_page(client, query):
     assert metrics["Fabriques dans la liste"] == str(indicators["fabriques"])
     by_type = {row["type"]: row["fabriques"] for row in indicators["par_type_de_territoire"]}
     assert metrics["En commune avec QPV"] == str(by_type["qpv"])
-    assert metrics["En commune rurale"] == str(by_type["rural"])
+    # The card is named by the definition the API says it used (one label source: domain/labels).
+    assert metrics[rural_scope_label(indicators["perimetre"]["filtres"]["rural"])] == str(by_type["rural"])
     table = synthese.dataframe[0].value  # "Voir les jauges en tableau"
     if not query:
         def column(start):

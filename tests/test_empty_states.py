@@ -62,3 +62,24 @@ def test_synthese_gauges_show_zero_shares_not_blank_charts():
 def test_donnees_says_the_filters_do_not_apply():
     app = _open("pages/donnees.py")
     assert any("Les filtres du panneau latéral ne s'appliquent pas à cette page" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("path", ["pages/synthese.py", "pages/carte.py"])
+def test_embedded_views_point_to_their_address_not_to_a_sidebar(path, monkeypatch):
+    """The embeddable views (?embed=true) have no sidebar: their empty notice names the URL
+    parameters that set their scope; the pages keep pointing to the sidebar."""
+    from app import context
+
+    monkeypatch.setattr(context, "embedded", lambda: True)
+    app = _open(path)
+    notices = [info.value for info in app.info if info.value.startswith("Aucune fabrique")]
+    assert len(notices) == 1, [info.value for info in app.info]
+    assert SCOPE in notices[0]
+    assert "panneau latéral" not in notices[0]
+    assert "Cette vue intégrée prend son périmètre dans son adresse (paramètres region, departement, " \
+           "epci et territoire)" in notices[0]
+    assert app.sidebar.selectbox == []  # really the embedded view: no filter widgets
+    monkeypatch.undo()
+    page = _open(path)
+    assert any("panneau latéral" in info.value for info in page.info
+               if info.value.startswith("Aucune fabrique"))

@@ -352,3 +352,21 @@ def test_presentation_page_opens_with_the_epci():
     assert not app.exception
     texts = [m.value for m in app.markdown] + [h.value for h in app.subheader] + [h.value for h in app.header]
     assert any("À Brest Métropole, la liste" in t for t in texts), texts[:5]
+
+
+def test_laureats_table_on_screen_shows_the_epci():
+    """The on-screen list (not only the export) carries the EPCI's name and SIREN, built by
+    views/laureats.py, and the column is given room (medium width, like the name)."""
+    from conftest import run_app
+    app = run_app(query={"departement": "29", "epci": BREST})
+    app.switch_page("pages/laureats.py").run()
+    assert not app.exception
+    table = app.dataframe[0]
+    shown = table.value
+    assert len(shown) == 1
+    row = shown.iloc[0]
+    assert (row["Intercommunalité (EPCI)"], row["SIREN de l'EPCI"], row["Commune"]) == ("Brest Métropole", BREST, "Brest")
+    columns = list(shown.columns)
+    assert columns.index("Intercommunalité (EPCI)") < columns.index("Département")
+    config = json.loads(table.proto.columns)
+    assert config["Intercommunalité (EPCI)"]["width"] == config["Nom"]["width"] == "medium"

@@ -1,6 +1,7 @@
 """AppTest: the dashboard and its Synthèse page, with and without filters, and bad inputs."""
 import pytest
 
+import queries
 from conftest import copy_data, run_app
 
 
@@ -104,3 +105,20 @@ def test_a_single_fabrique_is_singular():
     captions = " ".join(c.value for c in app.caption)
     assert "1 fabrique dans la liste" in captions and "1 fabriques" not in captions
     assert "0 fabrique en commune avec QPV dans la liste" in captions
+
+
+@pytest.mark.parametrize("definition", ["insee", "hors_grands_centres"])
+def test_rural_card_names_the_definition_chosen(definition):
+    """The rural card says which definition it counts ('En commune rurale (INSEE)' or 'Hors
+    grands centres urbains'), and the count is the one of that definition."""
+    from domain.labels import rural_scope_label
+
+    app = run_app(query={"rural": definition})
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    headline = queries.run("headline_counts", region=None, departement=None, epci=None,
+                           territoire=None, rural_definition=definition).iloc[0]
+    label = {"insee": "En commune rurale (INSEE)", "hors_grands_centres": "Hors grands centres urbains"}[definition]
+    assert rural_scope_label(definition) == label
+    assert metrics[label] == str(headline.rural)
+    assert "En commune rurale" not in metrics

@@ -1,6 +1,7 @@
 """Queries of the Territoires and Lauréats pages on edge cases: every région, a few
 départements, each territory type, empty combinations, hostile search text."""
 import math
+import re
 from datetime import date
 
 import duckdb
@@ -198,3 +199,24 @@ def test_search_realmont_finds_realmont_on_a_copy(tmp_path, monkeypatch):
     found = queries.run("laureates_list", **ALL, search="realmont")
     assert list(found["commune_name"]) == ["Réalmont"]
     assert list(queries.run("laureates_list", **ALL, search="RÉALMONT")["fabrique_id"]) == ["fabt-116"]
+
+
+def test_wave_2023_note_quotes_the_announcement_as_text_with_its_source():
+    """The 2023 wave is said in full (a one-row table cut its detail at 1280 px), from the
+    milestones file; data text stays text and an odd address is not made a link."""
+    import pandas as pd
+
+    from views import territoires as tv
+
+    announcement = queries.run("latest_target_announcement").iloc[0]
+    note = tv.wave_2023_note(announcement)
+    assert note.startswith("Pour mémoire, la vague lancée le 11 septembre 2023 visait des territoires sans fabrique")
+    assert f"> {announcement.detail}" in note
+    assert f"]({announcement.source_url})" in note
+    assert "ne peut pas être rapproché" in note
+    hostile = pd.Series({**announcement.to_dict(), "detail": "*gras* [x](javascript:alert(1))",
+                         "source_url": "javascript:alert(1)"})
+    text = tv.wave_2023_note(hostile)
+    assert "\\*gras\\* \\[x\\](javascript\\:alert(1))" in text
+    assert "Source : javascript\\:alert(1)." in text
+    assert not re.search(r"(?<!\\)\]\(javascript", text)  # every bracket escaped: no link

@@ -2,22 +2,15 @@
 sentences out. Names of EPCI are data: tables show them as text, sentences never as Markdown."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from domain.epci import EPCI_TYPES, in_epci
-from domain.format import fr_decimal, fr_int, fr_percent
+from domain.format import as_text, fr_decimal, fr_int, fr_percent
 from views.territoires import population_label
 
 NO_OUTLINES = ("Pas d'aplat par intercommunalité : nos sources n'ont pas les contours des EPCI "
                "(seulement la liste des communes de chacune). La carte montre les fabriques de "
                "l'intercommunalité choisie et se cadre sur elles ; l'aplat reste par département.")
-
-
-def as_text(name: str) -> str:
-    """A name from the data inside a Markdown sentence: its Markdown characters escaped."""
-    return re.sub(r"([\\`*_\[\]<>$~#|:])", r"\\\1", str(name))
 
 
 def population_text(population, communes_without_population: int) -> str:
@@ -58,12 +51,13 @@ def without_fabrique_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The EPCI of the département without a fabrique, most populated first."""
     gaps = frame[frame["fabriques"] == 0].sort_values("population", ascending=False, na_position="last")
     return pd.DataFrame({
+        # The population beside the name: the column asked for, in sight at 1280 px.
         "Intercommunalité": gaps["epci_name"],
-        "Type": gaps["epci_type"].map(EPCI_TYPES),
-        "SIREN": gaps["epci_siren"],
         "Population": [population_text(p, m) for p, m in
                        zip(gaps["population"], gaps["communes_without_population"])],
         "Communes": gaps["communes"],
+        "Type": gaps["epci_type"].map(EPCI_TYPES),
+        "SIREN": gaps["epci_siren"],
     }).reset_index(drop=True)
 
 

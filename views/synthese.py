@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_int, fr_month, fr_percent, share
-from domain.labels import RURAL_SCOPE_LABELS, RURAL_SCOPE_NOUNS, SCOPE_LABELS, SCOPE_NOUNS
+from domain.labels import RURAL_SCOPE_LABELS, RURAL_SCOPE_NOUNS, SCOPE_LABELS, SCOPE_NOUNS, rural_scope_label
+from domain.territory_types import RURAL_DEFINITIONS
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, GREY_BACKGROUND_ALT, RED_MARIANNE
 
@@ -19,8 +20,10 @@ class Card:
     help: str
 
 
-def headline_cards(headline: pd.Series, national_scope: bool, list_source: str) -> list[Card]:
-    """Counts of the current filter; under a filter each says its share of the national count."""
+def headline_cards(headline: pd.Series, national_scope: bool, list_source: str,
+                   rural_definition: str) -> list[Card]:
+    """Counts of the current filter; under a filter each says its share of the national count.
+    The rural card is named by the definition chosen (the count changes with it)."""
     def card(label, value, national, definition):
         note = definition
         if not national_scope:
@@ -32,8 +35,8 @@ def headline_cards(headline: pd.Series, national_scope: bool, list_source: str) 
              f"Fabriques de la liste en service : {list_source}."),
         card("En commune avec QPV", headline.qpv, headline.national_qpv,
              "Commune comptant au moins un QPV 2024 (approximation au niveau communal)."),
-        card("En commune rurale", headline.rural, headline.national_rural,
-             "Commune rurale selon la définition choisie, hors communes avec QPV."),
+        card(rural_scope_label(rural_definition), headline.rural, headline.national_rural,
+             f"{RURAL_DEFINITIONS[rural_definition]}, hors communes avec QPV."),
     ]
 
 

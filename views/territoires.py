@@ -3,11 +3,12 @@ regional shares of the national targets. Frames in, figures, tables and sentence
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.format import fr_decimal, fr_int, fr_percent
+from domain.format import as_text, fr_date, fr_decimal, fr_int, fr_percent
 from domain.labels import SCOPE_IN_SENTENCE, SCOPE_LABELS
 from domain.territory_types import TERRITORY_TYPES, TYPE_ORDER
 from views.charts import french_layout
@@ -59,11 +60,17 @@ def counts_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None 
     figure.add_trace(go.Scatter(
         y=labels, x=frame["fabriques"], mode="text", text=[f"  {fr_int(v)}" for v in frame["fabriques"]],
         textposition="middle right", showlegend=False, hoverinfo="skip", textfont={"size": 14},
+        # Not clipped at the axis end: with a short axis (an EPCI with 1 fabrique) the total
+        # would be cut to a sliver; the right margin holds it.
+        cliponaxis=False,
     ))
-    axis_max = max(int(frame["fabriques"].max()), 1) * 1.12
+    most = max(int(frame["fabriques"].max()), 1)
+    # Whole ticks on a short axis (no "0,5 fabrique").
+    ticks = {"xaxis_dtick": 1} if most <= 5 else {}
     # Labels keep one size and stay upright, even in a one-fabrique segment.
     return _horizontal_layout(figure, len(frame), "Fabriques", barmode="stack",
-                              xaxis_range=[0, axis_max], uniformtext={"minsize": 12, "mode": "show"})
+                              xaxis_range=[0, most * 1.12], uniformtext={"minsize": 12, "mode": "show"},
+                              **ticks)
 
 
 def counts_alt(frame: pd.DataFrame, name_column: str, scope: str) -> str:
@@ -275,3 +282,25 @@ def highlighted_name(frame: pd.DataFrame, code_column: str, name_column: str, co
     rows = frame[frame[code_column] == code]
     return None if code is None or rows.empty else rows[name_column].iloc[0]
 
+
+def _source_link(url) -> str:
+    """'[banquedesterritoires.fr](https://…)' for a plain web address; anything else as text."""
+    parts = urlsplit(str(url))
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c in str(url) for c in " ()<>[]"):
+        return f"[{as_text(parts.netloc.removeprefix('www.'))}]({url})"
+    return as_text(url)
+
+
+def wave_2023_note(announcement: pd.Series) -> str:
+    """The wave that aimed at territories without a fabrique, said in full (a one-row table cut
+    its detail and its source at 1280 px): the recorded detail quoted as text, its source linked.
+    The list names neither each fabrique's wave nor the territories aimed at: the note says so."""
+    return (
+        f"Pour mémoire, la vague lancée le {fr_date(pd.Timestamp(announcement.milestone_date).date())} "
+        f"visait des territoires sans fabrique ({fr_int(announcement.new_laureates)} projets, total visé "
+        f"{fr_int(announcement.announced_target)}). L'annonce (« {as_text(announcement.event)} »), "
+        f"telle que relevée dans nos sources :\n\n> {as_text(announcement.detail)}\n\n"
+        f"Source : {_source_link(announcement.source_url)}. La liste des lauréats ne donne ni la vague "
+        "de chaque fabrique (elle est déduite ailleurs de l'ordre des identifiants) ni les territoires "
+        "visés : ce rappel ne peut pas être rapproché des tableaux de cette page."
+    )
