@@ -28,28 +28,37 @@ elif not ctx.embedded:  # an embed shows the gauges only
         column.metric(card.label, card.value, help=card.help, border=True)
 
 st.header("Progression vers les objectifs nationaux", anchor=False)
-if not national:
-    st.markdown(
-        "Les objectifs du programme sont **nationaux** : il n'existe pas d'objectif par région ou "
-        "département. Pour ce périmètre, chaque jauge montre donc la **part du total national**."
-    )
 targets = run("progress_toward_targets", **ctx.params)
 list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
 gauges = synthese.gauges_to_show(targets, national)
 if national:
     st.markdown(synthese.deadline_note(list_date))
-# Two gauges a row: four side by side leave each too narrow for its number at 1280 px.
-per_row = 2 if len(gauges) > 3 else len(gauges)
-columns = [column for _ in range(0, len(gauges), per_row) for column in st.columns(per_row)]
-for column, target in zip(columns, gauges.itertuples()):
-    with column:
-        st.markdown(synthese.gauge_heading(target, national))
-        sentence = synthese.progress_sentence(target, national, ctx.scope, list_date)
-        gauge = built("synthese_gauge", version, filter_key(ctx.params, target.target_id),
-                      lambda: synthese.progress_gauge(target, national, list_date))
-        st.plotly_chart(gauge, alt=sentence,
-                        config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
-        st.markdown(synthese.gauge_readings_markdown(target, national, list_date))
+    # Two gauges a row: four side by side leave each too narrow for its number at 1280 px.
+    per_row = 2 if len(gauges) > 3 else len(gauges)
+    columns = [column for _ in range(0, len(gauges), per_row) for column in st.columns(per_row)]
+    for column, target in zip(columns, gauges.itertuples()):
+        with column:
+            st.markdown(synthese.gauge_heading(target))
+            sentence = synthese.progress_sentence(target, national, ctx.scope, list_date)
+            gauge = built("synthese_gauge", version, filter_key(ctx.params, target.target_id),
+                          lambda: synthese.progress_gauge(target, list_date))
+            st.plotly_chart(gauge, alt=sentence,
+                            config={"displayModeBar": False}, key=f"gauge_{target.target_id}")
+            st.markdown(synthese.gauge_readings_markdown(target, list_date))
+            st.caption(sentence)
+else:
+    st.markdown(
+        "Les objectifs du programme sont **nationaux** : il n'existe pas d'objectif par région ou "
+        "département. Le graphique donne donc les fabriques **de ce périmètre**, avec leur **part du "
+        "total national** ; l'objectif national est rappelé sous chaque catégorie."
+    )
+    sentences_of_scope = [synthese.progress_sentence(target, national, ctx.scope, list_date)
+                          for target in gauges.itertuples()]
+    st.plotly_chart(built("synthese_scope_counts", version, filter_key(ctx.params),
+                          lambda: synthese.scope_counts_figure(targets, list_date)),
+                    alt=" ".join(sentences_of_scope), config={"displayModeBar": False},
+                    key="scope_counts", height=110 * len(gauges) + 80)
+    for sentence in sentences_of_scope:
         st.caption(sentence)
 with st.expander("Voir les jauges en tableau"):
     st.dataframe(built("synthese_gauges_table", version, filter_key(ctx.params),

@@ -122,8 +122,9 @@ def test_gauges_embed_shows_in_an_iframe_of_an_allowed_origin(sites, browser, si
     _open_parent(page, allowed.url + "/jauges.html")
     frame = page.frame_locator("iframe")
     frame.get_by_text("Progression vers les objectifs nationaux").wait_for(timeout=60_000)
-    # The three gauges mount one after another: wait for the third rather than count at once.
-    expect(frame.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
+    # A région: its own counts as bars (one per target category), no national dial.
+    expect(frame.locator(".js-plotly-plot .barlayer .point")).to_have_count(3, timeout=60_000)
+    assert frame.locator(".js-plotly-plot .indicatorlayer .trace").count() == 0
     assert frame.get_by_text("Bretagne : 23 fabriques", exact=False).count() == 1
     source = frame.get_by_text("Source : ANCT, liste des Fabriques de territoire", exact=False)
     source.wait_for(timeout=60_000)

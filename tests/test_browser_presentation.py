@@ -208,3 +208,31 @@ def test_download_the_deck_and_a_png(app_url, projector):
     assert reader.metadata.title == "Dossier de presse — Fabriques de territoire en Bretagne"
     assert "Les fabriques du périmètre (23)" in " ".join(p.extract_text() for p in reader.pages)
     screenshot(page, "presentation-exports")
+
+
+SCOPE_BARS_JS = """() => {
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    return {plots: plots.length, dials: document.querySelectorAll('.js-plotly-plot .indicatorlayer .trace').length,
+            bars: document.querySelectorAll('.js-plotly-plot .barlayer .point').length};
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_regional_targets_slide_has_bars_not_a_national_dial(app_url, browser, width, height, theme):
+    """Bretagne's 23 fabriques are not drawn on a 0–382 (or 0–300) dial: the slide shows the
+    région's own counts, one bar per target category, the targets written as national."""
+    page = new_page(browser, width, height, color_scheme=theme)
+    try:
+        _open(page, app_url + "/presentation?region=53&slide=2")
+        _wait_for_slide(page, 2)
+        page.wait_for_function(f"() => ({SCOPE_BARS_JS})().bars === 3", timeout=30_000)
+        drawn = page.evaluate(SCOPE_BARS_JS)
+        assert drawn["dials"] == 0, drawn
+        chart = page.locator(".js-plotly-plot").first
+        text = chart.inner_text()
+        assert "objectif national" in text and "des 382 de France" in text, text
+        _fits_the_screen(page, width, height)
+        _projector_screenshot(page, f"presentation-bretagne-objectifs-{width}x{height}-{theme}")
+    finally:
+        page.context.close()

@@ -24,7 +24,7 @@ def test_synthese_draws_gauges_and_national_count(app_url, page):
 def test_synthese_bretagne_from_url(app_url, page):
     page.goto(app_url + "/?region=53")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot .indicatorlayer", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .barlayer .point", timeout=30_000)
     assert _metric_values(page)[0] == "23"
     assert page.get_by_text("Périmètre : Bretagne").count() == 1
     assert "region=53" in page.url
@@ -77,5 +77,29 @@ def test_census_cards_show_their_whole_figure(app_url, browser, width):
                         ellipsis: getComputedStyle(inner).textOverflow}; }""")
             assert sizes["overflow"] <= 1 and sizes["right"] <= 1 and sizes["ellipsis"] != "ellipsis", (text, sizes)
         page.locator(".st-key-recensements").screenshot(path=str(ARTIFACTS / f"synthese-recensements-{width}.png"))
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_synthese_of_a_region_shows_its_counts_not_a_national_dial(app_url, browser, width, height, theme):
+    """Bretagne: no gauge with a 0–382 (or 0–300) axis holding 23; the région's own counts as
+    bars, each with its share of France and the national targets said to be national."""
+    from conftest import new_page
+
+    page = new_page(browser, width, height, color_scheme=theme)
+    try:
+        page.goto(app_url + "/?region=53")
+        wait_for_app(page)
+        chart = page.locator(".js-plotly-plot").filter(has=page.locator(".barlayer"))
+        chart.locator(".barlayer .point").nth(2).wait_for(timeout=30_000)
+        assert chart.locator(".barlayer .point").count() == 3
+        assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 0
+        text = chart.inner_text()
+        assert "objectif national" in text and "des 382 de France" in text, text
+        assert page.get_by_text("Bretagne : 23 fabriques dans la liste", exact=False).count() == 1
+        chart.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"synthese-bretagne-objectifs-{width}x{height}-{theme}.png"))
     finally:
         page.context.close()

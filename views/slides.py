@@ -81,14 +81,15 @@ def headline_figure(headline: pd.Series, national: bool, font_size: int = FONT_S
 def gauges_figure(targets: pd.DataFrame, national: bool, list_date: date,
                   font_size: int = FONT_SIZE) -> go.Figure:
     """The gauges of views/synthese.py side by side and larger: nationally every target at its
-    deadline, under a filter one gauge per scope (share of the national count)."""
-    shown = synthese.gauges_to_show(targets, national)
+    deadline. Under a filter, the scope's own counts as bars, as on Synthèse and in the PowerPoint
+    (its count on a 0–382 dial would be an unreadable sliver)."""
+    if not national:
+        return synthese.scope_counts_figure(targets, list_date, font_size)
     figure = go.Figure()
-    width = 1 / max(len(shown), 1)
-    for i, target in enumerate(shown.itertuples()):
-        indicator = synthese.gauge_indicator(target, national, number_size=round(84 * font_size / FONT_SIZE))
-        subtitle = (f"objectif {fr_int(target.target_value)} au {fr_date(target.deadline)}"
-                    if national else f"sur {fr_int(target.national_achieved)} en France")
+    width = 1 / max(len(targets), 1)
+    for i, target in enumerate(targets.itertuples()):
+        indicator = synthese.gauge_indicator(target, number_size=round(84 * font_size / FONT_SIZE))
+        subtitle = f"objectif {fr_int(target.target_value)} au {fr_date(target.deadline)}"
         x0, x1 = i * width + 0.015, (i + 1) * width - 0.015
         indicator.update(
             domain={"x": [x0, x1], "y": [0.3, 0.86]},
@@ -97,7 +98,7 @@ def gauges_figure(targets: pd.DataFrame, national: bool, list_date: date,
         )
         indicator.gauge.axis.tickfont = {"size": font_size - 6}
         figure.add_trace(indicator)
-        figure.add_annotation(text="<br>".join(synthese.gauge_readings(target, national, list_date)),
+        figure.add_annotation(text="<br>".join(synthese.gauge_readings(target, list_date)),
                               x=(x0 + x1) / 2, y=0.02, xref="paper", yref="paper", xanchor="center",
                               yanchor="bottom", showarrow=False, font={"size": font_size - 4, "color": GREY_TEXT})
     return french_layout(figure, margin={"l": 30, "r": 30, "t": 60, "b": 10})

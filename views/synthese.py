@@ -129,12 +129,41 @@ def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
     return targets if national_scope else targets.drop_duplicates("scope")
 
 
-def gauge_heading(target: pd.Series, national_scope: bool) -> str:
-    if national_scope:
-        return (f"**{target_name(target)}** — objectif {fr_int(target.target_value)} "
-                f"au {fr_date(target.deadline)}  \nSource : [{target_source(target)}]({target.source_url})")
-    return (f"**{target_name(target)}** — part des {fr_int(target.national_achieved)} "
-            f"de France")
+def national_targets_text(targets: pd.DataFrame, scope: str) -> str:
+    """'objectif national : 300 au 31 décembre 2021, 380 au 31 décembre 2023' (from the targets)."""
+    rows = targets[targets.scope == scope].sort_values("deadline")
+    return "objectif national : " + ", ".join(f"{fr_int(t.target_value)} au {fr_date(t.deadline)}"
+                                              for t in rows.itertuples())
+
+
+def scope_counts_figure(targets: pd.DataFrame, list_date, font_size: int = 15) -> go.Figure:
+    """Under a région or a département filter: the scope's own counts in the list, one bar per
+    target category (gauges_to_show), each with its share of France; the targets are national,
+    so they are written under each category as national and never drawn against these counts
+    (23 on a 0–382 dial is a sliver nobody can read)."""
+    shown = gauges_to_show(targets, national_scope=False)
+    # The category (its definition), the share of France, the national target: each on its line.
+    names = [f"<b>{target_name(t)}</b><br>{fr_percent(share(t.achieved, t.national_achieved))} des "
+             f"{fr_int(t.national_achieved)} de France<br><span style='font-size:0.85em'>"
+             f"{national_targets_text(targets, t.scope)}</span>" for t in shown.itertuples()]
+    values = [int(v) for v in shown.achieved]
+    figure = go.Figure(go.Bar(
+        # The DSFR main blue: 3:1 or more against the light and the dark page (a graphic object).
+        y=names, x=values, orientation="h", marker={"color": BLUE_FRANCE_MAIN},
+        text=[f"<b>{fr_int(v)}</b>" for v in values], textposition="outside", cliponaxis=False,
+        textfont={"size": round(font_size * 1.6)}, hovertemplate="%{x} fabriques<extra></extra>",
+    ))
+    return french_layout(
+        figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, bargap=0.35, font_size=font_size,
+        xaxis={"title": f"Fabriques dans la liste de {fr_month(list_date)}", "tickformat": "d",
+               "range": [0, max(values + [1]) * 1.2], "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+
+
+def gauge_heading(target: pd.Series) -> str:
+    return (f"**{target_name(target)}** — objectif {fr_int(target.target_value)} "
+            f"au {fr_date(target.deadline)}  \nSource : [{target_source(target)}]({target.source_url})")
 
 
 def _were(count: int) -> str:
@@ -162,26 +191,20 @@ def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str, 
             f"est de {fr_int(target.target_value)} ; il n'existe pas d'objectif régional.")
 
 
-def gauge_indicator(target, national_scope: bool, number_size: int = 40) -> go.Indicator:
-    """The dial of one target: nationally the count at its deadline against the target;
-    under a filter, the scope's count in the list against the national count."""
-    if national_scope:
-        value, reference = int(target.achieved_at_deadline), int(target.target_value)
-        axis_max = max(reference, value) * 1.15
-        delta = {"reference": reference, "relative": False, "valueformat": "+d",
-                 "increasing": {"color": BLUE_FRANCE_MAIN}, "decreasing": {"color": RED_MARIANNE},
-                 # Bold 19 px is "large text" for WCAG (3:1): these two colours pass on both themes.
-                 "font": {"size": 19, "weight": "bold"}}
-        mode = "gauge+number+delta"
-    else:
-        value, reference = int(target.achieved), int(target.national_achieved)
-        axis_max, delta, mode = max(reference, 1), None, "gauge+number"
+def gauge_indicator(target, number_size: int = 40) -> go.Indicator:
+    """The dial of one national target: the count at its deadline against the target. Under a
+    filter there is no dial (scope_counts_figure): the targets are national."""
+    value, reference = int(target.achieved_at_deadline), int(target.target_value)
     return go.Indicator(
-        mode=mode, value=value,
+        mode="gauge+number+delta", value=value,
         # A fixed size: plotly's automatic one overflows the arc with the system fonts.
-        number={"valueformat": "d", "font": {"size": number_size}}, delta=delta,
+        number={"valueformat": "d", "font": {"size": number_size}},
+        delta={"reference": reference, "relative": False, "valueformat": "+d",
+               "increasing": {"color": BLUE_FRANCE_MAIN}, "decreasing": {"color": RED_MARIANNE},
+               # Bold 19 px is "large text" for WCAG (3:1): these two colours pass on both themes.
+               "font": {"size": 19, "weight": "bold"}},
         gauge={
-            "axis": {"range": [0, axis_max], "tickformat": "d"},
+            "axis": {"range": [0, max(reference, value) * 1.15], "tickformat": "d"},
             "bar": {"color": BLUE_FRANCE},
             "bgcolor": GREY_BACKGROUND_ALT,
             "threshold": {"line": {"color": RED_MARIANNE, "width": 4}, "thickness": 0.85,
@@ -190,31 +213,27 @@ def gauge_indicator(target, national_scope: bool, number_size: int = 40) -> go.I
     )
 
 
-def gauge_readings(target, national_scope: bool, list_date) -> list[str]:
-    """What the gauge shows and the other counts beside it, written under the dial."""
-    listed = f"liste de {fr_month(list_date)}"
-    if not national_scope:
-        return [f"Dans la {listed}", f"au {fr_date(target.deadline)} : {fr_int(target.achieved_at_deadline)}"]
+def gauge_readings(target, list_date) -> list[str]:
+    """What a national gauge shows and the other counts beside it, written under the dial."""
     readings = [f"Labellisées au {fr_date(target.deadline)} (échéance)",
-                f"Dans la {listed} : <b>{fr_int(target.achieved)}</b>"]
+                f"Dans la liste de {fr_month(list_date)} : <b>{fr_int(target.achieved)}</b>"]
     if has_insee_reading(target):
         readings.append(f"Au sens de l'INSEE : <b>{fr_int(target.insee_at_deadline)}</b> à l'échéance, "
                         f"{fr_int(target.insee_achieved)} dans la liste")
     return readings
 
 
-def gauge_readings_markdown(target, national_scope: bool, list_date) -> str:
+def gauge_readings_markdown(target, list_date) -> str:
     """The readings under the gauge's own title, as Markdown lines (the page writes them)."""
-    lines = gauge_readings(target, national_scope, list_date)[1:]
+    lines = gauge_readings(target, list_date)[1:]
     return "  \n".join(line.replace("<b>", "**").replace("</b>", "**") for line in lines)
 
 
-def progress_gauge(target: pd.Series, national_scope: bool, list_date) -> go.Figure:
-    """A gauge of one target, titled with what it counts (at the deadline, or in the list);
+def progress_gauge(target: pd.Series, list_date) -> go.Figure:
+    """The gauge of one national target, titled with what it counts (at the deadline);
     the other readings are written under it by the page (gauge_readings)."""
-    figure = go.Figure(gauge_indicator(target, national_scope))
-    figure.update_traces(title={"text": gauge_readings(target, national_scope, list_date)[0],
-                                "font": {"size": 14}})
+    figure = go.Figure(gauge_indicator(target))
+    figure.update_traces(title={"text": gauge_readings(target, list_date)[0], "font": {"size": 14}})
     return french_layout(figure, height=250, margin={"l": 30, "r": 30, "t": 50, "b": 10})
 
 
