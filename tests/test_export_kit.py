@@ -87,13 +87,28 @@ def test_a_browser_that_fails_gives_the_french_message(monkeypatch):
     assert message.startswith("Export d'image impossible") and "apt-get install chromium" in message
 
 
-def test_renders_are_kept_per_slide_content(brittany):
+def test_renders_are_kept_per_slide_content(brittany, monkeypatch):
+    """Counted, not timed: the same slides launch no browser again; other content does, once."""
+    import dataclasses
+
+    import kaleido
+
+    launches = []
+
+    def counted_render(jobs, **options):
+        launches.append(len(jobs))
+        for job in jobs:  # what a render leaves behind: one file per slide
+            job["path"].write_bytes(b"rendu " + str(job["path"].name).encode())
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", counted_render)
     deck, pngs = brittany
-    started = time.perf_counter()
     assert export_kit.slide_pngs(deck) == pngs
-    # No second Chromium launch for the same slides (a launch takes 2 to 10 s on a busy machine;
-    # rebuilding the figures' JSON alone once took 1.1 s there).
-    assert time.perf_counter() - started < 2.0
+    assert launches == []  # the module's render of these slides is reused
+    # Other content (one title changed) is rendered, once: the cache is keyed on what is drawn.
+    changed = [dataclasses.replace(deck[0], title=deck[0].title + " (modifiée)"), *deck[1:]]
+    first = export_kit.slide_pngs(changed)
+    assert launches == [len(changed)] and first[0] != pngs[0]
+    assert export_kit.slide_pngs(changed) == first and launches == [len(changed)]
 
 
 def test_a_render_that_never_returns_is_reported(monkeypatch):
