@@ -5,14 +5,14 @@ import re
 import streamlit as st
 
 from app import context
-from app.figure_cache import built, filter_key
+from app.figure_cache import built, display_table, filter_key
 from app.web import static_outlines, static_points
 from domain.format import fr_int
 from domain.labels import empty_scope, widen_scope
 from domain.territory_types import definitions
 from queries import run
 from views import epci as epci_views
-from views import map_card, map_layers, map_options, map_tables, map_text, map_tooltip, map_view
+from views import map_card, map_layers, map_options, map_page, map_text, map_tooltip, map_view
 from views.filters import shown
 from views.synthese import census_2019_description
 
@@ -23,7 +23,9 @@ ctx = context.current()
 st.title("Carte des Fabriques de territoire", anchor=False)
 st.caption(f"Périmètre : **{ctx.scope}**")
 
-headline = run("headline_counts", **ctx.params).iloc[0]
+# The headline of the filter, once per data version (a rerun reads it).
+headline = built("carte_headline", ctx.data_version, filter_key(ctx.params),
+                 lambda: run("headline_counts", **ctx.params).iloc[0])
 if headline.fabriques == 0:
     st.info(f"{empty_scope(ctx.scope)} : la carte n'a rien à montrer. {widen_scope(ctx.embedded)}",
             icon=":material/map:")
@@ -39,8 +41,8 @@ with controls[0]:
     without_fabrique = st.toggle("Départements sans fabrique", key="carte_sans_fabrique", bind="query-params")
 with controls[1]:
     census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement", bind="query-params",
-                       help=census_2019_description(run("tiers_lieux_2019_count", region=None,
-                                                        departement=None, epci=None).iloc[0])
+                       help=built("carte_recensement_aide", ctx.data_version, (), lambda: census_2019_description(
+                           run("tiers_lieux_2019_count", region=None, departement=None, epci=None).iloc[0]))
                             + " Le filtre de type de territoire ne s'y applique pas.")
     qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv", bind="query-params",
                              help="Communes comptant au moins un quartier prioritaire (2024).")
@@ -51,13 +53,22 @@ with controls[2]:
 options = map_options.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
                                 choropleth=choropleth, without_fabrique=without_fabrique)
 
-# --- Data of the map --------------------------------------------------------------------
+# --- Data of the map, once per filter, placement of overseas France and data version -------
 region, departement, epci = ctx.filters.region, ctx.filters.departement, ctx.filters.epci
-points = run("map_points", **ctx.params, insets=options.insets)
-table = run("map_table", **ctx.params)
-choropleth_frame = run("map_choropleth", **ctx.params)
-missing = run("map_departements_without_fabrique", **ctx.params)
-not_placed = table[~table.is_placed]
+
+
+def page_of_filter() -> map_page.CartePage:
+    return map_page.page_view(
+        headline=headline, points=run("map_points", **ctx.params, insets=options.insets),
+        table=run("map_table", **ctx.params), choropleth_frame=run("map_choropleth", **ctx.params),
+        missing=run("map_departements_without_fabrique", **ctx.params),
+        bounds=run("map_view_bounds", region=region, departement=departement, epci=epci,
+                   insets=options.insets).iloc[0],
+        display=display_table)
+
+
+view = built("carte_page", ctx.data_version, filter_key(ctx.params, options.insets), page_of_filter)
+points, table, choropleth_frame, missing = view.points, view.table, view.choropleth_frame, view.missing
 
 
 # --- The selected fabrique: URL on arrival, then a click on the map or the list ----------
@@ -78,11 +89,8 @@ if CHOICE_KEY not in st.session_state:
 # A new map key when the points change: a stale click index never points at another commune.
 map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.params.values(), options.insets))
 choice = st.session_state[CHOICE_KEY]
-in_table = table.fabrique_id == choice
-selected_commune = table.loc[in_table, "commune_code"].iloc[0] if in_table.any() else None
-
-bounds = run("map_view_bounds", region=region, departement=departement, epci=epci,
-             insets=options.insets).iloc[0]
+selected_commune = view.commune_of.get(choice)
+bounds = view.bounds
 map_column, side_column = st.columns([3, 1])
 with map_column:
     def deck_of_filter():
@@ -108,8 +116,8 @@ with map_column:
                  filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter,
                  large=True)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
-                            height=map_view.frame_height(bounds),
-                            alt=map_text.alt_text(headline, ctx.scope, options, len(not_placed)))
+                            height=view.height,
+                            alt=map_text.alt_text(headline, ctx.scope, options, view.not_placed))
     # A click that is new (the selection differs from the last one seen) chooses its commune.
     selection = event.get("selection", {}) if event is not None else {}
     seen = st.session_state.get("carte_last_click")
@@ -127,17 +135,23 @@ with map_column:
 
 def detail_card(choice: str) -> None:
     """The chosen fabrique's card, beside the map (a click must not open it below the fold)."""
-    detail = run("map_fabrique_detail", fabrique_id=choice, rural_definition=ctx.filters.rural_definition).iloc[0]
-    definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
+    def fields_of_choice() -> tuple[str, list[tuple[str, str]]]:
+        detail = run("map_fabrique_detail", fabrique_id=choice,
+                     rural_definition=ctx.filters.rural_definition).iloc[0]
+        definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
+        return detail.commune_code, map_card.detail_fields(detail, definition)
+
+    commune_code, fields = built("carte_fiche", ctx.data_version, (choice, ctx.filters.rural_definition),
+                                 fields_of_choice)
     with st.container(border=True, key="carte_fiche"):
         st.markdown("**Fiche de la fabrique**")
-        if not (table.fabrique_id == choice).any():
+        if choice not in view.commune_of:
             st.caption("Cette fabrique est hors du périmètre filtré.")
-        in_commune = table[table.commune_code == detail.commune_code]
-        if len(in_commune) > 1:
-            st.caption(f"{fr_int(len(in_commune))} fabriques dans cette commune : choisissez-les dans "
+        in_commune = view.fabriques_in_commune.get(commune_code, 0)
+        if in_commune > 1:
+            st.caption(f"{fr_int(in_commune)} fabriques dans cette commune : choisissez-les dans "
                        "la liste sous la carte.")
-        for label, value in map_card.detail_fields(detail, definition):
+        for label, value in fields:
             st.markdown(f"**{label}**")
             st.text(value)  # data text, shown as text
 
@@ -165,10 +179,10 @@ if ctx.embedded:  # an embed shows the map, its legend and its source only
 notice = st.session_state.pop("carte_notice", None)
 if notice:
     st.warning(notice, icon=":material/info:")
-choices = ["", *table.fabrique_id]
-if st.session_state[CHOICE_KEY] not in choices:
+choices = ["", *view.commune_of]
+if st.session_state[CHOICE_KEY] not in view.commune_of and st.session_state[CHOICE_KEY]:
     choices.append(st.session_state[CHOICE_KEY])  # a shared link to a fabrique outside the filter
-names = dict(zip(table.fabrique_id, table["name"]))
+names = view.names
 st.selectbox("Fiche d'une fabrique (ou cliquez sur un point de la carte)", choices, key=CHOICE_KEY,
              placeholder="Choisissez une fabrique",
              format_func=lambda fid: "Aucune fiche ouverte" if fid == "" else f"{fid} — {names.get(fid, '')}")
@@ -180,20 +194,18 @@ elif "fabrique" in st.query_params:
 
 # --- What the map shows, as a table -------------------------------------------------------
 st.header("Fabriques montrées sur la carte", anchor=False)
-if len(not_placed):
-    st.warning(f"{fr_int(len(not_placed))} fabrique(s) sans coordonnées ne sont pas sur la carte : "
+if view.not_placed:
+    st.warning(f"{fr_int(view.not_placed)} fabrique(s) sans coordonnées ne sont pas sur la carte : "
                "voir « non placée » dans la colonne « Position sur la carte ».", icon=":material/location_off:")
-fallback = table[table.point_is_fallback]
-if len(fallback):
+if view.fallback_sentence:
     st.caption("Placée par repli documenté (la liste ANCT n'a pas de point pour elle) :")
-    st.text(map_tables.fallback_sentence(fallback))
-st.dataframe(built("carte_tableau", ctx.data_version, filter_key(ctx.params),
-                   lambda: map_tables.fabriques_table(table)), hide_index=True, key="carte_tableau")
+    st.text(view.fallback_sentence)
+st.dataframe(view.fabriques_table, hide_index=True, key="carte_tableau")
 if options.without_fabrique:
     st.markdown(f"**Départements sans fabrique pour ce filtre** : {fr_int(len(missing))}")
-    if len(missing):
-        st.dataframe(map_tables.departements_without_table(missing), hide_index=True)
+    if view.without_table is not None:
+        st.dataframe(view.without_table, hide_index=True)
 if options.choropleth != map_options.NO_CHOROPLETH:
     st.markdown(f"**{map_options.CHOROPLETHS[options.choropleth]}, par département**")
-    st.dataframe(map_tables.choropleth_table(choropleth_frame), hide_index=True)
+    st.dataframe(view.choropleth_table, hide_index=True)
 context.footer(ctx)

@@ -4,7 +4,7 @@ from datetime import date
 import streamlit as st
 
 from app import context
-from app.figure_cache import built, filter_key
+from app.figure_cache import built, display_table, filter_key
 from domain.labels import empty_scope, widen_scope
 from queries import run
 from views import exports
@@ -31,18 +31,19 @@ search, notice = lv.clean_search(raw_search)
 if notice:
     st.warning(notice, icon=":material/info:")
 
-# The count of the scope, not its rows: no second copy of the list out of the cache.
-in_scope = run("headline_counts", **ctx.params).iloc[0].fabriques
-
-
 def found_and_table():
     found = lv.sort_laureates(run("laureates_list", **ctx.params, search=search), sort_key)
-    return found, lv.laureates_table(found), lv.option_labels(found)
+    table = lv.laureates_table(found)
+    # The count of the scope, not its rows: no second copy of the list out of the cache.
+    in_scope = int(run("headline_counts", **ctx.params).iloc[0].fabriques)
+    return (found, table, lv.option_labels(found), in_scope, list(found["fabrique_id"]),
+            display_table(table))
 
 
-# Once per filter, search and order: the list, its table and the card selector's labels.
-found, table, labels = built("laureats_list", version, filter_key(ctx.params, search, sort_key),
-                             found_and_table)
+# Once per filter, search and order: the list, its table (and the table as the grid receives
+# it), the card selector's labels and options, the count of the scope. A rerun only sends them.
+found, table, labels, in_scope, options, shown_table = built(
+    "laureats_list", version, filter_key(ctx.params, search, sort_key), found_and_table)
 
 if in_scope == 0:
     st.info(f"{empty_scope(ctx.scope)}. {widen_scope(ctx.embedded)}")
@@ -53,7 +54,7 @@ else:
     st.caption(lv.count_sentence(len(found), in_scope, ctx.scope, search)
                + " Cliquez sur un en-tête de colonne pour trier, sur une ligne pour ouvrir sa fiche.")
     selection = st.dataframe(
-        table, hide_index=True, key="laureates_table", on_select="rerun",
+        shown_table, hide_index=True, key="laureates_table", on_select="rerun",
         selection_mode="single-row",
         column_config={
             "Longitude": st.column_config.NumberColumn("Longitude", format="%.5f"),
@@ -88,10 +89,9 @@ else:
     st.caption("Les fichiers contiennent exactement la liste affichée (filtres, recherche et tri compris).")
 
     st.header("Fiche d'une fabrique", anchor=False)
-    options = list(found["fabrique_id"])
     rows = selection.selection.rows if selection else []
     if rows:
-        picked = found["fabrique_id"].iloc[rows[0]]
+        picked = options[rows[0]]
         # A new click in the list drives the selector; the selector stays free otherwise.
         if st.session_state.get("laureates_last_click") != picked:
             st.session_state["laureates_last_click"] = picked
@@ -101,9 +101,12 @@ else:
         st.session_state[DETAIL_KEY] = options[0]
     chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get,
                           placeholder="Choisissez une fabrique")
-    fabrique = next(found[found["fabrique_id"] == chosen].itertuples())
+    # The card's fields, once per filter and fabrique (the row is the same whatever the search).
+    fields = built("laureats_card", version, filter_key(ctx.params, chosen),
+                   lambda: lv.detail_fields(next(found[found["fabrique_id"] == chosen].itertuples()),
+                                            ctx.filters.rural_definition))
     with st.container(border=True):
-        for label, text in lv.detail_fields(fabrique, ctx.filters.rural_definition):
+        for label, text in fields:
             label_column, text_column = st.columns([1, 4])
             label_column.markdown(f"**{label}**")
             text_column.text(text)  # data text: shown as text, never as Markdown or HTML
