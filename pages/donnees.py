@@ -7,6 +7,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import queries
 from app import context
+from app.figure_cache import built, display_table
 from domain.format import fr_int
 from services import imports
 from views import donnees as dv
@@ -30,19 +31,30 @@ with st.container(border=True):
         label_column.markdown(f"**{label}**")
         value_column.text(value)  # may hold a file or user name: text, never Markdown
 
+
+
+def version_texts() -> tuple:
+    """What this part of the page says about the version in service: once per data version."""
+    list_date = manifest.get("laureates_list_date")
+    return (display_table(dv.sources_table(manifest)),
+            dv.limits_text(queries.run("inferred_waves"), queries.run("announced_totals"),
+                           manifest["extracts"]["laureates"]["rows"],
+                           date.fromisoformat(list_date) if list_date else None),
+            display_table(dv.splits_table(queries.run("announced_splits"))),
+            display_table(dv.extracts_table(manifest)))
+
+
+sources, limits, splits, extracts = built("donnees_version", ctx.data_version, (), version_texts)
 st.header("Sources, licences et millésimes", anchor=False)
-st.dataframe(dv.sources_table(manifest), hide_index=True)
+st.dataframe(sources, hide_index=True)
 
 st.header("Ce que les données ne contiennent pas", anchor=False)
-list_date = manifest.get("laureates_list_date")
-st.markdown(dv.limits_text(queries.run("inferred_waves"), queries.run("announced_totals"),
-                           manifest["extracts"]["laureates"]["rows"],
-                           date.fromisoformat(list_date) if list_date else None))
+st.markdown(limits)
 
 st.header("Chiffres annoncés et approximation au niveau de la commune", anchor=False)
 st.caption("Les répartitions QPV / rural annoncées par le programme, à côté de ce que donne "
            "l'approximation communale du tableau de bord pour les mêmes fabriques.")
-st.dataframe(dv.splits_table(queries.run("announced_splits")), hide_index=True,
+st.dataframe(splits, hide_index=True,
              column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown(dv.SPLITS_NOTE)
 
@@ -63,7 +75,7 @@ for column, (name, title) in zip(st.columns(len(downloads)), downloads):
         on_click="ignore",  # a rerun would replace the file callable before the browser fetches it
     )
 with st.expander("Tous les extraits de cette version"):
-    st.dataframe(dv.extracts_table(manifest), hide_index=True)
+    st.dataframe(extracts, hide_index=True)
 
 st.header("Historique des versions", anchor=False)
 history = imports.history(data_dir)

@@ -3,7 +3,7 @@ the 2023 tiers-lieux, the départements without a fabrique, the régions' shares
 import streamlit as st
 
 from app import announcement_exports, context
-from app.figure_cache import built, filter_key
+from app.figure_cache import built, display_table, filter_key
 from domain.format import fr_int
 from domain.labels import empty_scope
 from domain.territory_types import TERRITORY_TYPES_PLURAL, definition_note
@@ -19,7 +19,12 @@ def chart_with_table(build, key: str, beside: str | None = None) -> None:
 
     `build()` returns (figure, alt text, table); it runs once per filter and data version.
     """
-    figure, alt, table = built(f"territoires_{key}", ctx.data_version, filter_key(ctx.params), build)
+    def built_for_display():
+        figure, alt, table = build()
+        return figure, alt, display_table(table)  # converted for the grid once, not at each rerun
+
+    figure, alt, table = built(f"territoires_{key}", ctx.data_version, filter_key(ctx.params),
+                               built_for_display)
     main, side = st.columns([3, 1]) if beside else (st.container(), None)
     with main:
         chart_tab, table_tab = st.tabs(["Graphique", "Tableau"])
