@@ -4,7 +4,7 @@ import re
 
 import streamlit as st
 
-from app import context
+from app import context, map_width
 from app.figure_cache import built, display_table, filter_key
 from app.web import static_outlines, static_points
 from domain.format import fr_int
@@ -93,11 +93,15 @@ selected_commune = view.commune_of.get(choice)
 bounds = view.bounds
 map_column, side_column = st.columns([3, 1])
 with map_column:
+    # Fitted to the column's width once the browser has reported it (mainland France fills a
+    # wide screen's map too), to the narrowest column the page is made for until then.
+    width = map_view.map_width(map_width.reported_width())
+
     def deck_of_filter():
         return map_layers.build_deck(
             options=options, outlines=run("map_outlines", insets=options.insets),
             choropleth_frame=choropleth_frame, points=points, table=table,
-            bounds=bounds,
+            bounds=bounds, width=width,
             census=(run("map_tiers_lieux_2019", region=region, departement=departement, epci=epci,
                         insets=options.insets)
                     if census else None),
@@ -113,10 +117,10 @@ with map_column:
 
     # Built once per filter, options and selected commune; a rerun only sends it.
     deck = built("carte_deck", ctx.data_version,
-                 filter_key(ctx.params, *dataclasses.astuple(options), selected_commune), deck_of_filter,
+                 filter_key(ctx.params, *dataclasses.astuple(options), selected_commune, width), deck_of_filter,
                  large=True)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
-                            height=view.height,
+                            height=map_view.frame_height(bounds, width),
                             alt=map_text.alt_text(headline, ctx.scope, options, view.not_placed))
     # A click that is new (the selection differs from the last one seen) chooses its commune.
     selection = event.get("selection", {}) if event is not None else {}

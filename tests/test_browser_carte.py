@@ -136,13 +136,10 @@ def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser)
     outside = _record_outside_requests(page)
     try:
         _open(page, served.url + "/carte?departement=29")
-        from views.map_view import fit_view
         import pandas as pd
         bounds = pd.read_parquet(tmp_path / "data" / "departements.parquet").set_index("dep_code").loc["29"]
-        view = fit_view(bounds)
-        canvas_box = page.locator(MAP).first.bounding_box()
-        x, y = _screen_position({"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude},
-                                canvas_box, -3.9076, 47.8968)
+        view, canvas_box = _page_view(page, bounds)
+        x, y = _screen_position(view, canvas_box, -3.9076, 47.8968)
         tooltip = page.locator(".deck-tooltip")
         # deck.gl shows its tooltip on a mouse move once the layer is drawn: on a loaded
         # machine the first move can come too early, so move again until it shows (≤ 30 s).
@@ -206,11 +203,10 @@ def _mainland_boxes():
     return box(mainland), box(corsica)
 
 
-def _national_view():
+def _national_bounds():
     from queries import run
-    from views.map_view import fit_view
 
-    return fit_view(run("map_view_bounds", region=None, departement=None, epci=None, insets=True).iloc[0])
+    return run("map_view_bounds", region=None, departement=None, epci=None, insets=True).iloc[0]
 
 
 def _map_box(page) -> dict:
@@ -218,29 +214,47 @@ def _map_box(page) -> dict:
                          ".getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
 
 
+def _page_view(page, bounds) -> tuple[dict, dict]:
+    """The view the page sent, and the map's box: fitted to the map column's width as the browser
+    reported it (rounded down to 100 px, app/map_width.py). Waits for the page to have applied
+    that width (the map takes the frame height of that width), then for the rerun to end."""
+    from views.map_view import fit_view, frame_height, map_width
+
+    width = map_width(int(_map_box(page)["width"]) // 100 * 100)
+    height = frame_height(bounds, width)
+    page.wait_for_function("() => Math.round(document.querySelector(\"" + MAP.replace('"', '\\"')
+                           + f"\").getBoundingClientRect().height) === {height}", timeout=60_000)
+    wait_for_app(page)
+    view = fit_view(bounds, width)
+    return {"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude}, _map_box(page)
+
+
 @pytest.mark.parametrize("width, height", [(1440, 900), (1920, 1080), (1280, 720)])
 def test_mainland_fills_the_map_and_nothing_covers_a_label(browser, app_url, width, height):
     page = new_page(browser, width, height)
     try:
         _open(page, app_url + "/carte")
-        view = _national_view()
-        view = {"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude}
-        # The view the page sent is the one fitted here (same bounds, same function).
-        canvas = _map_box(page)
+        # The view the page sent is the one fitted here (same bounds, same function, same width).
+        view, canvas = _page_view(page, _national_bounds())
         (lon0, lat0, lon1, lat1), corsica = _mainland_boxes()
         x0, y1 = _screen_position(view, canvas, lon0, lat0)
         x1, y0 = _screen_position(view, canvas, lon1, lat1)
         covered = max((x1 - x0) / canvas["width"], (y1 - y0) / canvas["height"])
         print(f"{width}×{height}: canvas {canvas['width']:.0f}×{canvas['height']:.0f}, mainland "
-              f"{x1 - x0:.0f}×{y1 - y0:.0f} px, {covered:.0%} of the binding side")
+              f"{x1 - x0:.0f}×{y1 - y0:.0f} px, {covered:.0%} of the binding side, "
+              f"{(x1 - x0) * (y1 - y0) / (canvas['width'] * canvas['height']):.0%} of the area")
         assert covered >= 0.85, covered  # 94 % measured; 67 % with the view fitted to 680×600
         # The whole of mainland France (and Corsica) is inside the canvas, the insets too.
         assert canvas["x"] <= x0 and x1 <= canvas["x"] + canvas["width"]
         assert canvas["y"] <= y0 and y1 <= canvas["y"] + canvas["height"]
         cx0, cy1 = _screen_position(view, canvas, corsica[0], corsica[1])
         cx1, cy0 = _screen_position(view, canvas, corsica[2], corsica[3])
-        if (width, height) == (1440, 900):  # and on the screen, without scrolling
-            assert cy1 <= height and cx1 <= width, (cx1, cy1)
+        # Corsica on the screen, without scrolling, at every size.
+        assert cy1 <= height and cx1 <= width, (cx1, cy1)
+        # The mainland's box covers most of the canvas at every size: the view follows the
+        # column's width (34 % at 1920 × 1080 when it was fitted to the narrowest column).
+        area = (x1 - x0) * (y1 - y0) / (canvas["width"] * canvas["height"])
+        assert area >= 0.5, area
         # The map's toolbar (an English full-screen button, hidden by app/chrome.py) covers no
         # label: with the map hovered, no toolbar button shown overlaps a text of the page.
         page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
@@ -267,9 +281,7 @@ def test_tooltip_near_the_right_edge_stays_inside_the_map(browser, app_url):
     page = new_page(browser, 1440, 900)
     try:
         _open(page, app_url + "/carte")
-        view = _national_view()
-        view = {"zoom": view.zoom, "longitude": view.longitude, "latitude": view.latitude}
-        canvas = _map_box(page)
+        view, canvas = _page_view(page, _national_bounds())
         x, y = _screen_position(view, canvas, 9.425073, 42.68639)  # Bastia, at the far right (or its neighbour Piève)
         tooltip = page.locator(".deck-tooltip")
         for attempt in range(30):

@@ -24,7 +24,7 @@ from views.colors import BLUE_FRANCE, GREY_LIGHT, GREY_LINE, GREY_TEXT, RED_MARI
 from views.map_options import CENSUS_COLOR, NO_CHOROPLETH, QPV_COMMUNE_COLOR, MapOptions, choropleth_value
 from views.map_text import TOOLTIP_COLUMNS, commune_tooltip, short_text
 from views.map_outlines import indexed_accessor, outline_codes
-from views.map_view import POINT_LAYER_PREFIX, fit_view
+from views.map_view import MAP_WIDTH_PX, POINT_LAYER_PREFIX, fit_view
 
 # Above this many points, the browser gets positions and sizes only (no tooltip text, no count
 # labels): a click still opens the detail card. The 382 laureates stay far below it.
@@ -195,6 +195,7 @@ def _digest(text: str) -> str:
 
 def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame: pd.DataFrame,
                points: pd.DataFrame, table: pd.DataFrame, bounds: pd.Series,
+               width: int = MAP_WIDTH_PX,
                census: pd.DataFrame | None = None, qpv_communes: pd.DataFrame | None = None,
                without_fabrique: pd.DataFrame | None = None,
                selected_commune: str | None = None, outline_urls: dict[str, str] | None = None,
@@ -266,7 +267,7 @@ def build_deck(*, options: MapOptions, outlines: pd.DataFrame, choropleth_frame:
             stroked=True, get_line_color=rgb(RED_MARIANNE), line_width_units=PIXELS,
             get_line_width=3, pickable=False))
     return CompactDeck(
-        layers=layers, initial_view_state=fit_view(bounds), map_provider=None,
+        layers=layers, initial_view_state=fit_view(bounds, width), map_provider=None,
         tooltip={"text": "{t}", "style": {"backgroundColor": WHITE, "color": GREY_TEXT,
                                           "fontSize": "13px", "whiteSpace": "pre-line",
                                           "maxWidth": "280px", "overflowWrap": "anywhere",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from views import map_tables, map_view
+from views import map_tables
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,7 @@ class CartePage:
     table: pd.DataFrame
     choropleth_frame: pd.DataFrame
     missing: pd.DataFrame
-    bounds: pd.Series
-    height: int
+    bounds: pd.Series  # the view and the frame's height follow the column's width (the page's)
     not_placed: int
     commune_of: dict[str, str]  # fabrique id → commune code
     names: dict[str, str]  # fabrique id → name
@@ -42,7 +41,7 @@ def page_view(*, headline: pd.Series, points: pd.DataFrame, table: pd.DataFrame,
     fallback = table[table.point_is_fallback]
     return CartePage(
         headline=headline, points=points, table=table, choropleth_frame=choropleth_frame,
-        missing=missing, bounds=bounds, height=map_view.frame_height(bounds),
+        missing=missing, bounds=bounds,
         not_placed=int((~table.is_placed).sum()),
         commune_of=dict(zip(table.fabrique_id, table.commune_code)),
         names=dict(zip(table.fabrique_id, table["name"])),

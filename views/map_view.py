@@ -9,13 +9,15 @@ import pydeck as pdk
 
 from domain.mercator import latitude, northing
 
-# The view is fitted on the server, which does not know the browser's width: it is fitted to the
-# narrowest map column of the screens the page is made for (607 px at 1280 px wide, the map
-# column being 3/4 of the page). The canvas is then given the territory's own aspect ratio
-# (frame_height), so that the territory fills the frame: across its width at 1280 px, across its
-# height on wider screens, where the column widens and the height stays.
+# The view is fitted on the server, which knows the map column's width only once the browser has
+# reported it (app/map_width.py, rounded down to 100 px). Until then it is fitted to the narrowest
+# map column of the screens the page is made for (607 px at 1280 px wide, the map column being 3/4
+# of the page). The canvas is given the territory's own aspect ratio at that width (frame_height),
+# within 360–640 px, so that the territory fills the frame: across its width up to ~960 px wide,
+# across its height on wider screens, where the column widens and the height stays.
 MAP_WIDTH_PX = 600
-MIN_HEIGHT_PX, MAX_HEIGHT_PX = 360, 600
+MIN_WIDTH_PX, MAX_WIDTH_PX = 300, 1600
+MIN_HEIGHT_PX, MAX_HEIGHT_PX = 360, 640
 MARGIN = 0.94  # share of the binding side the territory takes
 POINT_LAYER_PREFIX = "fabriques-"
 
@@ -27,8 +29,16 @@ def _spans(bounds: pd.Series) -> tuple[float, float, float, float, float, float]
     return min_lon, min_lat, max_lon, max_lat, span_x, span_y
 
 
+def map_width(reported: int | None) -> int:
+    """The width the view is fitted to: the column's reported width (within 300–1600 px), or
+    MAP_WIDTH_PX before the browser has said it."""
+    if reported is None:
+        return MAP_WIDTH_PX
+    return max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, int(reported)))
+
+
 def frame_height(bounds: pd.Series, width: int = MAP_WIDTH_PX) -> int:
-    """The map's height in pixels: the box's aspect ratio at `width`, within 360–600 px."""
+    """The map's height in pixels: the box's aspect ratio at `width`, within 360–640 px."""
     *_, span_x, span_y = _spans(bounds)
     return int(round(max(MIN_HEIGHT_PX, min(MAX_HEIGHT_PX, width * span_y / span_x))))
 
