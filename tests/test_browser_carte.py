@@ -277,6 +277,29 @@ def test_mainland_fills_the_map_and_nothing_covers_a_label(browser, app_url, wid
         page.context.close()
 
 
+def test_the_map_follows_a_resized_window(browser, app_url):
+    """A window made wider (a projector plugged in) gets a larger map: the browser reports the
+    column's new width and the page sends the view fitted to it."""
+    page = new_page(browser, 1280, 720)
+    try:
+        _open(page, app_url + "/carte")
+        bounds = _national_bounds()
+        narrow, narrow_box = _page_view(page, bounds)
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        wide, wide_box = _page_view(page, bounds)
+        assert wide_box["width"] > narrow_box["width"] + 300 and wide_box["height"] > narrow_box["height"]
+        assert wide["zoom"] > narrow["zoom"], (narrow, wide)
+        (lon0, lat0, lon1, lat1), _ = _mainland_boxes()
+
+        def mainland_width(view, box):
+            return _screen_position(view, box, lon1, lat1)[0] - _screen_position(view, box, lon0, lat0)[0]
+        assert mainland_width(wide, wide_box) > 1.4 * mainland_width(narrow, narrow_box)
+        wait_until(page, lambda: _canvas_spread(page) > 10, "la carte est redessinée")
+        screenshot(page, "carte-agrandie-1280-vers-1920")
+    finally:
+        page.context.close()
+
+
 def test_tooltip_near_the_right_edge_stays_inside_the_map(browser, app_url):
     page = new_page(browser, 1440, 900)
     try:
