@@ -22,10 +22,25 @@ communes_in_scope as (
       and ($departement is null or dep_code = $departement)
 ),
 
+-- An EPCI is a few kilometres wide: framed on its points alone, the map (no basemap) would show
+-- a dot in a blank frame with a stray stretch of coast. Its frame is widened to at least
+-- 1.2° × 0.7° around its centre, so that the coast and département outlines around it say where it is.
+epci_box as (
+    select min(lon) as min_lon, min(lat) as min_lat, max(lon) as max_lon, max(lat) as max_lat
+    from communes_in_scope
+    where lon is not null
+),
+
 in_scope as (
     select * from departements_in_scope
     union all
-    select lon, lat, lon, lat from communes_in_scope where lon is not null
+    select
+        least(min_lon, (min_lon + max_lon) / 2 - 0.6),
+        least(min_lat, (min_lat + max_lat) / 2 - 0.35),
+        greatest(max_lon, (min_lon + max_lon) / 2 + 0.6),
+        greatest(max_lat, (min_lat + max_lat) / 2 + 0.35)
+    from epci_box
+    where min_lon is not null
 ),
 
 final as (

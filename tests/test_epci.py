@@ -370,3 +370,30 @@ def test_laureats_table_on_screen_shows_the_epci():
     assert columns.index("Intercommunalité (EPCI)") < columns.index("Département")
     config = json.loads(table.proto.columns)
     assert config["Intercommunalité (EPCI)"]["width"] == config["Nom"]["width"] == "medium"
+
+
+def test_an_epci_is_framed_with_its_surroundings():
+    """The map frames the EPCI's communes, widened to at least 1.2° × 0.7° around them: without a
+    basemap, Brest Métropole alone (a few km) showed a dot and a stray stretch of coast."""
+    communes = pd.read_parquet(ROOT / "data" / "communes.parquet")
+    for siren in (BREST, GRAND_PARIS):
+        box = queries.run("map_view_bounds", region=None, departement=None, epci=siren, insets=True).iloc[0]
+        members = communes[(communes.epci_siren == siren) & communes.display_lon.notna()]
+        assert box.min_lon <= members.display_lon.min() and box.max_lon >= members.display_lon.max()
+        assert box.min_lat <= members.display_lat.min() and box.max_lat >= members.display_lat.max()
+        assert box.max_lon - box.min_lon >= 1.2 - 1e-9 and box.max_lat - box.min_lat >= 0.7 - 1e-9
+    # A département keeps its own outline's box (no widening outside the EPCI case).
+    finistere = queries.run("map_view_bounds", region=None, departement="29", epci=None, insets=True).iloc[0]
+    assert finistere.max_lon - finistere.min_lon > 1.5
+
+
+def test_scope_counts_chart_has_whole_ticks_for_an_epci():
+    """Synthèse's bars for Brest Métropole (1 fabrique): ticks 0 and 1, not 0 0 0 1 1 1."""
+    from datetime import date
+
+    from views import synthese
+    targets = queries.run("progress_toward_targets", **{**ALL, "departement": "29", "epci": BREST})
+    figure = synthese.scope_counts_figure(targets, date(2024, 1, 26))
+    assert figure.layout.xaxis.dtick == 1
+    region = queries.run("progress_toward_targets", **{**ALL, "region": "53"})
+    assert synthese.scope_counts_figure(region, date(2024, 1, 26)).layout.xaxis.dtick is None

@@ -61,7 +61,8 @@ def census_2019_description(counts: pd.Series) -> str:
 
 
 def census_2019_help(counts: pd.Series) -> str:
-    return (f"{census_2019_description(counts)} Ici, ceux de la région ou du département choisi ; "
+    return (f"{census_2019_description(counts)} Ici, ceux de la région, du département ou de "
+            "l'intercommunalité choisis (une intercommunalité par la commune de chaque lieu) ; "
             "le type de territoire ne s'y applique pas.")
 
 
@@ -156,7 +157,9 @@ def scope_counts_figure(targets: pd.DataFrame, list_date, font_size: int = 15) -
     return french_layout(
         figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, bargap=0.35, font_size=font_size,
         xaxis={"title": f"Fabriques dans la liste de {fr_month(list_date)}", "tickformat": "d",
-               "range": [0, max(values + [1]) * 1.2], "automargin": True},
+               "range": [0, max(values + [1]) * 1.2], "automargin": True,
+               # Whole ticks on a short axis (an EPCI's 1 fabrique): "d" alone wrote 0 0 0 1 1 1.
+               **({"dtick": 1} if max(values + [1]) <= 5 else {})},
         yaxis={"autorange": "reversed", "automargin": True},
     )
 
