@@ -64,3 +64,12 @@ def test_national_scope_keeps_one_gauge_per_target():
         assert trace.value == int(t.achieved_at_deadline)
         assert trace.gauge.threshold.value == int(t.target_value)
 
+
+
+def test_scope_sentence_names_every_national_target_of_its_category():
+    targets = _targets(departement="29")
+    for t in synthese.gauges_to_show(targets, national_scope=False).itertuples():
+        sentence = synthese.progress_sentence(t, False, "Finistère", LIST_DATE, targets)
+        for goal in targets[targets.scope == t.scope].itertuples():
+            assert f"{fr_int(goal.target_value)} au {fr_date(goal.deadline)}" in sentence
+        assert "il n'existe pas d'objectif régional ou départemental" in sentence

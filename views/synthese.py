@@ -173,8 +173,10 @@ def _were(count: int) -> str:
     return "étaient labellisées" if count > 1 else "était labellisée"
 
 
-def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str, list_date) -> str:
-    """The gauge said in words (also its text alternative): at the deadline, then in the list."""
+def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str, list_date,
+                      targets: pd.DataFrame | None = None) -> str:
+    """The gauge said in words (also its text alternative): at the deadline, then in the list.
+    Under a filter, `targets` (all of them) names every national target of the category."""
     at_deadline, now = int(target.achieved_at_deadline), int(target.achieved)
     listed = f"la liste de {fr_month(list_date)}"
     if national_scope:
@@ -190,8 +192,10 @@ def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str, 
     national_what = target_what(target, int(target.national_achieved))
     return (f"{scope_name} : {what} dans {listed}, soit "
             f"{fr_percent(share(now, target.national_achieved))} des {national_what} de France "
-            f"({fr_int(target.achieved_at_deadline)} au {fr_date(target.deadline)}). L'objectif national "
-            f"est de {fr_int(target.target_value)} ; il n'existe pas d'objectif régional.")
+            f"({fr_int(target.achieved_at_deadline)} au {fr_date(target.deadline)}). "
+            + ("O" + national_targets_text(targets, target.scope)[1:]
+               if targets is not None else f"L'objectif national est de {fr_int(target.target_value)}")
+            + " ; il n'existe pas d'objectif régional ou départemental.")
 
 
 def gauge_indicator(target, number_size: int = 40) -> go.Indicator:

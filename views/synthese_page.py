@@ -50,7 +50,7 @@ def page_view(*, headline: pd.Series, targets: pd.DataFrame, census: pd.DataFram
     gauges = synthese.gauges_to_show(targets, national)
     national_count = int(headline.national_fabriques)
     pace = timeline.pace_of(announced)
-    sentences_of_targets = tuple(synthese.progress_sentence(target, national, scope, list_date)
+    sentences_of_targets = tuple(synthese.progress_sentence(target, national, scope, list_date, targets)
                                  for target in gauges.itertuples())
     return SynthesePage(
         fabriques=int(headline.fabriques),
