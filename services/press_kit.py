@@ -145,7 +145,7 @@ def _target_rows(pdf: _Document, kit: PressKit) -> None:
     with pdf.table(col_widths=(25, 55, 100), text_align=("RIGHT", "LEFT", "LEFT"), line_height=5,
                    headings_style=FontFace(emphasis="BOLD", fill_color=_rgb(GREY_BACKGROUND_ALT)),
                    padding=1.2) as table:
-        table.row(["Fabriques", "Périmètre", "Part de la France"])
+        table.row(["Fabriques", "Périmètre", "Part de la France ; objectif national"])
         for figure in kit.targets:
             table.row([figure.value, figure.label, figure.detail])
 

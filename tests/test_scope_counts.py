@@ -73,3 +73,17 @@ def test_scope_sentence_names_every_national_target_of_its_category():
         for goal in targets[targets.scope == t.scope].itertuples():
             assert f"{fr_int(goal.target_value)} au {fr_date(goal.deadline)}" in sentence
         assert "il n'existe pas d'objectif régional ou départemental" in sentence
+
+
+def test_deck_and_press_kit_figures_say_the_national_targets_too():
+    """The PowerPoint's and the PDF's target figures (announcement.target_figures) say, as the
+    screen does, the national targets of each category, named as national."""
+    from conftest import announcement_data
+    from views.filters import Filters
+
+    data = announcement_data(Filters(region="53"), LIST_DATE)
+    figures = announcement.target_figures(data)
+    shown = synthese.gauges_to_show(data.targets, national_scope=False)
+    assert [f.value for f in figures] == [fr_int(v) for v in shown.achieved]
+    for figure, t in zip(figures, shown.itertuples()):
+        assert f"de France ; {synthese.national_targets_text(data.targets, t.scope)}" in figure.detail

@@ -95,10 +95,12 @@ def target_figures(data: slides.SlideData) -> list[Figure]:
                 f"objectif {fr_int(t.target_value)} ({fr_percent(share(t.achieved_at_deadline, t.target_value), 0)}) ; "
                 f"{fr_int(t.achieved)} dans la liste de {fr_month(list_date)}"))
         else:
+            # As on screen (synthese.scope_counts_figure): the national targets said to be national.
             figures.append(Figure(
                 fr_int(t.achieved), name,
                 f"{fr_percent(share(t.achieved, t.national_achieved))} des "
-                f"{synthese.target_what(t, int(t.national_achieved))} de France"))
+                f"{synthese.target_what(t, int(t.national_achieved))} de France ; "
+                f"{synthese.national_targets_text(data.targets, t.scope)}"))
     return figures
 
 
