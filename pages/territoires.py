@@ -221,14 +221,13 @@ st.header("Part de chaque région dans les objectifs nationaux", anchor=False)
 
 
 def target_shares():
-    frame = run("regional_share_of_targets", rural_definition=filters.rural_definition)
+    frame = run("regional_share_of_targets")
     return frame, tv.target_shares_note(frame)
 
 
-shares, shares_note = built("territoires_shares", ctx.data_version, filter_key(ctx.params), target_shares)
+shares, shares_note = built("territoires_shares", ctx.data_version, filter_key({}), target_shares)  # same for every filter
 st.markdown(shares_note)
-st.caption("Toutes les fabriques de chaque région, quel que soit le filtre « Type de territoire » ; "
-           "la définition du rural choisie s'applique.")
+st.caption("Toutes les fabriques de chaque région, quels que soient les filtres du panneau latéral.")
 chart_with_table(lambda: (tv.target_shares_chart(shares, region_name), tv.target_shares_alt(shares),
                          tv.target_shares_table(shares)), "target_shares")
 context.footer(ctx)

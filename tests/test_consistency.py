@@ -51,9 +51,13 @@ def test_queries_of_the_three_pages_agree(params):
 
 
 def test_regional_shares_match_the_national_filter_by_region():
-    shares = queries.run("regional_share_of_targets", rural_definition="insee")
+    shares = queries.run("regional_share_of_targets")
+    # The rural target is the call's "hors grands centres urbains": the same as the pages show
+    # when that definition is chosen in the sidebar.
+    assert set(shares.loc[shares.scope == "rural", "rural_definition"]) == {"hors_grands_centres"}
     for code in REGION_CODES:
-        headline = queries.run("headline_counts", **{**ALL, "region": code}).iloc[0]
+        headline = queries.run("headline_counts", **{**ALL, "region": code,
+                                                     "rural_definition": "hors_grands_centres"}).iloc[0]
         mine = shares[shares.reg_code == code].set_index("scope")["achieved"]
         assert mine["total"] == headline.fabriques
         assert mine["qpv"] == headline.qpv

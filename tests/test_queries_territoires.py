@@ -9,6 +9,7 @@ import pytest
 
 import queries
 from conftest import ROOT, copy_data
+from views import territoires
 
 ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
 
@@ -120,17 +121,23 @@ def test_coverage_gaps_nationally_is_territoire_de_belfort():
 
 
 def test_regional_shares_of_targets_have_no_regional_target():
-    shares = queries.run("regional_share_of_targets", rural_definition="insee")
+    shares = queries.run("regional_share_of_targets")
     assert len(shares) == 3 * len(REGION_CODES)
     assert set(shares["scope"]) == {"total", "qpv", "rural"}
     # One national target per scope (the latest), the same for every région.
     assert shares.groupby("scope")["target_value"].nunique().eq(1).all()
-    national = shares.drop_duplicates("scope").set_index("scope")["national_achieved"]
-    assert national.to_dict() == {"total": 382, "qpv": 195, "rural": 137}
-    bretagne = shares[(shares.reg_code == "53") & (shares.scope == "total")].iloc[0]
-    assert bretagne.achieved == 23
-    assert bretagne.share_of_national_pct == pytest.approx(100 * 23 / 382)
-    assert bretagne.share_of_target_pct == pytest.approx(100 * 23 / bretagne.target_value)
+    national = shares.drop_duplicates("scope").set_index("scope")
+    # The rural target counted under the call's definition (182 hors grands centres urbains in
+    # the list, not the 137 INSEE-rural), each target on the fabriques labelled by its deadline
+    # (fabt-01..300 by the end of 2021: 171 with a QPV, 126 hors grands centres).
+    assert national["national_achieved"].to_dict() == {"total": 382, "qpv": 195, "rural": 182}
+    assert national["national_at_deadline"].to_dict() == {"total": 382, "qpv": 171, "rural": 126}
+    bretagne = shares[(shares.reg_code == "53")].set_index("scope")
+    assert bretagne.loc["total"].achieved == 23
+    assert bretagne.loc["total"].share_of_national_pct == pytest.approx(100 * 23 / 382)
+    assert bretagne.loc["qpv"].share_of_target_pct == pytest.approx(
+        100 * bretagne.loc["qpv"].achieved_at_deadline / bretagne.loc["qpv"].target_value)
+    assert bretagne.loc["qpv"].achieved_at_deadline <= bretagne.loc["qpv"].achieved
     # Saint-Martin belongs to no région: the régions hold all but one fabrique.
     assert shares[shares.scope == "total"]["achieved"].sum() == 381
 
@@ -220,3 +227,17 @@ def test_wave_2023_note_quotes_the_announcement_as_text_with_its_source():
     assert "\\*gras\\* \\[x\\](javascript\\:alert(1))" in text
     assert "Source : javascript\\:alert(1)." in text
     assert not re.search(r"(?<!\\)\]\(javascript", text)  # every bracket escaped: no link
+
+
+def test_target_shares_name_each_definition_and_deadline():
+    """Whatever the sidebar's rural definition, the rural target is the call's and says so."""
+    shares = queries.run("regional_share_of_targets")
+    note = territoires.target_shares_note(shares)
+    assert "hors grands centres urbains : 182 dans la liste, objectif national 150 au 31 décembre 2021" in note
+    assert "en commune rurale" not in note.lower()
+    table = territoires.target_shares_table(shares)
+    assert "Hors grands centres urbains : part de l'objectif national au 31 décembre 2021" in table.columns
+    bretagne = table[table["Région"] == "Bretagne"].iloc[0]
+    assert bretagne["En commune avec QPV : labellisées au 31 décembre 2021"] <= bretagne["En commune avec QPV : fabriques"]
+    names = {trace.name for trace in territoires.target_shares_chart(shares).data}
+    assert names == {"Toutes les fabriques", "En commune avec QPV", "Hors grands centres urbains"}

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import as_text, fr_date, fr_decimal, fr_int, fr_percent
-from domain.labels import SCOPE_IN_SENTENCE, SCOPE_LABELS
+from domain.labels import SCOPE_LABELS, rural_scope_label
 from domain.territory_types import TERRITORY_TYPES, TYPE_ORDER
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE_MAIN, CATEGORICAL, GREY_MEDIUM, TERRITORY_COLORS, readable_text_on
@@ -220,15 +220,20 @@ def coverage_sentence(departements: pd.DataFrame, scope: str, what: str) -> str:
     return text
 
 
+def _target_scope_names(shares: pd.DataFrame) -> dict[str, str]:
+    """Each target scope's name, the rural one naming the definition it is counted under."""
+    definitions = shares.drop_duplicates("scope").set_index("scope")["rural_definition"]
+    return {scope: (rural_scope_label(definitions[scope]) if scope == "rural" else name)
+            for scope, name in SCOPE_LABELS.items() if scope in definitions.index}
+
+
 def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) -> go.Figure:
     """Each région's share of the national count, per target scope (no regional targets exist)."""
     names = shares.drop_duplicates("reg_code")["reg_name"]
     labels = _axis_labels(names, highlighted)
     figure = go.Figure()
-    for scope, name in SCOPE_LABELS.items():
+    for scope, name in _target_scope_names(shares).items():
         rows = shares[shares["scope"] == scope]
-        if rows.empty:
-            continue
         figure.add_trace(go.Bar(
             y=labels, x=rows["share_of_national_pct"].to_numpy(), orientation="h", name=name,
             marker={"color": TARGET_COLORS[scope]},
@@ -244,38 +249,42 @@ def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) ->
 
 
 def target_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """One row per région: count and share of the national count for each target scope."""
+    """One row per région: count and share of the national count for each target scope, and the
+    fabriques labelled by the target's deadline against the national target."""
     table = pd.DataFrame({"Région": shares.drop_duplicates("reg_code")["reg_name"].to_numpy()})
-    for scope, name in SCOPE_LABELS.items():
+    for scope, name in _target_scope_names(shares).items():
         rows = shares[shares["scope"] == scope]
-        if rows.empty:
-            continue
+        deadline = fr_date(pd.Timestamp(rows["deadline"].iloc[0]).date())
         table[f"{name} : fabriques"] = rows["achieved"].to_numpy()
         table[f"{name} : part du total national"] = [fr_percent(v) for v in rows["share_of_national_pct"]]
-        table[f"{name} : part de l'objectif national"] = [fr_percent(v) for v in rows["share_of_target_pct"]]
+        table[f"{name} : labellisées au {deadline}"] = rows["achieved_at_deadline"].to_numpy()
+        table[f"{name} : part de l'objectif national au {deadline}"] = [
+            fr_percent(v) for v in rows["share_of_target_pct"]]
     return table
 
 
 def target_shares_alt(shares: pd.DataFrame) -> str:
     totals = shares[shares["scope"] == "total"]
+    others = [name[:1].lower() + name[1:] for scope, name in _target_scope_names(shares).items() if scope != "total"]
     return "Part de chaque région dans le total national des fabriques : " + " ; ".join(
         f"{row.reg_name} {fr_percent(row.share_of_national_pct)}" for row in totals.itertuples()
-    ) + ". Des barres donnent aussi les parts en commune avec QPV et en commune rurale."
+    ) + ". Des barres donnent aussi les parts " + " et ".join(others) + "."
 
 
 def target_shares_note(shares: pd.DataFrame) -> str:
-    """The national targets the shares refer to, from the data."""
+    """The national targets the shares refer to, each with its deadline and definition, from the data."""
     targets = shares.drop_duplicates("scope").set_index("scope")
     parts = []
-    for scope, name in SCOPE_IN_SENTENCE.items():
-        if scope in targets.index:
-            row = targets.loc[scope]
-            parts.append(f"{name} : {fr_int(row.national_achieved)} dans la liste, objectif "
-                         f"national {fr_int(row.target_value)}")
+    for scope, name in _target_scope_names(shares).items():
+        row = targets.loc[scope]
+        deadline = fr_date(pd.Timestamp(row.deadline).date())
+        parts.append(f"{name[:1].lower() + name[1:]} : {fr_int(row.national_achieved)} dans la liste, "
+                     f"objectif national {fr_int(row.target_value)} au {deadline}")
     return ("Il n'existe **pas d'objectif régional** : chaque barre est la part de la région dans le "
-            "total national (" + " ; ".join(parts) + "). La part de l'objectif national divise les "
-            "fabriques de la région par l'objectif national (tableau). Saint-Martin, hors région, "
-            "n'apparaît pas ici.")
+            "total national (" + " ; ".join(parts) + "). Chaque objectif est compté selon sa propre "
+            "définition, quel que soit le choix du panneau latéral. La part de l'objectif national "
+            "(tableau) divise les fabriques de la région **labellisées à l'échéance** (déduit de l'ordre "
+            "des identifiants) par l'objectif national. Saint-Martin, hors région, n'apparaît pas ici.")
 
 
 def highlighted_name(frame: pd.DataFrame, code_column: str, name_column: str, code: str | None) -> str | None:
