@@ -47,16 +47,16 @@ st.caption(f"Périmètre : **{ctx.scope}**")
 
 def scope_figures():
     frame = run("laureates_by_departement", **ctx.params)
-    return (frame, int(frame["fabriques"].sum()), int((frame["fabriques"] == 0).sum()),
+    return (tv.departements_count(frame), int(frame["fabriques"].sum()), int((frame["fabriques"] == 0).sum()),
             tv.coverage_sentence(frame, ctx.scope, what), tv.coverage_gaps(frame))
 
 
-scope_departements, scope_total, without, coverage, gaps = built(
+departements_count, scope_total, without, coverage, gaps = built(
     "territoires_scope", ctx.data_version, filter_key(ctx.params), scope_figures)
 columns = st.columns(3)
 columns[0].metric("Fabriques dans le périmètre", fr_int(scope_total), border=True,
                   help=f"Fabriques de la liste en service ({ctx.manifest['laureates_source']}) pour les filtres choisis.")
-columns[1].metric("Départements du périmètre", tv.departements_count(scope_departements), border=True,
+columns[1].metric("Départements du périmètre", departements_count, border=True,
                   help="Départements des contours COG 2023 ; Saint-Martin, collectivité d'outre-mer et "
                        "non département, est compté à part.")
 columns[2].metric("Départements sans fabrique", fr_int(without), border=True,
@@ -177,13 +177,19 @@ with st.expander("Part de la population vivant dans une intercommunalité avec f
                "Île-de-Bréhat, Île-de-Sein, Ouessant, L'Île-d'Yeu) comptent dans la population, jamais "
                "comme couvertes. Mayotte et Saint-Martin n'ont pas de population dans nos sources : "
                "leur part est non disponible et leur population n'entre pas dans le total national.")
-    st.dataframe(ev.coverage_table(epci_coverage[epci_coverage.level == "region"], "Région"),
-                 hide_index=True, key="epci_coverage_regions")
-    by_departement = epci_coverage[epci_coverage.level == "departement"]
-    if region:
-        by_departement = by_departement[by_departement.reg_code == region]
-    st.dataframe(ev.coverage_table(by_departement, "Département"), hide_index=True,
-                 key="epci_coverage_departements")
+
+    def coverage_tables():
+        by_departement = epci_coverage[epci_coverage.level == "departement"]
+        if region:
+            by_departement = by_departement[by_departement.reg_code == region]
+        return (display_table(ev.coverage_table(epci_coverage[epci_coverage.level == "region"], "Région")),
+                display_table(ev.coverage_table(by_departement, "Département")))
+
+    # Once per filter and data version, as the grids receive them.
+    by_region_table, by_departement_table = built("territoires_epci_coverage_tables", ctx.data_version,
+                                                  filter_key(ctx.params), coverage_tables)
+    st.dataframe(by_region_table, hide_index=True, key="epci_coverage_regions")
+    st.dataframe(by_departement_table, hide_index=True, key="epci_coverage_departements")
 
 if filters.departement is None and filters.epci is None:
     st.info("Choisissez un département dans le panneau latéral pour voir ses intercommunalités une "
