@@ -17,6 +17,8 @@ on the older data is never looked up again (the least recently used entries are 
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -104,8 +106,50 @@ def built(what: str, data_version: str, key: Hashable, build: Callable[[], T], l
 
     large=True for what weighs a lot in memory (map decks, slide sets): kept fewer.
     """
+    full_key = (what, str(queries.data_dir()), data_version, _plain(key))
+    front = _FRONTS[large]
+    found = front.get(full_key)
+    if found is not None:
+        return found
     cached = _build_large_once if large else _build_once
-    return cached(what, str(queries.data_dir()), data_version, _plain(key), build)
+    value = cached(*full_key, build)
+    front.put(full_key, value)
+    return value
+
+
+class _Front:
+    """What was built, found again by its key without Streamlit's argument hashing.
+
+    st.cache_resource builds each key once (its lock makes concurrent sessions wait for the
+    one build), but a hit hashes every argument again: about 0.35 ms, paid by every `built`
+    of every rerun (a dozen on Territoires). This bounded dict answers the hits first; it
+    holds the same objects, no more of them than the cache behind it, dropped least recently
+    used first like it.
+    """
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if value is None:
+            return
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.max_entries:
+                self._values.popitem(last=False)
+
+
+_FRONTS = {False: _Front(MAX_ENTRIES), True: _Front(MAX_LARGE_ENTRIES)}
 
 
 def display_table(frame: pd.DataFrame) -> pa.Table:
