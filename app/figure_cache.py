@@ -122,9 +122,10 @@ class _Front:
 
     st.cache_resource builds each key once (its lock makes concurrent sessions wait for the
     one build), but a hit hashes every argument again: about 0.35 ms, paid by every `built`
-    of every rerun (a dozen on Territoires). This bounded dict answers the hits first; it
-    holds the same objects, no more of them than the cache behind it, dropped least recently
-    used first like it.
+    of every rerun (a dozen on Territoires). This bounded dict answers the hits first: it
+    holds the same objects, as many entries at most as the cache behind it, and drops the
+    least recently used. The two may drop different entries (the cache behind only sees the
+    misses), so a process keeps at most twice MAX_LARGE_ENTRIES decks alive (~0.3 MB each).
     """
 
     def __init__(self, max_entries: int):
