@@ -33,7 +33,8 @@ if headline.fabriques == 0:
     st.stop()
 
 # --- Options of the map (in the URL: a shared link shows the same layers) -----------------
-controls = st.columns([1, 1, 1.4])
+# Two columns of switches: each label is read whole at 1280 px (three columns cut them).
+controls = st.columns(2)
 with controls[0]:
     true_positions = st.toggle("Outre-mer à sa position réelle", key="carte_positions_reelles", bind="query-params",
                                help="Par défaut, l'outre-mer est déplacé et agrandi en encarts "
@@ -46,10 +47,12 @@ with controls[1]:
                             + " Le filtre de type de territoire ne s'y applique pas.")
     qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv", bind="query-params",
                              help="Communes comptant au moins un quartier prioritaire (2024).")
-with controls[2]:
-    choropleth = st.radio("Aplat par département", list(map_options.CHOROPLETHS), horizontal=True,
-                          format_func=map_options.CHOROPLETHS.get, key="carte_aplat",
-                          bind="query-params")
+# The map and, beside it, the fill choice (above the figures and the legend it changes): a third
+# row of options would push Corsica below a 720-pixel screen.
+map_column, side_column = st.columns([3, 1])
+with side_column:
+    choropleth = st.radio("Aplat par département", list(map_options.CHOROPLETHS),
+                          format_func=map_options.CHOROPLETHS.get, key="carte_aplat", bind="query-params")
 options = map_options.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
                                 choropleth=choropleth, without_fabrique=without_fabrique)
 
@@ -91,7 +94,6 @@ map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.params.values(), options
 choice = st.session_state[CHOICE_KEY]
 selected_commune = view.commune_of.get(choice)
 bounds = view.bounds
-map_column, side_column = st.columns([3, 1])
 with map_column:
     # Fitted to the column's width once the browser has reported it (mainland France fills a
     # wide screen's map too), to the narrowest column the page is made for until then.

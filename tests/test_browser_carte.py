@@ -234,6 +234,11 @@ def test_mainland_fills_the_map_and_nothing_covers_a_label(browser, app_url, wid
     page = new_page(browser, width, height)
     try:
         _open(page, app_url + "/carte")
+        # Every option's label is read whole (three columns of options cut them at 1280 px).
+        cut = page.evaluate("""() => [...document.querySelectorAll(
+            "[data-testid='stMain'] [data-testid='stMarkdownContainer']")]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+        assert cut == [], cut
         # The view the page sent is the one fitted here (same bounds, same function, same width).
         view, canvas = _page_view(page, _national_bounds())
         (lon0, lat0, lon1, lat1), corsica = _mainland_boxes()
