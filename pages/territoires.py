@@ -165,11 +165,21 @@ st.header("Intercommunalités (EPCI)", anchor=False)
 epci_coverage = built("territoires_epci_coverage", ctx.data_version, filter_key(ctx.params),
                       lambda: run("population_in_epci_with_fabrique", territoire=filters.territoire,
                                   rural_definition=filters.rural_definition))
-for level, code in (("france", None), ("region", region), ("departement", filters.departement)):
-    rows = epci_coverage[(epci_coverage.level == level)
-                         & ((epci_coverage.code == code) if code else epci_coverage.code.isna())]
-    if (code or level == "france") and not rows.empty:
-        st.markdown(ev.coverage_row_text(rows.iloc[0], what, vintage))
+
+
+def coverage_texts() -> list[str]:
+    texts = []
+    for level, code in (("france", None), ("region", region), ("departement", filters.departement)):
+        rows = epci_coverage[(epci_coverage.level == level)
+                             & ((epci_coverage.code == code) if code else epci_coverage.code.isna())]
+        if (code or level == "france") and not rows.empty:
+            texts.append(ev.coverage_row_text(rows.iloc[0], what, vintage))
+    return texts
+
+
+# The sentences of France, the région and the département: once per filter and data version.
+for text in built("territoires_epci_coverage_texts", ctx.data_version, filter_key(ctx.params), coverage_texts):
+    st.markdown(text)
 with st.expander("Part de la population vivant dans une intercommunalité avec fabrique, par région "
                  "et par département"):
     st.caption("Compté commune par commune : une intercommunalité à cheval sur deux départements compte "
