@@ -8,6 +8,7 @@ import pytest
 
 import queries
 from conftest import ServedApp, copy_data, screenshot, wait_for_app
+from views.colors import contrast_ratio
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -131,3 +132,21 @@ def test_laureats_downloads_what_is_shown(app_url, page):
     assert about["Périmètre (filtres)"] == "Bretagne"
     assert about["Version des données"] == version
     _no_error(page)
+
+
+AXIS_TEXT = (".js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text, "
+             ".js-plotly-plot .g-ytitle text, .js-plotly-plot .legendtext")
+
+
+def test_chart_axis_text_reads_on_the_light_page(app_url, page):
+    """Streamlit's chart theme writes ticks in a grey of 3.8:1 on white; app/chrome.py darkens it:
+    every tick, axis title and legend text of Territoires' charts reaches 4.5:1 on the page."""
+    _open(page, app_url + "/territoires?region=53")
+    page.wait_for_function(f"() => document.querySelectorAll({AXIS_TEXT!r}).length > 20", timeout=60_000)
+    fills = page.evaluate(f"""() => [...new Set([...document.querySelectorAll({AXIS_TEXT!r})]
+        .map(t => getComputedStyle(t).fill))]""")
+    background = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
+    assert background == "rgb(255, 255, 255)"
+    hex_of = lambda rgb: "#" + "".join(f"{int(v):02X}" for v in rgb[4:-1].split(","))  # noqa: E731
+    ratios = {fill: contrast_ratio(hex_of(fill), "#FFFFFF") for fill in fills}
+    assert ratios and all(ratio >= 4.5 for ratio in ratios.values()), ratios
