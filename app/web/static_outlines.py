@@ -10,10 +10,7 @@ folder and version; every process builds the same bytes, hence the same names.
 """
 from __future__ import annotations
 
-import gzip
-import hashlib
 import threading
-from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -21,39 +18,28 @@ from starlette.routing import Route
 
 import queries
 from app.web import ROUTES
+from app.web.immutable_files import ServedFile, file_response
 from views.map_outlines import LEVELS, outline_file_bytes
 
 PREFIX = "contours"
 VIEWS = {True: "encarts", False: "reelles"}  # overseas France in insets, or at its true position
-IMMUTABLE = "public, max-age=31536000, immutable"
 MEDIA_TYPE = "application/geo+json"
 
-
-@dataclass(frozen=True)
-class OutlineFile:
-    name: str
-    body: bytes
-    gzipped: bytes
-    etag: str
-
-
-_files: dict[tuple[str, str], dict[str, OutlineFile]] = {}
+_files: dict[tuple[str, str], dict[str, ServedFile]] = {}
 _lock = threading.Lock()
 
 
-def _build(directory: str, version: str) -> dict[str, OutlineFile]:
+def _build(directory: str, version: str) -> dict[str, ServedFile]:
     files = {}
     for insets, view in VIEWS.items():
         outlines = queries.run_at(version, "map_outlines", insets=insets)
         for level in LEVELS:
-            body = outline_file_bytes(outlines, level)
-            digest = hashlib.sha256(body).hexdigest()[:16]
-            name = f"{level}-{view}-{digest}.geojson"
-            files[name] = OutlineFile(name, body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"')
+            file = ServedFile.of(outline_file_bytes(outlines, level))
+            files[f"{level}-{view}-{file.digest}.geojson"] = file
     return files
 
 
-def outline_files(version: str | None = None) -> dict[str, OutlineFile]:
+def outline_files(version: str | None = None) -> dict[str, ServedFile]:
     """Every outline file of a data version (the current one by default), by file name."""
     version = version or queries.data_version()
     key = (str(queries.data_dir()), version)
@@ -86,12 +72,7 @@ async def serve_outline(request: Request) -> Response:
     if file is None:
         return PlainTextResponse("Contour inconnu (version des données changée ?).", status_code=404,
                                  headers={"Cache-Control": "no-store"})
-    headers = {"Cache-Control": IMMUTABLE, "ETag": file.etag, "Vary": "Accept-Encoding"}
-    if request.headers.get("if-none-match") == file.etag:
-        return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(file.gzipped, media_type=MEDIA_TYPE, headers={**headers, "Content-Encoding": "gzip"})
-    return Response(file.body, media_type=MEDIA_TYPE, headers=headers)
+    return file_response(request, file, MEDIA_TYPE)
 
 
 ROUTES.append(Route(f"/{PREFIX}/{{name}}", serve_outline, methods=["GET", "HEAD"]))

@@ -14,12 +14,9 @@ parsing: an unknown code is refused, never run). Nothing of the path is read fro
 """
 from __future__ import annotations
 
-import gzip
-import hashlib
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +27,8 @@ from starlette.routing import Route
 import queries
 from app.web import ROUTES
 from app.web.api import params as api_params
-from app.web.static_outlines import IMMUTABLE, VIEWS
+from app.web.immutable_files import ServedFile, file_response
+from app.web.static_outlines import VIEWS
 from views import filters as flt
 from views import map_layers
 from views.colors import TERRITORY_COLORS
@@ -42,14 +40,7 @@ ACCEPTED = ("version", *flt.URL_KEYS)
 MAX_FILES = 256  # a few kB each (gzipped), the least recently asked for fall out first
 
 
-@dataclass(frozen=True)
-class PointFile:
-    body: bytes
-    gzipped: bytes
-    etag: str
-
-
-_files: OrderedDict[tuple, PointFile] = OrderedDict()
+_files: OrderedDict[tuple, ServedFile] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -68,7 +59,7 @@ def point_urls(insets: bool, version: str, filters: flt.Filters) -> dict[str, st
     return {kind: point_url(kind, insets, version, filters) for kind in TERRITORY_COLORS}
 
 
-def _file(territory_type: str, view: str, values: dict[str, str]) -> PointFile:
+def _file(territory_type: str, view: str, values: dict[str, str]) -> ServedFile:
     if territory_type not in TERRITORY_COLORS or view not in VIEWS.values():
         raise NotServed("Couche de points inconnue.")
     try:
@@ -84,8 +75,7 @@ def _file(territory_type: str, view: str, values: dict[str, str]) -> PointFile:
             return found
     body = map_layers.point_file_bytes(scope.run("map_points", **scope.params, insets=insets),
                                        scope.run("map_table", **scope.params), territory_type)
-    found = PointFile(body, gzip.compress(body, compresslevel=6, mtime=0),
-                      f'"{hashlib.sha256(body).hexdigest()[:16]}"')
+    found = ServedFile.of(body)
     with _lock:
         _files[key] = found
         while len(_files) > MAX_FILES:
@@ -117,12 +107,7 @@ async def serve_points(request: Request) -> Response:
         file = await run_in_threadpool(_file, match["type"], match["view"], values)
     except NotServed as refusal:
         return PlainTextResponse(str(refusal), status_code=404, headers={"Cache-Control": "no-store"})
-    headers = {"Cache-Control": IMMUTABLE, "ETag": file.etag, "Vary": "Accept-Encoding"}
-    if request.headers.get("if-none-match") == file.etag:
-        return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(file.gzipped, media_type=MEDIA_TYPE, headers={**headers, "Content-Encoding": "gzip"})
-    return Response(file.body, media_type=MEDIA_TYPE, headers=headers)
+    return file_response(request, file, MEDIA_TYPE)
 
 
 ROUTES.append(Route(f"/{PREFIX}/{{name}}", serve_points, methods=["GET", "HEAD"]))
