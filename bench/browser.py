@@ -89,6 +89,10 @@ def hello_server():
     return served(["-m", "streamlit", "run", str(ROOT / "bench" / "one_line_page.py")])
 
 
+def one_chart_server():
+    return served(["-m", "streamlit", "run", str(ROOT / "bench" / "one_chart_page.py")])
+
+
 QUIET_MS = 1000
 # Before any script of the page: the time of the last change of the document.
 WATCH_CHANGES = """
@@ -139,12 +143,12 @@ def measure(runs: int, paths: list[str] | None = None) -> dict:
     from bench.timing import median
 
     paths = paths or APP_PATHS
-    visits: dict[str, list[dict]] = {"hello": [], **{path: [] for path in paths}}
+    visits: dict[str, list[dict]] = {"hello": [], "one_chart": [], **{path: [] for path in paths}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            with hello_server() as hello, app_server() as app:
-                urls = {"hello": hello, **{path: app + path for path in paths}}
+            with hello_server() as hello, one_chart_server() as one_chart, app_server() as app:
+                urls = {"hello": hello, "one_chart": one_chart, **{path: app + path for path in paths}}
                 for url in urls.values():
                     visit(browser, url)  # first visits warm the servers' own caches
                 # Interleaved, so that a slow moment of the shared machine hits every page.

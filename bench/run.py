@@ -198,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"{visit['settled_ratio']:>6.2f}" + format_browser_profile(visit["profile"]))
         print(f"  {'« bonjour »':<14}{hello:>9.0f}{'':>6}{hello_settled:>11.0f}{'':>6}"
               + format_browser_profile(visits["hello"]["profile"]))
+        # Not a budget: the floor under them, the one-line page plus one plotly gauge.
+        floor = visits["one_chart"]
+        floor["ratio"] = budgets.ratio(floor["median_ms"], hello)
+        floor["settled_ratio"] = budgets.ratio(floor["settled_median_ms"], hello_settled)
+        print(f"  {'une jauge':<14}{floor['median_ms']:>9.0f}{floor['ratio']:>6.2f}{floor['settled_median_ms']:>11.0f}"
+              f"{floor['settled_ratio']:>6.2f}" + format_browser_profile(floor["profile"])
+              + "  (plancher : la page d'une ligne + une jauge plotly)")
         missed = [item.subject for item in checks if not item.passed and item.budget in ("settled", "settled_map", "browser")]
         results["browser_profiles"] = {path: visits[path]["profile"] for path in sorted(set(missed))}
 
