@@ -52,8 +52,8 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
-def read_audit(path: Path = AUDIT_PATH) -> dict | None:
-    return _read_json(path)
+def read_audit(path: Path | None = None) -> dict | None:
+    return _read_json(path or AUDIT_PATH)
 
 
 def read_manual_checks(path: Path = MANUAL_CHECKS_PATH) -> list[dict]:

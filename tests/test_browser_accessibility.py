@@ -98,11 +98,11 @@ def _key(page_name: str, scope_name: str, theme: str) -> str:
 
 def _compare_with_declaration(section: str, key: str | None, measured) -> None:
     """The declaration says what this run measured (unless this run rewrites it)."""
-    committed = publication.read_audit()
-    if WRITE_AUDIT or committed is None:
-        # No results committed yet: /accessibilite says so and declares the service non conforme
-        # (tests/test_publication.py checks that page); `make audit` writes them.
+    if WRITE_AUDIT:
         return
+    committed = publication.read_audit()
+    assert committed is not None, ("docs/accessibilite/audit.json manque : lancez `make audit` et "
+                                   "validez le fichier.")
     declared = committed[section] if key is None else committed[section].get(key)
     assert declared == measured, (
         f"la déclaration d'accessibilité (docs/accessibilite/audit.json, {section} {key or ''}) ne dit "

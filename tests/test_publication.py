@@ -44,16 +44,21 @@ def test_committed_audit_was_measured_on_the_streamlit_served():
     differ from what the browser measures. With no results committed, the page says so."""
     import streamlit
 
-    if COMMITTED is None:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        at.run()
-        at.switch_page("pages/accessibilite.py").run()
-        assert any("introuvables" in warning.value for warning in at.warning)
-        assert "**non conforme**" in _markdown(at)
-        return
+    assert COMMITTED is not None, (
+        "docs/accessibilite/audit.json manque : /accessibilite déclarerait le service non conforme "
+        "faute de résultats. Lancez `make audit` et validez le fichier.")
     assert COMMITTED["streamlit"] == streamlit.__version__, (
         "Streamlit a changé depuis la dernière mesure d'accessibilité : lancez `make audit` "
         "(navigateur, une vingtaine de minutes) et validez docs/accessibilite/audit.json.")
+
+
+def test_without_results_the_page_says_so_and_declares_non_conforme(monkeypatch, tmp_path):
+    monkeypatch.setattr(publication, "AUDIT_PATH", tmp_path / "absent.json")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/accessibilite.py").run()
+    assert any("introuvables" in warning.value for warning in at.warning)
+    assert "**non conforme**" in _markdown(at)
 
 
 def test_the_page_says_whether_the_code_served_is_the_code_measured():
