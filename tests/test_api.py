@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -79,15 +80,31 @@ def test_csv_of_brittany_is_the_laureats_export(client):
     assert len(rows) == 24 and {row[region] for row in rows[1:]} == {"Bretagne"}
 
 
+FORMULAS = ["=SOMME(A1:A9)", "+33 1 23", "-2+3", "@SUM(A1)", "\t=1+1"]
+
+
 def test_csv_neutralises_formulas(monkeypatch, tmp_path):
+    """Names and a commune starting as a spreadsheet formula (synthetic rows) come out as text;
+    the negative longitudes, numbers, stay numbers."""
     def hostile(frame):
-        frame.loc[frame.index[0], "name"] = "=SOMME(A1:A9)"
+        for index, text in zip(frame.index, FORMULAS):
+            frame.loc[index, "name"] = text
+        frame.loc[frame.index[len(FORMULAS)], "commune_name"] = "=HYPERLINK(\"http://x\")"
         return frame
     copy_data(tmp_path / "data", hostile)
     monkeypatch.setenv("FABRIQUES_DATA_DIR", str(tmp_path / "data"))
-    body = make_client().get("/api/v1/fabriques.csv").content.decode("utf-8-sig")
-    assert ";'=SOMME(A1:A9);" in body
-    assert ";=SOMME" not in body
+    content = make_client().get("/api/v1/fabriques.csv").content
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == lv.COLUMNS and len(rows[0]) == len(rows[1])
+    cells = [cell for row in rows[1:] for column, cell in zip(rows[0], row)
+             if column not in ("Longitude", "Latitude")]
+    assert sorted(cell for cell in cells if cell.startswith("'")) == sorted(
+        ["'" + text for text in FORMULAS] + ["'=HYPERLINK(\"http://x\")"])
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    longitudes = [row[rows[0].index("Longitude")] for row in rows[1:]]
+    assert any(value.startswith("-") for value in longitudes)  # numbers are not touched
+    assert all(re.fullmatch(r"-?[0-9]+,[0-9]+", value) for value in longitudes if value)
 
 
 def test_json_has_the_csv_rows_and_names_its_scope(client):
@@ -162,7 +179,8 @@ def test_api_totals_are_the_pages_totals(client, params):
     assert [t["maintenant"]["fabriques"] for t in indicators["objectifs"]] == list(progress.achieved)
 
 
-@pytest.mark.parametrize("query", [{}, {"region": "53"}, {"territoire": "rural", "rural": "hors_grands_centres"}],
+@pytest.mark.parametrize("query", [{}, {"region": "53"}, {"departement": "29"},
+                                   {"territoire": "rural", "rural": "hors_grands_centres"}],
                          ids=_label)
 def test_indicators_match_the_synthese_page(client, query):
     synthese = run_app(query=query)
@@ -255,6 +273,7 @@ HOSTILE = [
     ("indicateurs.json", {"territoire": "<script>alert(1)</script>"}, "territoire", "territoire"),
     ("fabriques.csv", {"rural": "oui"}, "rural", "rural"),
     ("fabriques.json", {"q": "x" * 101}, "q", "100 caractères"),
+    ("fabriques.csv", {"q": "a" * 10_000}, "q", "10000 caractères"),
     ("fabriques.json", {"limit": "-1"}, "limit", "limit"),
     ("fabriques.json", {"limit": "dix"}, "limit", "limit"),
     ("fabriques.json", {"limit": "0"}, "limit", "limit"),
@@ -277,6 +296,8 @@ def test_bad_parameters_are_refused_in_french_naming_them(client, route, query, 
     assert words in body["erreur"]
     # A value is echoed cut and stripped of markup and quotes (views.filters.shown).
     assert "<script>" not in body["erreur"] and "53'" not in body["erreur"]
+    # The request is refused: the message does not say that part of it was used.
+    assert "pris en compte" not in body["erreur"] and "ignoré" not in body["erreur"]
 
 
 def test_repeated_parameter_is_refused(client):
@@ -423,3 +444,64 @@ def test_docs_name_every_route_and_parameter():
         assert path in text
         for name in accepted:
             assert f"`{name}`" in text
+
+
+def test_every_curl_example_of_the_docs_works_as_written(client):
+    """Each `curl` line of docs/api.md, run against the API: the status the docs show (200
+    unless a `# HTTP/1.1 …` line follows), and a `$V` read by the line that sets it."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    lines = [line.strip() for block in blocks for line in block.splitlines()]
+    variables, ran = {}, 0
+    for index, line in enumerate(lines):
+        setting = re.fullmatch(r"(\w+)=\$\(curl -s '([^']+)' \| python3 -c '(.+)'\)", line)
+        calling = re.fullmatch(r"""curl( -[A-Za-z]+)* ['"](http://localhost:8501(/api/v1/[^'"]*))['"]""", line)
+        if setting:
+            # The one-liner reads a value of the JSON answer: follow its subscripts.
+            value = client.get(setting.group(2).replace("http://localhost:8501", "")).json()
+            for key, position in re.findall(r'\["(\w+)"\]|\[(\d+)\]', setting.group(3)):
+                value = value[key] if key else value[int(position)]
+            variables[setting.group(1)] = value
+            continue
+        if not calling:
+            assert not line.startswith("curl") or "/api/v1/" not in line, f"exemple non reconnu : {line}"
+            continue
+        path = calling.group(3)
+        for name, value in variables.items():
+            path = path.replace(f"${name}", str(value))
+        expected = 200
+        if index + 1 < len(lines) and lines[index + 1].startswith("# HTTP/1.1 "):
+            expected = int(lines[index + 1].split()[2])
+        response = client.get(path)
+        assert response.status_code == expected, (line, response.text[:300])
+        ran += 1
+    assert ran >= 7
+
+
+@pytest.mark.parametrize("route", ["fabriques.csv?region=53", "fabriques.json", "indicateurs.json",
+                                   "version.json", "openapi.json"])
+def test_answers_are_revalidated_not_kept_stale(client, route):
+    """An import changes every answer at the same address: caches must ask again (no-cache),
+    and get a 304 while the answer is unchanged (ETag)."""
+    first = client.get(f"/api/v1/{route}")
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "no-cache"
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and VERSION in etag
+    again = client.get(f"/api/v1/{route}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag and again.headers["x-data-version"] == VERSION
+    changed = client.get(f"/api/v1/{route}", headers={"If-None-Match": '"autre"'})
+    assert changed.status_code == 200 and changed.content == first.content
+    described = client.get("/api/v1/openapi.json").json()["paths"][f"/api/v1/{route.split('?')[0]}"]
+    assert {"Cache-Control", "ETag"} <= set(described["get"]["responses"]["200"]["headers"])
+    assert "304" in described["get"]["responses"]
+
+
+def test_errors_are_not_stored(client, monkeypatch):
+    assert client.get("/api/v1/fabriques.json", params={"region": "99"}).headers["cache-control"] == "no-store"
+    assert client.get("/api/v1/version.json", params={"version": "0123456789ab"}).headers[
+        "cache-control"] == "no-store"
+    limited = make_client(monkeypatch, FABRIQUES_API_RATE_LIMIT="1")
+    limited.get("/api/v1/version.json")
+    assert limited.get("/api/v1/version.json").headers["cache-control"] == "no-store"

@@ -2,6 +2,7 @@
 event loop) from the same queries and builders as the pages, and names its data version."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -197,7 +198,7 @@ def _current_version() -> str | None:
 def error_response(status: int, message: str, version: str | None, headers: dict | None = None,
                    **details) -> JSONResponse:
     body = {"erreur": message, **details, "version_donnees": version}
-    all_headers = dict(headers or {})
+    all_headers = {"Cache-Control": "no-store", **(headers or {})}
     if version:
         all_headers[VERSION_HEADER] = version
     return JSONResponse(body, status_code=status, headers=all_headers)
@@ -230,10 +231,22 @@ class Endpoint:
             headers["Link"] = f'<{following}>; rel="next"'
             if isinstance(answer.body, dict):
                 answer.body["suivant"] = str(following)
-        if isinstance(answer.body, bytes):
-            return Response(answer.body, media_type=answer.media_type, headers=headers)
-        return Response(json.dumps(answer.body, ensure_ascii=False, allow_nan=False).encode("utf-8"),
-                        media_type="application/json", headers=headers)
+        body = answer.body if isinstance(answer.body, bytes) else json.dumps(
+            answer.body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        # An import changes the answer at the same address: a cache must ask again each time
+        # (no-cache), and is answered 304 while the data version and the body are unchanged.
+        headers["Cache-Control"] = "no-cache"
+        headers["ETag"] = f'"{answer.version}-{hashlib.sha256(body).hexdigest()[:16]}"'
+        if headers["ETag"] in _etags(request.headers.get("if-none-match", "")):
+            kept = {name: value for name, value in headers.items()
+                    if name in (VERSION_HEADER, "Cache-Control", "ETag")}
+            return Response(status_code=304, headers=kept)
+        return Response(body, media_type=answer.media_type, headers=headers)
+
+
+def _etags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header (weak ones compared as strong, RFC 9110)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def route_endpoint(endpoint: Endpoint):

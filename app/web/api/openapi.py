@@ -35,6 +35,12 @@ ERROR = {"type": "object", "required": ["erreur"], "properties": {
 
 VERSION_HEADER = {"X-Data-Version": {"description": "Version des données de la réponse.",
                                      "schema": {"type": "string"}}}
+CACHE_HEADERS = {
+    "Cache-Control": {"description": "no-cache : un cache redemande à chaque fois (un import change "
+                                     "la réponse).", "schema": {"type": "string"}},
+    "ETag": {"description": "Version des données et empreinte du corps ; à renvoyer dans "
+                            "If-None-Match.", "schema": {"type": "string"}},
+}
 
 PATHS = {
     "/api/v1/fabriques.csv": (
@@ -89,8 +95,11 @@ def description(accepted_by_path: dict[str, tuple[str, ...]]) -> dict:
         paths[path] = {"get": {
             "summary": summary,
             "parameters": [_parameter(name) for name in accepted_by_path[path]],
-            "responses": {"200": {"description": "Réponse", "headers": VERSION_HEADER,
-                                  "content": content}, **errors},
+            "responses": {"200": {"description": "Réponse", "headers": {**VERSION_HEADER, **CACHE_HEADERS},
+                                  "content": content},
+                          "304": {"description": "Inchangée depuis l'ETag donné dans If-None-Match.",
+                                  "headers": {**VERSION_HEADER, **CACHE_HEADERS}},
+                          **errors},
         }}
     return {
         "openapi": "3.1.0",

@@ -117,9 +117,12 @@ def scope(values: dict[str, str]) -> Scope:
 
 def search(values: dict[str, str]) -> str | None:
     """The `q` text as the Lauréats search box takes it; one it would cut is refused."""
-    text, notice = lv.clean_search(values.get("q"))
+    raw = values.get("q")
+    text, notice = lv.clean_search(raw)
     if notice:
-        raise ApiError(400, f"Paramètre « q » refusé : {notice}", parametre="q")
+        # The page's notice says it kept the first characters; the API keeps nothing.
+        raise ApiError(400, f"Paramètre « q » refusé : {len(raw.strip())} caractères, la recherche "
+                            f"est limitée à {lv.SEARCH_MAX_CHARS} caractères.", parametre="q")
     return text
 
 
