@@ -81,6 +81,24 @@ def test_frame_ancestors_come_from_the_configuration(monkeypatch):
     assert "x-frame-options" not in headers  # it could only contradict the CSP
 
 
+def test_metrics_are_answered_only_to_an_operator_on_the_server_itself():
+    """/_stcore/metrics was public (defect 9): nginx hides it, and a process reached without
+    nginx (make run on an open port) answers it only to a local request that no proxy relayed."""
+    async def metrics(request):
+        return PlainTextResponse("streamlit_cache_memory_bytes 1")
+
+    inner = Starlette(routes=[Route("/_stcore/metrics", metrics)])
+    visitor = TestClient(security.SecurityMiddleware(inner, []), client=("10.1.2.3", 50000))
+    response = visitor.get("/_stcore/metrics")
+    assert response.status_code == 404 and "streamlit" not in response.text
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    local = TestClient(security.SecurityMiddleware(inner, []), client=("127.0.0.1", 50000))
+    assert local.get("/_stcore/metrics").status_code == 200
+    relayed = local.get("/_stcore/metrics", headers={"X-Forwarded-For": "10.1.2.3"})
+    assert relayed.status_code == 404  # through nginx: a visitor, whatever nginx's own rule
+    assert visitor.get("/_stcore/metrics/").status_code == 404
+
+
 def test_nginx_rate_limits_uploads_and_hides_metrics(tmp_path):
     text = render_config(TEMPLATE.read_text(encoding="utf-8"), run_dir=tmp_path, listen="127.0.0.1:8089",
                          backends=["127.0.0.1:8601"])

@@ -8,6 +8,8 @@
   the dashboard in a frame: this site only, plus the origins of $FABRIQUES_FRAME_ANCESTORS),
   a matching `X-Frame-Options` when no other origin is allowed, `X-Content-Type-Options:
   nosniff` and `Referrer-Policy: same-origin`.
+- Streamlit's `/_stcore/metrics` answered 404 to visitors: nginx hides it, and a process
+  reached without nginx answers it only to a request made on the server itself.
 
 Pure ASGI middleware (not BaseHTTPMiddleware): an upload's body streams through untouched.
 """
@@ -29,6 +31,15 @@ LOGGER = logging.getLogger("fabriques.securite")
 FRAME_ANCESTORS_ENV = "FABRIQUES_FRAME_ANCESTORS"
 ORIGIN = re.compile(r"https://[a-z0-9.-]{1,253}(:[0-9]{1,5})?|http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?")
 UPLOAD_PATH = re.compile(r"(?:/.*)?/_stcore/upload_file/([^/]{1,128})/[^/]{1,128}/?")
+METRICS_PATH = re.compile(r"(?:/.*)?/_stcore/metrics/?")
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
+def is_local_operator(scope) -> bool:
+    """A request made on the server itself, not relayed by a proxy (nginx adds X-Forwarded-For)."""
+    client = (scope.get("client") or ("",))[0]
+    relayed = any(name.lower() == b"x-forwarded-for" for name, _ in scope.get("headers", []))
+    return client in LOOPBACK and not relayed
 
 
 def allowed_frame_origins(raw: str | None = None) -> list[str]:
@@ -73,6 +84,9 @@ class SecurityMiddleware:
                            (scope.get("client") or ("?",))[0])
             await self._refuse(send)
             return
+        if METRICS_PATH.fullmatch(scope.get("path", "")) and not is_local_operator(scope):
+            await self._answer(send, 404, "Page introuvable.")
+            return
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -84,9 +98,12 @@ class SecurityMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     async def _refuse(self, send):
-        body = ("Envoi refusé : seul un agent habilité, connecté sur la page Données, "
-                "peut envoyer une liste.").encode("utf-8")
-        await send({"type": "http.response.start", "status": 403, "headers": [
+        await self._answer(send, 403, "Envoi refusé : seul un agent habilité, connecté sur la page "
+                                      "Données, peut envoyer une liste.")
+
+    async def _answer(self, send, status: int, text: str):
+        body = text.encode("utf-8")
+        await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"), *self.headers]})
         await send({"type": "http.response.body", "body": body})
