@@ -42,7 +42,7 @@ def password_hash(from_secrets: str | None) -> str | None:
 
 LoginOutcome = import_auth.LoginOutcome
 LoginStateError = import_auth.LoginStateError
-LOOPBACK = {None, "", "127.0.0.1", "::1", "localhost"}
+LOOPBACK = {None, "", "127.0.0.1", "::1", "::ffff:127.0.0.1", "localhost"}  # ::ffff: when listening on every address
 
 
 def client_address(ip_address: str | None, forwarded_for: str | None) -> str:

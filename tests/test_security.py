@@ -94,6 +94,8 @@ def test_metrics_are_answered_only_to_an_operator_on_the_server_itself():
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
     local = TestClient(security.SecurityMiddleware(inner, []), client=("127.0.0.1", 50000))
     assert local.get("/_stcore/metrics").status_code == 200
+    mapped = TestClient(security.SecurityMiddleware(inner, []), client=("::ffff:127.0.0.1", 50000))
+    assert mapped.get("/_stcore/metrics").status_code == 200  # a server listening on every address
     relayed = local.get("/_stcore/metrics", headers={"X-Forwarded-For": "10.1.2.3"})
     assert relayed.status_code == 404  # through nginx: a visitor, whatever nginx's own rule
     assert visitor.get("/_stcore/metrics/").status_code == 404

@@ -32,7 +32,7 @@ FRAME_ANCESTORS_ENV = "FABRIQUES_FRAME_ANCESTORS"
 ORIGIN = re.compile(r"https://[a-z0-9.-]{1,253}(:[0-9]{1,5})?|http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?")
 UPLOAD_PATH = re.compile(r"(?:/.*)?/_stcore/upload_file/([^/]{1,128})/[^/]{1,128}/?")
 METRICS_PATH = re.compile(r"(?:/.*)?/_stcore/metrics/?")
-LOOPBACK = {"127.0.0.1", "::1"}
+LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}  # ::ffff: when listening on every address
 
 
 def is_local_operator(scope) -> bool:
