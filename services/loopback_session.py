@@ -61,6 +61,7 @@ class StreamlitSession:
         self.widgets: dict[str, Widget] = {}
         self.widget_states: dict[str, WidgetState] = {}
         self.page_script_hash = ""
+        self.session_id = ""  # the server's id of this session (file uploads are sent under it)
         self.headers: dict[str, str] = {}
         self.upstream_http: str | None = None
         self.upstream_ws: str | None = None
@@ -123,6 +124,11 @@ class StreamlitSession:
             kind = message.WhichOneof("type")
             if kind == "new_session":
                 self.page_script_hash = message.new_session.page_script_hash or self.page_script_hash
+                self.session_id = message.new_session.initialize.session_id or self.session_id
+            elif kind == "navigation":
+                # The page being run (new_session names the router, dashboard.py): a rerun sent
+                # with the router's hash would run the default page, Synthèse.
+                self.page_script_hash = message.navigation.page_script_hash or self.page_script_hash
             elif kind == "page_info_changed":
                 self.query_string = message.page_info_changed.query_string
             elif kind == "delta":

@@ -55,7 +55,7 @@ def test_budget_marks(key, value, passed):
 def test_budgets_are_the_issue_s():
     assert {key: budget.limit for key, budget in budgets.BUDGETS.items()} == {
         "warm": 4.0, "cold": 15.0, "scale": 20.0, "map_bytes": 40.0, "browser": 1.5,
-        "warm_15": 40.0, "map_rerun": 60_000, "settled": 1.5, "settled_map": 2.5}
+        "warm_15": 40.0, "map_rerun": 60_000, "settled": 1.5, "settled_map": 2.5, "attack": 1.5}
 
 
 def test_budget_table_counts_the_misses():
@@ -171,3 +171,43 @@ def test_load_arrivals_are_the_two_shared_pages_some_with_a_region():
     assert {page for page, _ in links} == {"", "carte"}
     with_region = [query for _, query in links if query]
     assert len(with_region) == 10 and all(query in {"region=53", "region=84"} for query in with_region)
+
+
+class FakeSocket:
+    """Hands the session the server's ForwardMsgs of one run, keeps the BackMsgs it sends."""
+
+    def __init__(self, messages):
+        self.incoming = [message.SerializeToString() for message in messages]
+        self.sent = []
+
+    def recv(self, timeout=None):
+        return self.incoming.pop(0)
+
+    def send(self, data):
+        self.sent.append(data)
+
+
+def test_load_client_reruns_the_page_it_is_on_not_the_router():
+    """new_session names the router's script (dashboard.py), navigation the page being run: a
+    rerun sent with the router's hash ran Synthèse, whatever the page the session had opened
+    (make load's /carte sessions measured Synthèse's filter changes; the Données form was
+    never submitted)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from services.loopback_session import StreamlitSession
+
+    started, navigation, finished = ForwardMsg(), ForwardMsg(), ForwardMsg()
+    started.new_session.page_script_hash = "routeur"
+    started.new_session.initialize.session_id = "session-1"
+    navigation.navigation.page_script_hash = "page-carte"
+    finished.script_finished = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+    session = StreamlitSession("http://127.0.0.1:8501", page="carte")
+    session._socket = FakeSocket([started, navigation, finished])
+    session.rerun()
+    assert session.session_id == "session-1"
+    session._socket = FakeSocket([finished])
+    session.rerun()
+    second = BackMsg()
+    second.ParseFromString(session._socket.sent[0])
+    assert (second.rerun_script.page_name, second.rerun_script.page_script_hash) == ("carte", "page-carte")
