@@ -34,6 +34,8 @@ BUDGETS = {
                       "navigation → la page ne change plus, première visite / page « bonjour »"),
     "settled_map": Budget("carte stable", 2.5, "×",
                           "navigation → /carte ne change plus, première visite / page « bonjour »"),
+    # Issue 12: an attacker uploading and guessing the import password meanwhile (make load-attack).
+    "attack": Budget("attaquant", 1.5, "×", "p95 des autres sessions avec l'attaquant / sans lui"),
 }
 
 
@@ -69,8 +71,8 @@ def ratio(value: float, baseline: float) -> float:
     return value / baseline
 
 
-def format_checks(checks: list[Check]) -> str:
-    """The budget table printed at the end of `make bench`."""
+def format_checks(checks: list[Check], details: str = "voir le profil dans bench/results.json") -> str:
+    """The budget table printed at the end of `make bench` (and of `make load-attack`)."""
     lines = [f"{'budget':<20}{'objet':<22}{'mesure':>12}{'plafond':>12}  verdict"]
     for item in checks:
         if item.unit == "o":  # whole bytes, with a thin space between thousands
@@ -81,5 +83,5 @@ def format_checks(checks: list[Check]) -> str:
         lines.append(f"{BUDGETS[item.budget].name:<20}{item.subject:<22}{value:>12}{limit:>12}  {item.mark}")
     missed = sum(not item.passed for item in checks)
     lines.append(f"{len(checks) - missed}/{len(checks)} budgets tenus"
-                 + (f", {missed} dépassé(s) : voir le profil dans bench/results.json" if missed else ""))
+                 + (f", {missed} dépassé(s) : {details}" if missed else ""))
     return "\n".join(lines)

@@ -211,3 +211,74 @@ def test_load_client_reruns_the_page_it_is_on_not_the_router():
     second = BackMsg()
     second.ParseFromString(session._socket.sent[0])
     assert (second.rerun_script.page_name, second.rerun_script.page_script_hash) == ("carte", "page-carte")
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("Trop d'essais de mot de passe : réessayez dans 30 secondes. Chaque nouvel échec…", 30),
+    ("… réessayez dans 1 seconde. …", 1),
+    ("… réessayez dans 2 minutes. …", 120),
+    ("… réessayez dans 1 heure. …", 3600),
+    ("Mot de passe incorrect.", None),
+])
+def test_attacker_reads_the_announced_wait(text, seconds):
+    from bench.load_attack import announced_wait_seconds
+
+    assert announced_wait_seconds(text) == seconds
+
+
+def test_attacker_reads_the_sentence_the_page_writes():
+    from bench.load_attack import announced_wait_seconds
+    from views.donnees import login_wait_sentence
+
+    for wait, announced in ((29.2, 30), (61, 120), (3600, 3600), (5000, 7200)):
+        assert announced_wait_seconds(login_wait_sentence(wait)) == announced
+
+
+def test_attacker_upload_is_a_browser_s_put_with_its_session_and_cookie():
+    from bench.load_attack import multipart_envelope, status_code, upload_request_head
+
+    head, tail = multipart_envelope("b0", "liste.csv")
+    assert head.startswith(b"--b0\r\n") and b'name="file"; filename="liste.csv"' in head
+    assert tail == b"\r\n--b0--\r\n"
+    request = upload_request_head("http://127.0.0.1:8612", "sid", "fid", 123, "b0",
+                                  "a=1; _streamlit_xsrf=2|ab|cd|9")
+    lines = request.decode().split("\r\n")
+    assert lines[0] == "PUT /_stcore/upload_file/sid/fid HTTP/1.1"
+    assert "Content-Length: 123" in lines and "X-Xsrftoken: 2|ab|cd|9" in lines
+    assert request.endswith(b"\r\n\r\n")
+    assert status_code(b"HTTP/1.1 403 Forbidden\r\n\r\n") == 403 and status_code(b"") is None
+
+
+@pytest.mark.parametrize("without, with_attack, met", [
+    ({"load_p95_ms": 8000, "p95_ms": 7000}, {"load_p95_ms": 12000, "p95_ms": 10500}, [True, True]),
+    ({"load_p95_ms": 8000, "p95_ms": 7000}, {"load_p95_ms": 12100, "p95_ms": 6000}, [False, True]),
+    ({"load_p95_ms": 8000, "p95_ms": None}, {"load_p95_ms": 8000, "p95_ms": 6000}, [True, False]),
+])
+def test_attack_budget_is_p95_with_over_p95_without(without, with_attack, met):
+    from bench.load_attack import attack_checks
+
+    checks = attack_checks(without, with_attack)
+    assert [item.passed for item in checks] == met
+    assert all(item.limit == 1.5 and item.unit == "×" for item in checks)
+    assert "budgets tenus" in budgets.format_checks(checks, details="voir ailleurs")
+
+
+def test_attacker_findings_fail_on_a_stored_upload_or_too_many_hashes():
+    from bench.load_attack import attacker_findings
+
+    attack = {"uploads": {"sent": 10, "refused_by_access_rule": 10}, "duration_s": 20.0,
+              "guesses": {"tried": 40, "hashed": 5, "accepted": 0}, "errors": []}
+    assert all(held for _, held in attacker_findings(attack))
+    stored = {**attack, "uploads": {"sent": 10, "refused_by_access_rule": 9}}
+    hashed = {**attack, "guesses": {"tried": 40, "hashed": 6, "accepted": 0}}
+    idle = {**attack, "uploads": {"sent": 0, "refused_by_access_rule": 0}}
+    for case in (stored, hashed, idle):
+        assert not all(held for _, held in attacker_findings(case))
+
+
+@pytest.mark.parametrize("duration_s, allowed", [(0.0, 5), (29.0, 5), (30.0, 6), (89.0, 6), (90.0, 7), (210.0, 8)])
+def test_hashes_an_address_may_get_under_the_lockout(duration_s, allowed):
+    """5 at once, then one after 30 s, one after 60 s more, 120 s more… (pipeline/import_auth.py)."""
+    from bench.load_attack import hashes_allowed
+
+    assert hashes_allowed(duration_s) == allowed
