@@ -3,7 +3,8 @@
 A startup step (STARTUP) only starts a background thread and returns: the server starts
 listening and answers its health check at once. The thread waits for that health check,
 then opens one loopback session per (filter, page) — the national view first, then each
-région —, as a browser would (services/loopback_session.py). Each run fills the query cache
+région, then each of them with a type de territoire (the sidebar's next click) —, as a
+browser would (services/loopback_session.py). Each run fills the query cache
 and the built figures, tables and decks (app/figure_cache.py) that a visitor's first run then
 only sends. The sessions run one after the other, in one script thread at a time, so that a
 visitor arriving meanwhile waits for one page run at most, not for the whole warm-up.
@@ -23,11 +24,15 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from app.web import STARTUP
+from domain.territory_types import FILTERABLE_TERRITORY_TYPES
 
 ENV_SWITCH = "FABRIQUES_WARM_AT_START"
 # The pages a shared link opens; each computes the figures of its filter (Présentation: every
 # slide at once).
 PAGES = ("", "territoires", "carte", "laureats", "presentation")
+# With a type de territoire too, except Présentation: its slide sets are the heaviest entries of
+# the figure cache (app/figure_cache.py MAX_LARGE_ENTRIES), and a type is not what one presents.
+TYPED_PAGES = tuple(page for page in PAGES if page != "presentation")
 HEALTH_WAIT_S = 120
 RUN_TIMEOUT_S = 120
 LOG = logging.getLogger("fabriques.warm_start")
@@ -53,10 +58,13 @@ def mode() -> str:
     return "national" if value == "national" else "all"
 
 
-def plan(region_codes: list[str]) -> list[tuple[str, str]]:
-    """(page, query string) in the order they are warmed: national first, then each région."""
-    filters = ["", *(f"region={code}" for code in region_codes)]
-    return [(page, query) for query in filters for page in PAGES]
+def plan(region_codes: list[str], territory_types: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(page, query string) in the order they are warmed: national first, then each région,
+    then each of these with each type de territoire."""
+    scopes = ["", *(f"region={code}" for code in region_codes)]
+    typed = [f"{scope}&territoire={kind}".lstrip("&") for scope in scopes for kind in territory_types]
+    return ([(page, query) for query in scopes for page in PAGES]
+            + [(page, query) for query in typed for page in TYPED_PAGES])
 
 
 def server_url() -> str | None:
@@ -98,7 +106,8 @@ def warm(url: str, report: WarmReport = REPORT) -> WarmReport:
         if not _wait_healthy(url):
             report.errors.append(f"{url} ne répond pas après {HEALTH_WAIT_S} s")
             return report
-        for page, query in plan(_region_codes() if mode() == "all" else []):
+        steps = (plan(_region_codes(), FILTERABLE_TERRITORY_TYPES) if mode() == "all" else plan([]))
+        for page, query in steps:
             session = StreamlitSession(url, page=page, query_string=query, timeout=RUN_TIMEOUT_S)
             try:
                 result = session.open().rerun()
