@@ -10,6 +10,7 @@ from domain.labels import empty_scope, widen_scope
 from domain.territory_types import definition_note
 from queries import run
 from views import synthese, synthese_page
+from views.filters import Filters
 
 ctx = context.current()
 national = ctx.filters.is_empty
@@ -25,9 +26,15 @@ def page_of_filter() -> synthese_page.SynthesePage:
         targets=run("progress_toward_targets", **ctx.params), census=run("census_totals"),
         census_2019=run("tiers_lieux_2019_count", region=ctx.filters.region,
                         departement=ctx.filters.departement, epci=ctx.filters.epci).iloc[0],
-        announced=run("announced_totals"), national=national, scope=ctx.scope,
-        list_source=ctx.manifest["laureates_source"], list_date=list_date,
-        rural_definition=ctx.filters.rural_definition)
+        national=national, scope=ctx.scope, list_source=ctx.manifest["laureates_source"],
+        list_date=list_date, rural_definition=ctx.filters.rural_definition)
+
+
+def national_timeline() -> synthese_page.NationalTimeline:
+    national_params = Filters().params()
+    return synthese_page.national_timeline(
+        announced=run("announced_totals"), national_targets=run("progress_toward_targets", **national_params),
+        national_count=int(run("headline_counts", **national_params).iloc[0].fabriques), list_date=list_date)
 
 
 # Every figure, table and sentence of this filter, computed once per data version: a rerun
@@ -94,15 +101,16 @@ st.caption(view.census_scope_note)
 
 st.header("Fabriques annoncées au fil du temps", anchor=False)
 st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés aux objectifs.")
+timeline = built("synthese_national_timeline", version, (), national_timeline)
 st.plotly_chart(
-    view.announced_figure, alt=view.announced_alt,
+    timeline.announced_figure, alt=timeline.announced_alt,
     key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
 )
 with st.expander("Voir les annonces en tableau, avec leurs sources"):
-    st.dataframe(view.announced_table, hide_index=True,
+    st.dataframe(timeline.announced_table, hide_index=True,
                  column_config={"Source": st.column_config.LinkColumn("Source")})
 
-st.caption(view.timeline_caption)
+st.caption(timeline.timeline_caption)
 
-st.markdown(view.list_limits_note)
+st.markdown(timeline.list_limits_note)
 context.footer(ctx)

@@ -1,7 +1,7 @@
 """Everything the Synthèse page shows for one filter, computed once from its query results.
 
-The page builds a `SynthesePage` once per (filter, data version) through app/figure_cache.py
-and only lays it out: a warm rerun runs no query, no pandas and builds no figure. The texts
+The page builds a `SynthesePage` once per (filter, data version) and the `NationalTimeline`
+once per data version, through app/figure_cache.py, and only lays them out: a warm rerun runs no query, no pandas and builds no figure. The texts
 and figures are those of views/synthese.py, views/timeline.py and views/sentences.py.
 """
 from __future__ import annotations
@@ -37,6 +37,12 @@ class SynthesePage:
     census_2019_count: int
     census_2019_help: str
     census_scope_note: str
+
+
+@dataclass(frozen=True)
+class NationalTimeline:
+    """The announced totals over time: national whatever the filter, so built once per data
+    version (its figure alone was a fifth of a new filter's run)."""
     announced_figure: go.Figure
     announced_alt: str
     announced_table: pd.DataFrame
@@ -45,11 +51,9 @@ class SynthesePage:
 
 
 def page_view(*, headline: pd.Series, targets: pd.DataFrame, census: pd.DataFrame,
-              census_2019: pd.Series, announced: pd.DataFrame, national: bool, scope: str,
+              census_2019: pd.Series, national: bool, scope: str,
               list_source: str, list_date: date, rural_definition: str) -> SynthesePage:
     gauges = synthese.gauges_to_show(targets, national)
-    national_count = int(headline.national_fabriques)
-    pace = timeline.pace_of(announced)
     sentences_of_targets = tuple(synthese.progress_sentence(target, national, scope, list_date, targets)
                                  for target in gauges.itertuples())
     return SynthesePage(
@@ -68,8 +72,15 @@ def page_view(*, headline: pd.Series, targets: pd.DataFrame, census: pd.DataFram
         census_2019_count=int(census_2019.tiers_lieux),
         census_2019_help=synthese.census_2019_help(census_2019),
         census_scope_note=synthese.census_scope_note(census),
-        announced_figure=timeline.announced_totals_figure(announced, targets, headline.national_fabriques,
-                                                          list_date),
+    )
+
+
+def national_timeline(*, announced: pd.DataFrame, national_targets: pd.DataFrame, national_count: int,
+                      list_date: date) -> NationalTimeline:
+    """`national_targets`: the targets as the national view reads them (values and deadlines)."""
+    pace = timeline.pace_of(announced)
+    return NationalTimeline(
+        announced_figure=timeline.announced_totals_figure(announced, national_targets, national_count, list_date),
         announced_alt=synthese.announced_totals_alt(announced),
         announced_table=synthese.announced_totals_table(announced),
         timeline_caption=(f"{sentences.timeline_sentence(announced, pace, sentences.NATIONAL)} "
