@@ -190,8 +190,9 @@ def filter_bar() -> Context:
         st.radio(
             "Définition du rural", list(RURAL_DEFINITIONS), key=KEYS["rural"],
             on_change=_on_filter_change, format_func=RURAL_DEFINITIONS.get,
-            help="L'appel de 2019 visait 150 fabriques « hors grands centres urbains » ; "
-                 "la définition INSEE 2020 du rural retient les 3 niveaux les moins denses.",
+            help="L'appel de 2019 visait des fabriques « hors grands centres urbains » : les jauges "
+                 "des objectifs lisent l'objectif rural selon cette définition, quel que soit ce choix. "
+                 "La définition INSEE 2020 du rural retient les 3 niveaux les moins denses.",
         )
 
     filters = flt.Filters(

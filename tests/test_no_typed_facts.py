@@ -11,7 +11,10 @@ from conftest import ROOT
 
 # The accessibility statement cites a law (n° 2005-102 du 11 février 2005), not the programme.
 NOT_ABOUT_THE_PROGRAMME = {"accessibilite.py"}
-FILES = sorted(path for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "views").glob("*.py")]
+# Pages and views, and the other code whose text reaches a screen or a file: the filter bar and
+# the page chrome (app/), the API's answers (app/web/), the PowerPoint and the press kit (services/).
+FILES = sorted(path for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "views").glob("*.py"),
+                                 *(ROOT / "app").rglob("*.py"), *(ROOT / "services").glob("*.py")]
                if path.name not in NOT_ABOUT_THE_PROGRAMME)
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 TYPED_FACTS = [
@@ -55,11 +58,12 @@ def _literal_dates(path):
             yield node.lineno, ast.unparse(node)
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_programme_fact_is_typed(path):
-    found = [f"{path.parent.name}/{path.name}:{line} : {what} dans {text!r}"
+    name = path.relative_to(ROOT)
+    found = [f"{name}:{line} : {what} dans {text!r}"
              for line, text in _shown_strings(path) for what, pattern in TYPED_FACTS if pattern.search(text)]
-    found += [f"{path.parent.name}/{path.name}:{line} : date écrite dans le code {call}"
+    found += [f"{name}:{line} : date écrite dans le code {call}"
               for line, call in _literal_dates(path)]
     assert not found, "\n".join(found)
 
