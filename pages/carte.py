@@ -67,7 +67,7 @@ def page_of_filter() -> map_page.CartePage:
         missing=run("map_departements_without_fabrique", **ctx.params),
         bounds=run("map_view_bounds", region=region, departement=departement, epci=epci,
                    insets=options.insets).iloc[0],
-        display=display_table)
+        display=display_table, population_vintage=ctx.manifest.get("population_vintage"))
 
 
 view = built("carte_page", ctx.data_version, filter_key(ctx.params, options.insets), page_of_filter)
@@ -212,6 +212,7 @@ if options.without_fabrique:
     if view.without_table is not None:
         st.dataframe(view.without_table, hide_index=True)
 if options.choropleth != map_options.NO_CHOROPLETH:
-    st.markdown(f"**{map_options.CHOROPLETHS[options.choropleth]}, par département**")
+    st.markdown(f"**{map_options.CHOROPLETHS[options.choropleth]}, par département**"
+                + map_text.population_note(options, ctx.manifest.get("population_vintage")))
     st.dataframe(view.choropleth_table, hide_index=True)
 context.footer(ctx)

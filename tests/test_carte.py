@@ -136,6 +136,18 @@ def test_mayotte_per_100k_is_not_available():
     assert table.set_index("Département").loc["Mayotte (976)", "Pour 100 000 habitants"] == "non disponible"
 
 
+def test_the_per_100k_table_under_the_map_names_the_population_vintage():
+    """The legend beside the map said the vintage; the table under it (its heading, its columns)
+    did not. The vintage is the manifest's, not typed."""
+    vintage = json.loads((ROOT / "data" / "manifest.json").read_text(encoding="utf-8"))["population_vintage"]
+    table = map_tables.choropleth_table(run("map_choropleth", **_params({})), vintage)
+    assert {f"Population ({vintage})", f"Pour 100 000 habitants ({vintage})"} <= set(table.columns)
+    app = _set_layers(_carte(), {"carte_aplat": "pour_100k"})
+    assert not app.exception
+    heading = next(m.value for m in app.markdown if "100 000 habitants, par département" in m.value)
+    assert f"population municipale INSEE {vintage}" in heading
+
+
 def test_insets_move_the_overseas_points_only():
     moved = run("map_points", **_params({}), insets=True).set_index("commune_code")
     true = run("map_points", **_params({}), insets=False).set_index("commune_code")

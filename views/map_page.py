@@ -36,8 +36,9 @@ class CartePage:
 
 def page_view(*, headline: pd.Series, points: pd.DataFrame, table: pd.DataFrame,
               choropleth_frame: pd.DataFrame, missing: pd.DataFrame, bounds: pd.Series,
-              display) -> CartePage:
-    """`display` turns a built table into what the grid receives (app/figure_cache.display_table)."""
+              display, population_vintage: str | None = None) -> CartePage:
+    """`display` turns a built table into what the grid receives (app/figure_cache.display_table);
+    `population_vintage` (the manifest's) titles the choropleth table's population columns."""
     fallback = table[table.point_is_fallback]
     return CartePage(
         headline=headline, points=points, table=table, choropleth_frame=choropleth_frame,
@@ -49,5 +50,5 @@ def page_view(*, headline: pd.Series, points: pd.DataFrame, table: pd.DataFrame,
         fallback_sentence=map_tables.fallback_sentence(fallback) if len(fallback) else None,
         fabriques_table=display(map_tables.fabriques_table(table)),
         without_table=display(map_tables.departements_without_table(missing)) if len(missing) else None,
-        choropleth_table=display(map_tables.choropleth_table(choropleth_frame)),
+        choropleth_table=display(map_tables.choropleth_table(choropleth_frame, population_vintage)),
     )

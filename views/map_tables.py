@@ -35,14 +35,16 @@ def fallback_sentence(fallback: pd.DataFrame, most: int = 20) -> str:
     return named + (f" … et {more} autres (colonne « Position sur la carte »)" if more > 0 else "")
 
 
-def choropleth_table(choropleth_frame: pd.DataFrame) -> pd.DataFrame:
-    """The choropleth's figures for the départements of the filter, readable without the map."""
+def choropleth_table(choropleth_frame: pd.DataFrame, population_vintage: str | None = None) -> pd.DataFrame:
+    """The choropleth's figures for the départements of the filter, readable without the map;
+    the population's vintage is said in the columns' titles."""
     in_scope = choropleth_frame[choropleth_frame.in_scope]
+    suffix = f" ({population_vintage})" if population_vintage else ""
     return pd.DataFrame({
         "Département": in_scope.dep_name + " (" + in_scope.dep_code + ")",
         "Fabriques": in_scope.fabriques,
-        "Population": [fr_int(v) for v in in_scope.population],
-        "Pour 100 000 habitants": [fr_decimal(v, 2) for v in in_scope.per_100k],
+        f"Population{suffix}": [fr_int(v) for v in in_scope.population],
+        f"Pour 100 000 habitants{suffix}": [fr_decimal(v, 2) for v in in_scope.per_100k],
     })
 
 

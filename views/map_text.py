@@ -58,6 +58,13 @@ def choropleth_range(choropleth_frame: pd.DataFrame, choropleth: str) -> tuple[s
     return "0", fr_decimal(in_scope.per_100k.max(), 2)
 
 
+def population_note(options: MapOptions, population_vintage: str | None) -> str:
+    """' (population municipale INSEE 2017)' beside a figure per 100 000 inhabitants; empty otherwise."""
+    if options.choropleth != "pour_100k" or not population_vintage:
+        return ""
+    return f" (population municipale INSEE {population_vintage})"
+
+
 def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame,
                    population_vintage: str | None = None) -> list[LegendEntry]:
     """What the map shows, in words: colour, shape and meaning of each mark."""
@@ -73,8 +80,7 @@ def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame
     choropleth = options.choropleth != NO_CHOROPLETH
     low, high = choropleth_range(choropleth_frame, options.choropleth) if choropleth else ("", "")
     per_inhabitant = options.choropleth == "pour_100k"
-    population = (f" (population municipale INSEE {population_vintage})"
-                  if per_inhabitant and population_vintage else "")
+    population = population_note(options, population_vintage)
     # (shown?, colour, shape, label, detail), in the order of the legend.
     optional = [
         (options.census, CENSUS_COLOR, "petit cercle vide", "Tiers-lieu recensé en 2018–2019",
