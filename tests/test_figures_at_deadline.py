@@ -102,6 +102,19 @@ def test_synthese_gauges_name_deadline_definition_and_list_count():
     assert "500 fabriques" not in captions and "seraient" not in captions and "date est passée" not in captions
 
 
+def test_a_target_met_exactly_shows_no_difference_sign_under_its_dial():
+    """plotly writes a zero difference as '-' ('300 -' read as a minus); the difference is shown
+    only when there is one."""
+    from views.synthese import gauge_indicator
+
+    targets = run("progress_toward_targets", **NATIONAL).set_index("target_id")
+    met = gauge_indicator(targets.loc["total_2021"])  # 300 labelled by the end of 2021, target 300
+    assert met.value == met.gauge.threshold.value == 300
+    assert "delta" not in met.mode
+    over = gauge_indicator(targets.loc["qpv_2021"])  # 171 against 150
+    assert "delta" in over.mode and over.delta.reference == 150
+
+
 def _regions_by_point() -> dict[int, str]:
     regions = [(f["properties"]["insee_reg"], shape(f["geometry"])) for f in json.loads(
         (SOURCES / "anct_regions_2023_4326.geojson").read_text(encoding="utf-8"))["features"]]

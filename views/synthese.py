@@ -203,7 +203,8 @@ def gauge_indicator(target, number_size: int = 40) -> go.Indicator:
     filter there is no dial (scope_counts_figure): the targets are national."""
     value, reference = int(target.achieved_at_deadline), int(target.target_value)
     return go.Indicator(
-        mode="gauge+number+delta", value=value,
+        # plotly writes a zero difference as "-", which reads as a minus under "300": no sign then.
+        mode="gauge+number+delta" if value != reference else "gauge+number", value=value,
         # A fixed size: plotly's automatic one overflows the arc with the system fonts.
         number={"valueformat": "d", "font": {"size": number_size}},
         delta={"reference": reference, "relative": False, "valueformat": "+d",
