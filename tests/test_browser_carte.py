@@ -1,6 +1,7 @@
 """The Carte page in a real browser: the map is drawn, nothing leaves the machine, no XSS."""
 import io
 import math
+import time
 import re
 from urllib.parse import urlparse
 
@@ -312,11 +313,15 @@ def test_tooltip_near_the_right_edge_stays_inside_the_map(browser, app_url):
         view, canvas = _page_view(page, _national_bounds())
         x, y = _screen_position(view, canvas, 9.425073, 42.68639)  # Bastia, at the far right (or its neighbour Piève)
         tooltip = page.locator(".deck-tooltip")
-        for attempt in range(30):
-            # deck.gl shows its tooltip on a pointer move it has picked: move, then wait for it.
+        # deck.gl shows its tooltip on a pointer move it has picked, once the points (a file the
+        # map fetches) are loaded: move, wait for it, move again — until it shows. The deadline
+        # only stops a broken page; a loaded machine just takes more moves.
+        deadline, attempt = time.monotonic() + 120, 0
+        while time.monotonic() < deadline:
             page.mouse.move(x + attempt % 2, y)
+            attempt += 1
             try:
-                tooltip.first.wait_for(state="visible", timeout=500)
+                tooltip.first.wait_for(state="visible", timeout=1000)
             except PlaywrightTimeout:
                 continue
             if tooltip.first.inner_text().strip():
