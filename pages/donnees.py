@@ -74,8 +74,10 @@ for column, (name, title) in zip(st.columns(len(downloads)), downloads):
         icon=":material/download:", key=f"download_{name}",
         on_click="ignore",  # a rerun would replace the file callable before the browser fetches it
     )
-with st.expander("Tous les extraits de cette version"):
-    st.dataframe(extracts, hide_index=True)
+all_extracts = st.expander("Tous les extraits de cette version", key="donnees_extracts", on_change="rerun")
+with all_extracts:
+    if all_extracts.open:  # closed, its grid is not sent
+        st.dataframe(extracts, hide_index=True)
 
 st.header("Historique des versions", anchor=False)
 history = imports.history(data_dir)

@@ -70,8 +70,12 @@ else:
                     key="scope_counts", height=view.scope_figure_height)
     for sentence in view.scope_sentences:
         st.caption(sentence)
-with st.expander("Voir les jauges en tableau"):
-    st.dataframe(view.gauges_table, hide_index=True)
+# Closed, an expander whose state is tracked builds nothing: the grid (its code and its data)
+# reaches the browser only when someone opens it.
+gauges_table = st.expander("Voir les jauges en tableau", key="synthese_gauges_table", on_change="rerun")
+with gauges_table:
+    if gauges_table.open:
+        st.dataframe(view.gauges_table, hide_index=True)
 with st.expander("Définitions des types de territoire", expanded=False):
     st.markdown(definition_note(ctx.filters.rural_definition))
 
@@ -106,8 +110,11 @@ st.plotly_chart(
     timeline.announced_figure, alt=timeline.announced_alt,
     key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
 )
-with st.expander("Voir les annonces en tableau, avec leurs sources"):
-    st.dataframe(timeline.announced_table, hide_index=True,
+announced_table = st.expander("Voir les annonces en tableau, avec leurs sources",
+                              key="synthese_announced_table", on_change="rerun")
+with announced_table:
+    if announced_table.open:
+        st.dataframe(timeline.announced_table, hide_index=True,
                  column_config={"Source": st.column_config.LinkColumn("Source")})
 
 st.caption(timeline.timeline_caption)

@@ -27,9 +27,12 @@ def chart_with_table(build, key: str, beside: str | None = None) -> None:
                                built_for_display)
     main, side = st.columns([3, 1]) if beside else (st.container(), None)
     with main:
-        chart_tab, table_tab = st.tabs(["Graphique", "Tableau"])
-        chart_tab.plotly_chart(figure, alt=alt, config=NO_MODEBAR, key=key)
-        table_tab.dataframe(table, hide_index=True, key=f"{key}_table")
+        # Tabs whose state is tracked build only the tab shown: a hidden grid is not sent.
+        chart_tab, table_tab = st.tabs(["Graphique", "Tableau"], key=f"{key}_tabs", on_change="rerun")
+        if chart_tab.open:
+            chart_tab.plotly_chart(figure, alt=alt, config=NO_MODEBAR, key=key)
+        if table_tab.open:
+            table_tab.dataframe(table, hide_index=True, key=f"{key}_table")
     if side is not None:
         side.markdown(beside)
 
@@ -180,8 +183,10 @@ def coverage_texts() -> list[str]:
 # The sentences of France, the région and the département: once per filter and data version.
 for text in built("territoires_epci_coverage_texts", ctx.data_version, filter_key(ctx.params), coverage_texts):
     st.markdown(text)
-with st.expander("Part de la population vivant dans une intercommunalité avec fabrique, par région "
-                 "et par département"):
+coverage_by_area = st.expander("Part de la population vivant dans une intercommunalité avec fabrique, "
+                               "par région et par département", key="territoires_epci_coverage",
+                               on_change="rerun")
+with coverage_by_area:
     st.caption("Compté commune par commune : une intercommunalité à cheval sur deux départements compte "
                "dans chacun pour ses propres communes. Les communes hors intercommunalité (quatre îles : "
                "Île-de-Bréhat, Île-de-Sein, Ouessant, L'Île-d'Yeu) comptent dans la population, jamais "
@@ -195,11 +200,12 @@ with st.expander("Part de la population vivant dans une intercommunalité avec f
         return (display_table(ev.coverage_table(epci_coverage[epci_coverage.level == "region"], "Région")),
                 display_table(ev.coverage_table(by_departement, "Département")))
 
-    # Once per filter and data version, as the grids receive them.
-    by_region_table, by_departement_table = built("territoires_epci_coverage_tables", ctx.data_version,
-                                                  filter_key(ctx.params), coverage_tables)
-    st.dataframe(by_region_table, hide_index=True, key="epci_coverage_regions")
-    st.dataframe(by_departement_table, hide_index=True, key="epci_coverage_departements")
+    if coverage_by_area.open:  # closed, it builds and sends nothing (see chart_with_table)
+        # Once per filter and data version, as the grids receive them.
+        by_region_table, by_departement_table = built("territoires_epci_coverage_tables", ctx.data_version,
+                                                      filter_key(ctx.params), coverage_tables)
+        st.dataframe(by_region_table, hide_index=True, key="epci_coverage_regions")
+        st.dataframe(by_departement_table, hide_index=True, key="epci_coverage_departements")
 
 if filters.departement is None and filters.epci is None:
     st.info("Choisissez un département dans le panneau latéral pour voir ses intercommunalités une "

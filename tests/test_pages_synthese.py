@@ -122,3 +122,18 @@ def test_rural_card_names_the_definition_chosen(definition):
     assert rural_scope_label(definition) == label
     assert metrics[label] == str(headline.rural)
     assert "En commune rurale" not in metrics
+
+
+def test_closed_expanders_send_no_grid_until_opened():
+    """Issue 15: nothing hidden is computed. The two tables of Synthèse are in closed expanders
+    that track their state: closed, no grid is built or sent; opened, each shows its table."""
+    app = run_app()
+    assert not app.exception
+    assert [e.label for e in app.expander][:1] == ["Voir les jauges en tableau"]
+    assert len(app.dataframe) == 0
+    app.session_state["synthese_gauges_table"] = True
+    app.run()
+    assert len(app.dataframe) == 1 and "Objectif" in " ".join(app.dataframe[0].value.columns)
+    app.session_state["synthese_announced_table"] = True
+    app.run()
+    assert len(app.dataframe) == 2 and "Source" in app.dataframe[1].value.columns

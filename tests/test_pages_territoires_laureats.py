@@ -164,3 +164,23 @@ def test_search_text_is_cleaned_and_capped(raw, search, notice):
     assert (message is not None) == notice
     if notice:
         assert "limitée à 100 caractères" in message
+
+
+def test_hidden_tabs_and_closed_expanders_send_no_grid():
+    """Issue 15: each chart's "Tableau" tab builds its grid only once chosen, and the closed
+    population expander builds none; chosen or opened, they show their tables."""
+    def grids(app):
+        return [list(frame.value.columns) for frame in app.dataframe]
+
+    app = _page("pages/territoires.py")
+    assert [columns[:3] for columns in grids(app)] == [["Code", "Département", "Région"]]  # départements without fabrique
+    charts = len(app.get("plotly_chart"))
+    assert charts >= 3  # each chart is drawn in its "Graphique" tab, shown first
+    app.session_state["counts_by_region_tabs"] = "Tableau"
+    app.session_state["territoires_epci_coverage"] = True
+    app.run()
+    assert not app.exception
+    regions = next(frame.value for frame in app.dataframe if list(frame.value.columns)[:2] == ["Région", "Fabriques"])
+    assert len(regions) >= 18
+    assert sum("Intercommunalités" in columns for columns in grids(app)) == 2
+    assert len(app.get("plotly_chart")) == charts - 1  # the régions' chart, its tab hidden, is not sent
