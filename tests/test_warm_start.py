@@ -68,3 +68,16 @@ def test_server_answers_at_once_and_warms_without_error():
         assert (int(match.group(1)), int(match.group(2))) == (len(warm_start.PAGES), 0), match.group(0)
     finally:
         served.stop()
+
+
+def test_the_warmed_heap_is_kept_out_of_full_collections():
+    """After the warm-up, what it built is frozen: a full collection no longer walks it."""
+    import gc
+
+    gc.unfreeze()
+    cached = [[index] for index in range(10_000)]  # stands for the caches the warm-up filled
+    try:
+        warm_start.settle_the_warmed_heap()
+        assert gc.get_freeze_count() >= len(cached)
+    finally:
+        gc.unfreeze()
