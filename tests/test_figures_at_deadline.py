@@ -185,6 +185,8 @@ def _edit_line(folder, file_name, line_number, old, new):
     ("programme_jalons_fabriques.csv", 3, "2020-02-03,", ",", "ligne 3 : date manquante"),
     ("programme_jalons_fabriques.csv", 4, ",60,170,", ",-60,170,", "ligne 4 : valeur négative -60"),
     ("programme_jalons_fabriques.csv", 8, "2024-10-28", "28/10/2024", "ligne 8 : date illisible"),
+    ("programme_jalons_fabriques.csv", 6, "2021-12-31,fin_annee,", "2021-12-31,vers,",
+     "ligne 6 : précision de date inconnue « vers »"),
     ("objectifs_programme.csv", 3, "2021-12-31", "", "ligne 3 : date manquante"),
     ("objectifs_programme.csv", 4, ",150,", ",-150,", "ligne 4 : valeur négative -150"),
     ("objectifs_programme.csv", 2, ",total,", ",communes,", "ligne 2 : périmètre inconnu « communes »"),

@@ -137,7 +137,7 @@ def test_territory_filter_sentence_compares_with_the_same_type_nationally():
 
 def test_pace_is_computed_between_announcements_and_nothing_is_projected():
     announced = pd.DataFrame({"milestone_date": [date(2020, 1, 1), date(2022, 1, 1), date(2025, 1, 1)],
-                              "announced_total": [100, 250, 400]})
+                              "date_precision": ["jour"] * 3, "announced_total": [100, 250, 400]})
     pace = timeline.pace_of(announced)
     months = (date(2025, 1, 1) - date(2020, 1, 1)).days / (365.25 / 12)
     assert pace.per_month == pytest.approx(300 / months)
@@ -161,3 +161,20 @@ def test_real_timeline_draws_announced_totals_and_targets_only():
     assert max(figure.layout.yaxis.range) < 500
     notes = sentences.timeline_caveats(announced, 382, date(2024, 1, 26))
     assert "aucune projection" in notes and "28 octobre 2024 (407 fabriques)" in notes
+
+
+def test_an_announcement_dated_by_its_year_end_only_is_never_given_a_day():
+    """The 300 was reached "fin 2021" by the ANCT's words: the sentence read aloud, the table,
+    the chart's hover and the slide's chart say "fin 2021", never "31 décembre 2021"."""
+    from views import announcement, synthese
+
+    announced = run("announced_totals")
+    text = sentences.timeline_sentence(announced, timeline.pace_of(announced), sentences.NATIONAL)
+    assert "218 le 30 mars 2021, 300 fin 2021 et 407 le 28 octobre 2024" in text
+    assert "31 décembre" not in text
+    assert "fin 2021" in list(synthese.announced_totals_table(announced)["Date"])
+    assert "300 fin 2021" in synthese.announced_totals_alt(announced)
+    figure = timeline.announced_totals_figure(announced, announced.iloc[0:0].assign(scope=[], target_value=[]),
+                                              382, date(2024, 1, 26))
+    assert [when for when, _ in figure.data[0].customdata][3] == "fin 2021"
+    assert "fin 2021" in announcement.timeline_chart(announced).categories

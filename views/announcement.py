@@ -21,7 +21,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.format import fr_date, fr_decimal, fr_int, fr_month, fr_percent, share
+from domain.format import fr_date, fr_decimal, fr_int, fr_milestone_date, fr_month, fr_percent, share
 from domain.territory_types import (IN_TERRITORY_TYPE, TERRITORY_TYPES, TYPE_ORDER,
                                     definitions)
 from views import sentences, slides, static_map, synthese, timeline
@@ -124,7 +124,8 @@ def territory_types_chart(headline: pd.Series) -> Chart:
 
 def timeline_chart(announced: pd.DataFrame) -> Chart:
     ordered = announced.dropna(subset=["announced_total"]).sort_values("milestone_date")
-    return Chart("line", [fr_date(pd.Timestamp(d).date()) for d in ordered.milestone_date],
+    return Chart("line", [fr_milestone_date(pd.Timestamp(d).date(), p)
+                          for d, p in zip(ordered.milestone_date, ordered.date_precision)],
                  [("Total annoncé (cumul)", [int(v) for v in ordered.announced_total])], "Fabriques (cumul)")
 
 

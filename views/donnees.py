@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from domain.format import fr_date, fr_datetime, fr_int, fr_month, fr_percent, share
+from domain.format import fr_date, fr_datetime, fr_int, fr_milestone_date, fr_month, fr_percent, share
 from domain.territory_types import TERRITORY_TYPES
 from views import exports
 
@@ -41,7 +41,7 @@ def limits_text(waves: pd.DataFrame, announced: pd.DataFrame, list_count: int, l
         later = later[(pd.to_datetime(later.milestone_date).dt.date > list_date)
                       & (later.announced_total > list_count)]
         for row in later.sort_values("milestone_date").itertuples():
-            text += (f"- **{row.event} ({fr_date(pd.Timestamp(row.milestone_date).date())}, "
+            text += (f"- **{row.event} ({fr_milestone_date(pd.Timestamp(row.milestone_date).date(), row.date_precision)}, "
                      f"{fr_int(row.announced_total)} fabriques annoncées)** n'est pas dans la liste en service "
                      f"({fr_month(list_date)}, {fr_int(list_count)} fabriques) : elle pourra être importée ici "
                      "quand l'ANCT publiera la liste.\n")

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from domain.epci import in_epci
-from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_month, fr_percent, share
+from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_milestone_when, fr_month, fr_percent, share
 from domain.prepositions import in_departement, in_region
 from domain.territory_types import IN_TERRITORY_TYPE, TYPE_ORDER, WHERE_TERRITORY_TYPE
 from views import synthese
@@ -179,9 +179,10 @@ MAP_CAVEATS = ("Chaque point est une commune ; sa couleur et sa forme disent le 
 def timeline_sentence(announced: pd.DataFrame, pace, place: Place) -> str:
     """The announced totals, first and last, and the computed average pace between them."""
     ordered = announced.dropna(subset=["announced_total"]).sort_values("milestone_date")
-    steps = [f"{fr_int(row.announced_total)} le {fr_date(pd.Timestamp(row.milestone_date).date())}"
-             for row in ordered.itertuples()]
-    steps[0] = steps[0].replace(" le ", " fabriques le ", 1)
+    when = [fr_milestone_when(pd.Timestamp(row.milestone_date).date(), row.date_precision)
+            for row in ordered.itertuples()]
+    steps = [f"{fr_int(row.announced_total)}{' fabriques' if index == 0 else ''} {moment}"
+             for index, (row, moment) in enumerate(zip(ordered.itertuples(), when))]
     text = ("Le programme a annoncé " + ", ".join(steps[:-1]) + f" et {steps[-1]} : "
             f"{fr_int(pace.last_total - pace.first_total)} fabriques de plus en "
             f"{_months_between(pace.first_date, pace.last_date)} mois, soit {fr_decimal(pace.per_month)} "
@@ -205,7 +206,7 @@ def timeline_caveats(announced: pd.DataFrame, list_count: int, list_date: date) 
             f"La liste de l'ANCT de {fr_month(list_date)} compte {fr_int(list_count)} fabriques.")
     if not later.empty:
         last = later.sort_values("milestone_date").iloc[-1]
-        text += (f" L'annonce du {fr_date(pd.Timestamp(last.milestone_date).date())} "
+        text += (f" L'annonce {fr_milestone_when(pd.Timestamp(last.milestone_date).date(), last.date_precision, 'du')} "
                  f"({fr_int(last.announced_total)} fabriques) est postérieure à cette liste.")
     return text
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.format import fr_date, fr_int, fr_month, fr_percent, share
+from domain.format import fr_date, fr_int, fr_milestone_date, fr_milestone_when, fr_month, fr_percent, share
 from domain.labels import RURAL_SCOPE_LABELS, RURAL_SCOPE_NOUNS, SCOPE_LABELS, SCOPE_NOUNS, rural_scope_label
 from domain.territory_types import RURAL_DEFINITIONS
 from views.charts import french_layout
@@ -84,7 +84,8 @@ def list_limits_note(announced: pd.DataFrame, list_count: int, list_date) -> str
     if later.empty:
         return text
     last = later.sort_values("milestone_date").iloc[-1]
-    return (text + f" L'annonce du {fr_date(pd.Timestamp(last.milestone_date).date())} "
+    moment = fr_milestone_when(pd.Timestamp(last.milestone_date).date(), last.date_precision, "du")
+    return (text + f" L'annonce {moment} "
             f"({last.event}, {fr_int(last.announced_total)} fabriques) est postérieure à la liste de "
             f"{fr_month(list_date)} ({fr_int(list_count)} fabriques) : ses lauréats n'y figurent pas encore.")
 
@@ -247,13 +248,14 @@ def progress_gauge(target: pd.Series, list_date) -> go.Figure:
 
 def announced_totals_alt(announced: pd.DataFrame) -> str:
     return "Courbe des totaux annoncés : " + ", ".join(
-        f"{fr_int(v)} au {fr_date(d)}" for d, v in zip(announced.milestone_date, announced.announced_total)
+        f"{fr_int(v)} {fr_milestone_when(d, p, 'au')}"
+        for d, p, v in zip(announced.milestone_date, announced.date_precision, announced.announced_total)
     ) + "."
 
 
 def announced_totals_table(announced: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "Date": [fr_date(d) for d in announced.milestone_date],
+        "Date": [fr_milestone_date(d, p) for d, p in zip(announced.milestone_date, announced.date_precision)],
         "Annonce": announced.event,
         "Nouveaux lauréats": [fr_int(v) if pd.notna(v) else "—" for v in announced.new_laureates],
         "Total annoncé": [fr_int(v) for v in announced.announced_total],

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.format import fr_date, fr_int, fr_month
+from domain.format import fr_date, fr_int, fr_milestone_date, fr_month
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT
 
@@ -81,7 +81,8 @@ def announced_totals_figure(announced: pd.DataFrame, targets: pd.DataFrame, list
         name="Total annoncé (cumul)", line={"color": style.line_color, "width": style.line_width},
         marker={"size": style.marker_size, "symbol": "circle"},
         text=[fr_int(v) for v in ordered.announced_total], textposition="top left",
-        customdata=list(zip([fr_date(d) for d in ordered.milestone_date], ordered.event)),
+        customdata=list(zip([fr_milestone_date(d, p) for d, p in zip(ordered.milestone_date, ordered.date_precision)],
+                            ordered.event)),
         hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{y} fabriques annoncées<extra></extra>",
         **({"textfont": {"size": font_size + 2, "color": style.line_color}} if style.slide else {}),
     ))
