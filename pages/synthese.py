@@ -7,10 +7,9 @@ from app import context
 from app.figure_cache import built, filter_key
 from domain.format import fr_int
 from domain.labels import empty_scope, widen_scope
-from domain.territory_types import definition_note
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, definition_note
 from queries import run
 from views import synthese, synthese_page
-from views.filters import Filters
 
 ctx = context.current()
 national = ctx.filters.is_empty
@@ -31,10 +30,13 @@ def page_of_filter() -> synthese_page.SynthesePage:
 
 
 def national_timeline() -> synthese_page.NationalTimeline:
-    national_params = Filters().params()
-    return synthese_page.national_timeline(
-        announced=run("announced_totals"), national_targets=run("progress_toward_targets", **national_params),
-        national_count=int(run("headline_counts", **national_params).iloc[0].fabriques), list_date=list_date)
+    # National whatever the filter: the targets' values and deadlines, the list's whole count.
+    national_targets = run("progress_toward_targets", region=None, departement=None, epci=None,
+                           territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
+    national = run("headline_counts", region=None, departement=None, epci=None, territoire=None,
+                   rural_definition=DEFAULT_RURAL_DEFINITION).iloc[0]
+    return synthese_page.national_timeline(announced=run("announced_totals"), national_targets=national_targets,
+                                           national_count=int(national.fabriques), list_date=list_date)
 
 
 # Every figure, table and sentence of this filter, computed once per data version: a rerun
