@@ -110,6 +110,27 @@ def test_layers_and_choropleth_are_in_the_url(app_url, page):
     assert page.get_by_role("radio", name="Aucune").is_checked()
 
 
+def _hover_until_tooltip(page, x: float, y: float, deadline_s: float = 180) -> None:
+    """Point at (x, y) until deck.gl shows a tooltip with text.
+
+    deck.gl shows its tooltip on a pointer move it has picked, once the points (a file the map
+    fetches) are loaded and drawn: move, wait for it, move again, until it shows. A loaded
+    machine takes more moves (30 tries of a second were not always enough in the full suite);
+    the deadline only stops a broken page.
+    """
+    deadline, attempt = time.monotonic() + deadline_s, 0
+    while time.monotonic() < deadline:
+        page.mouse.move(x + attempt % 2, y)
+        attempt += 1
+        try:
+            page.wait_for_function("() => document.querySelector('.deck-tooltip')"
+                                   " && document.querySelector('.deck-tooltip').innerText.trim()",
+                                   timeout=1_000)
+            return
+        except PlaywrightTimeout:
+            continue
+
+
 def _screen_position(view: dict, box: dict, lon: float, lat: float) -> tuple[float, float]:
     """Where deck.gl's Web Mercator view puts a point, in page pixels."""
     scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
@@ -142,17 +163,7 @@ def test_hostile_names_show_as_text_in_tooltip_card_and_table(tmp_path, browser)
         view, canvas_box = _page_view(page, bounds)
         x, y = _screen_position(view, canvas_box, -3.9076, 47.8968)
         tooltip = page.locator(".deck-tooltip")
-        # deck.gl shows its tooltip on a mouse move once the layer is drawn: on a loaded
-        # machine the first move can come too early, so move again until it shows (≤ 30 s).
-        for attempt in range(30):
-            page.mouse.move(x + attempt % 2, y)
-            try:
-                page.wait_for_function("() => document.querySelector('.deck-tooltip')"
-                                       " && document.querySelector('.deck-tooltip').innerText.trim()",
-                                       timeout=1_000)
-                break
-            except Exception:
-                continue
+        _hover_until_tooltip(page, x, y)
         assert PAYLOAD in tooltip.inner_text()  # the literal text, not an image element
         assert tooltip.locator("img").count() == 0
         screenshot(page, "carte-xss-infobulle")
@@ -313,19 +324,7 @@ def test_tooltip_near_the_right_edge_stays_inside_the_map(browser, app_url):
         view, canvas = _page_view(page, _national_bounds())
         x, y = _screen_position(view, canvas, 9.425073, 42.68639)  # Bastia, at the far right (or its neighbour Piève)
         tooltip = page.locator(".deck-tooltip")
-        # deck.gl shows its tooltip on a pointer move it has picked, once the points (a file the
-        # map fetches) are loaded: move, wait for it, move again — until it shows. The deadline
-        # only stops a broken page; a loaded machine just takes more moves.
-        deadline, attempt = time.monotonic() + 120, 0
-        while time.monotonic() < deadline:
-            page.mouse.move(x + attempt % 2, y)
-            attempt += 1
-            try:
-                tooltip.first.wait_for(state="visible", timeout=1000)
-            except PlaywrightTimeout:
-                continue
-            if tooltip.first.inner_text().strip():
-                break
+        _hover_until_tooltip(page, x, y)
         assert "Haute-Corse (2B)" in tooltip.inner_text()
         # The drawn place is read back once the watcher has moved it (same frame as the move).
         box = tooltip.bounding_box()
