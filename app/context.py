@@ -1,7 +1,8 @@
 """What every page shares: the filter bar (kept in the URL), the notices, the footer.
 
 dashboard.py calls `filter_bar()` once per rerun, before the page runs; pages call
-`current()` to get the filters, the geography and the manifest.
+`current()` to get the context: the scope (models/scope.py: data version, filters, geography,
+manifest), from which they ask their models.
 """
 from __future__ import annotations
 
@@ -10,16 +11,15 @@ from datetime import date
 
 import streamlit as st
 
-import queries
 from app import chrome
-from app.figure_cache import built
 from domain.format import fr_date
 from domain.territory_types import (
     DEFAULT_RURAL_DEFINITION,
     FILTERABLE_TERRITORY_TYPES,
     RURAL_DEFINITIONS,
-    TERRITORY_TYPES,
+    type_label,
 )
+from models import scope as scopes
 from views import filters as flt
 
 # "All" is an empty string in the widgets: a None value would show Streamlit's English placeholder.
@@ -30,29 +30,29 @@ KEYS = {"region": "filter_region", "departement": "filter_departement", "epci": 
 
 @dataclass(frozen=True)
 class Context:
-    filters: flt.Filters
-    geography: flt.Geography
-    manifest: dict
+    scope: scopes.Scope
     embedded: bool = False  # `?embed=true`: a view framed in another site's page
 
     @property
-    def params(self) -> dict:
-        return self.filters.params()
+    def filters(self) -> flt.Filters:
+        return self.scope.filters
 
     @property
-    def scope(self) -> str:
-        return flt.describe(self.filters, self.geography)
+    def geography(self) -> flt.Geography:
+        return self.scope.geography
+
+    @property
+    def manifest(self) -> dict:
+        return self.scope.manifest
+
+    @property
+    def description(self) -> str:
+        """The scope in words: 'Bretagne — hors grands centres urbains'."""
+        return self.scope.description
 
     @property
     def data_version(self) -> str:
-        return self.manifest["data_version"]
-
-
-def _geography(data_version: str) -> flt.Geography:
-    # Built once per data version, shared read-only.
-    return built("geography", data_version, (),
-                 lambda: flt.Geography.from_options(queries.run("filter_options"),
-                                                   queries.run("epci_options")))
+        return self.scope.version
 
 
 def _initialise_from_url(geography: flt.Geography) -> None:
@@ -138,12 +138,10 @@ def embed_filters() -> Context:
     """An embedded view: the filters come from its URL only (no sidebar, no service header)."""
     st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
     chrome.in_french()
-    manifest = queries.read_manifest()
-    geography = _geography(manifest["data_version"])
-    filters, notices = flt.parse(st.query_params.to_dict(), geography)
+    scope, notices = scopes.from_url(st.query_params.to_dict())
     for notice in notices:
         st.warning(notice, icon=":material/info:")
-    context = Context(filters, geography, manifest, embedded=True)
+    context = Context(scope, embedded=True)
     st.session_state["context"] = context
     return context
 
@@ -152,8 +150,8 @@ def filter_bar() -> Context:
     if embedded():
         return embed_filters()
     service_header()
-    manifest = queries.read_manifest()
-    geography = _geography(manifest["data_version"])
+    version, _ = scopes.at_version()
+    geography = scopes.geography(version)
     st.session_state["geography"] = geography
     if not st.session_state.get("filters_ready"):
         _initialise_from_url(geography)
@@ -182,17 +180,21 @@ def filter_bar() -> Context:
             help="Établissement public de coopération intercommunale à fiscalité propre (COG 2025) : "
                  "la liste suit la région et le département choisis ; tapez un nom pour chercher.",
         )
-        st.selectbox(
-            "Type de territoire", [ALL, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
-            on_change=_on_filter_change, placeholder="Choisissez un type de territoire",
-            format_func=lambda code: "Tous les types" if code == ALL else TERRITORY_TYPES[code],
-        )
+        # The definition before the type: the type's names follow it ("Hors grands centres urbains").
         st.radio(
             "Définition du rural", list(RURAL_DEFINITIONS), key=KEYS["rural"],
             on_change=_on_filter_change, format_func=RURAL_DEFINITIONS.get,
-            help="L'appel de 2019 visait des fabriques « hors grands centres urbains » : les jauges "
-                 "des objectifs lisent l'objectif rural selon cette définition, quel que soit ce choix. "
-                 "La définition INSEE 2020 du rural retient les 3 niveaux les moins denses.",
+            help="Par défaut, celle de l'objectif rural : l'appel de 2019 visait des fabriques « hors "
+                 "grands centres urbains » (petites villes et centres urbains intermédiaires compris). "
+                 "La définition INSEE 2020 du rural retient les 3 niveaux les moins denses. Chaque "
+                 "chiffre de chaque page, diapositive et export est compté selon la définition choisie, "
+                 "et la nomme.",
+        )
+        definition = st.session_state[KEYS["rural"]] or DEFAULT_RURAL_DEFINITION
+        st.selectbox(
+            "Type de territoire", [ALL, *FILTERABLE_TERRITORY_TYPES], key=KEYS["territoire"],
+            on_change=_on_filter_change, placeholder="Choisissez un type de territoire",
+            format_func=lambda code: "Tous les types" if code == ALL else type_label(code, definition),
         )
 
     filters = flt.Filters(
@@ -205,7 +207,7 @@ def filter_bar() -> Context:
     _sync_url(filters)
     for notice in st.session_state.get("filter_notices", []):
         st.warning(notice, icon=":material/info:")
-    context = Context(filters, geography, manifest)
+    context = Context(scopes.of(filters, version))
     st.session_state["context"] = context
     return context
 

@@ -1,33 +1,32 @@
-"""Carte: the fabriques on our own outlines of France, overseas France in insets."""
-import dataclasses
+"""Carte: the fabriques on our own outlines of France, overseas France in insets.
+
+Lays out models/carte.py: the map's model of the scope (its headline is Synthèse's), its deck,
+a fabrique's card.
+"""
 import re
 
 import streamlit as st
 
 from app import context, map_width
-from app.figure_cache import built, display_table, filter_key
 from app.web import static_outlines, static_points
 from domain.format import fr_int
 from domain.labels import empty_scope, widen_scope
-from domain.territory_types import definitions
-from queries import run
+from models import carte, figures
 from views import epci as epci_views
-from views import map_card, map_layers, map_options, map_page, map_text, map_tooltip, map_view
+from views import map_options, map_text, map_tooltip, map_view
 from views.filters import shown
-from views.synthese import census_2019_description
 
 FABRIQUE_ID = re.compile(r"fabt-[0-9]{1,4}")  # ASCII digits, matched whole
 CHOICE_KEY = "carte_fabrique"
 
 ctx = context.current()
 st.title("Carte des Fabriques de territoire", anchor=False)
-st.caption(f"Périmètre : **{ctx.scope}**")
+st.caption(f"Périmètre : **{ctx.description}**")
 
-# The headline of the filter, once per data version (a rerun reads it).
-headline = built("carte_headline", ctx.data_version, filter_key(ctx.params),
-                 lambda: run("headline_counts", **ctx.params).iloc[0])
+# The scope's counts (Synthèse's); the map's own model follows the placement of overseas France.
+headline = figures.of(ctx.scope).headline
 if headline.fabriques == 0:
-    st.info(f"{empty_scope(ctx.scope)} : la carte n'a rien à montrer. {widen_scope(ctx.embedded)}",
+    st.info(f"{empty_scope(ctx.description)} : la carte n'a rien à montrer. {widen_scope(ctx.embedded)}",
             icon=":material/map:")
     context.footer(ctx)
     st.stop()
@@ -42,9 +41,7 @@ with controls[0]:
     without_fabrique = st.toggle("Départements sans fabrique", key="carte_sans_fabrique", bind="query-params")
 with controls[1]:
     census = st.toggle("Tiers-lieux recensés en 2018–2019", key="carte_recensement", bind="query-params",
-                       help=built("carte_recensement_aide", ctx.data_version, (), lambda: census_2019_description(
-                           run("tiers_lieux_2019_count", region=None, departement=None, epci=None).iloc[0]))
-                            + " Le filtre de type de territoire ne s'y applique pas.")
+                       help=carte.census_help(ctx.scope) + " Le filtre de type de territoire ne s'y applique pas.")
     qpv_communes = st.toggle("Communes avec QPV", key="carte_communes_qpv", bind="query-params",
                              help="Communes comptant au moins un quartier prioritaire (2024).")
 # The map and, beside it, the fill choice (above the figures and the legend it changes): a third
@@ -55,23 +52,10 @@ with side_column:
                           format_func=map_options.CHOROPLETHS.get, key="carte_aplat", bind="query-params")
 options = map_options.MapOptions(insets=not true_positions, census=census, qpv_communes=qpv_communes,
                                 choropleth=choropleth, without_fabrique=without_fabrique)
+view = carte.page(ctx.scope, options.insets)
 
-# --- Data of the map, once per filter, placement of overseas France and data version -------
-region, departement, epci = ctx.filters.region, ctx.filters.departement, ctx.filters.epci
-
-
-def page_of_filter() -> map_page.CartePage:
-    return map_page.page_view(
-        headline=headline, points=run("map_points", **ctx.params, insets=options.insets),
-        table=run("map_table", **ctx.params), choropleth_frame=run("map_choropleth", **ctx.params),
-        missing=run("map_departements_without_fabrique", **ctx.params),
-        bounds=run("map_view_bounds", region=region, departement=departement, epci=epci,
-                   insets=options.insets).iloc[0],
-        display=display_table, population_vintage=ctx.manifest.get("population_vintage"))
-
-
-view = built("carte_page", ctx.data_version, filter_key(ctx.params, options.insets), page_of_filter)
-points, table, choropleth_frame, missing = view.points, view.table, view.choropleth_frame, view.missing
+epci = ctx.filters.epci
+points, table, missing = view.points, view.table, view.missing
 
 
 # --- The selected fabrique: URL on arrival, then a click on the map or the list ----------
@@ -79,8 +63,7 @@ def _fabrique_from_url() -> str:
     value = st.query_params.get("fabrique")
     if not value:
         return ""
-    if FABRIQUE_ID.fullmatch(value) and not run("map_fabrique_detail", fabrique_id=value,
-                                            rural_definition=ctx.filters.rural_definition).empty:
+    if FABRIQUE_ID.fullmatch(value) and carte.card(ctx.scope, value) is not None:
         return value
     st.session_state["carte_notice"] = (f"Fabrique « {shown(value)} » introuvable dans la liste : "
                                         "le lien est peut-être incomplet. Aucune fiche n'est ouverte.")
@@ -90,7 +73,7 @@ def _fabrique_from_url() -> str:
 if CHOICE_KEY not in st.session_state:
     st.session_state[CHOICE_KEY] = _fabrique_from_url()
 # A new map key when the points change: a stale click index never points at another commune.
-map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.params.values(), options.insets))
+map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.scope.params.values(), options.insets))
 choice = st.session_state[CHOICE_KEY]
 selected_commune = view.commune_of.get(choice)
 bounds = view.bounds
@@ -98,32 +81,16 @@ with map_column:
     # Fitted to the column's width once the browser has reported it (mainland France fills a
     # wide screen's map too), to the narrowest column the page is made for until then.
     width = map_view.map_width(map_width.reported_width())
-
-    def deck_of_filter():
-        return map_layers.build_deck(
-            options=options, outlines=run("map_outlines", insets=options.insets),
-            choropleth_frame=choropleth_frame, points=points, table=table,
-            bounds=bounds, width=width,
-            census=(run("map_tiers_lieux_2019", region=region, departement=departement, epci=epci,
-                        insets=options.insets)
-                    if census else None),
-            qpv_communes=(run("map_qpv_communes", region=region, departement=departement, epci=epci,
-                              insets=options.insets)
-                          if qpv_communes else None),
-            without_fabrique=missing, selected_commune=selected_commune,
-            # Outlines by URL: files the browser fetched once (app/web/static_outlines.py).
-            outline_urls=static_outlines.outline_urls(options.insets, ctx.data_version),
-            # Points by URL too: files of this filter, fetched once (app/web/static_points.py).
-            point_urls=static_points.point_urls(options.insets, ctx.data_version, ctx.filters),
-        )
-
-    # Built once per filter, options and selected commune; a rerun only sends it.
-    deck = built("carte_deck", ctx.data_version,
-                 filter_key(ctx.params, *dataclasses.astuple(options), selected_commune, width), deck_of_filter,
-                 large=True)
+    # Built once per filter, options, selected commune and width; a rerun only sends it. Outlines
+    # and points travel by URL: files the browser fetches once (app/web/static_outlines.py,
+    # app/web/static_points.py).
+    deck = carte.deck(ctx.scope, options, selected_commune, width,
+                      outline_urls=static_outlines.outline_urls(options.insets, ctx.data_version),
+                      point_urls=static_points.point_urls(options.insets, ctx.data_version, ctx.filters))
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
                             height=map_view.frame_height(bounds, width),
-                            alt=map_text.alt_text(headline, ctx.scope, options, view.not_placed))
+                            alt=map_text.alt_text(headline, ctx.description, options, view.not_placed,
+                                                   ctx.filters.rural_definition))
     # A click that is new (the selection differs from the last one seen) chooses its commune.
     selection = event.get("selection", {}) if event is not None else {}
     seen = st.session_state.get("carte_last_click")
@@ -141,14 +108,10 @@ with map_column:
 
 def detail_card(choice: str) -> None:
     """The chosen fabrique's card, beside the map (a click must not open it below the fold)."""
-    def fields_of_choice() -> tuple[str, list[tuple[str, str]]]:
-        detail = run("map_fabrique_detail", fabrique_id=choice,
-                     rural_definition=ctx.filters.rural_definition).iloc[0]
-        definition = definitions(ctx.filters.rural_definition).get(detail.territory_type, "")
-        return detail.commune_code, map_card.detail_fields(detail, definition)
-
-    commune_code, fields = built("carte_fiche", ctx.data_version, (choice, ctx.filters.rural_definition),
-                                 fields_of_choice)
+    found = carte.card(ctx.scope, choice)
+    if found is None:
+        return
+    commune_code, fields = found.commune_code, found.fields
     with st.container(border=True, key="carte_fiche"):
         st.markdown("**Fiche de la fabrique**")
         if choice not in view.commune_of:
@@ -173,8 +136,7 @@ with side_column:
                     "pas un département), où la liste compte aussi des fabriques.")
               if headline.collectivites else None)
     st.markdown("**Légende**")
-    st.html(map_text.legend_html(map_text.legend_entries(options, headline, choropleth_frame,
-                                                         ctx.manifest.get("population_vintage"))))
+    st.html(view.legend(options, ctx.scope))
     st.html(map_tooltip.KEEP_INSIDE_SCRIPT, unsafe_allow_javascript=True)  # no content: below all
 
 if ctx.embedded:  # an embed shows the map, its legend and its source only

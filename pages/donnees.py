@@ -2,19 +2,21 @@
 rollback for authorised staff (password hash in st.secrets or the environment)."""
 from datetime import date
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-import queries
 from app import context
-from app.figure_cache import built, display_table
 from domain.format import fr_int
+from models import donnees
 from services import imports
 from views import donnees as dv
 
 ctx = context.current()
-data_dir = queries.data_dir()
+data_dir = Path(ctx.scope.directory)
 manifest = ctx.manifest
+view = donnees.page(ctx.scope)
 
 st.title("Données", anchor=False)
 st.caption("D'où viennent les chiffres, ce qu'ils ne disent pas, et chaque version de la liste des "
@@ -26,35 +28,21 @@ if notice:
 
 st.header("Version en service", anchor=False)
 with st.container(border=True):
-    for label, value in dv.version_facts(manifest):
+    for label, value in view.version_facts:
         label_column, value_column = st.columns([1, 4])
         label_column.markdown(f"**{label}**")
         value_column.text(value)  # may hold a file or user name: text, never Markdown
 
-
-
-def version_texts() -> tuple:
-    """What this part of the page says about the version in service: once per data version."""
-    list_date = manifest.get("laureates_list_date")
-    return (display_table(dv.sources_table(manifest)),
-            dv.limits_text(queries.run("inferred_waves"), queries.run("announced_totals"),
-                           manifest["extracts"]["laureates"]["rows"],
-                           date.fromisoformat(list_date) if list_date else None),
-            display_table(dv.splits_table(queries.run("announced_splits"))),
-            display_table(dv.extracts_table(manifest)))
-
-
-sources, limits, splits, extracts = built("donnees_version", ctx.data_version, (), version_texts)
 st.header("Sources, licences et millésimes", anchor=False)
-st.dataframe(sources, hide_index=True)
+st.dataframe(view.sources, hide_index=True)
 
 st.header("Ce que les données ne contiennent pas", anchor=False)
-st.markdown(limits)
+st.markdown(view.limits)
 
 st.header("Chiffres annoncés et approximation au niveau de la commune", anchor=False)
 st.caption("Les répartitions QPV / rural annoncées par le programme, à côté de ce que donne "
            "l'approximation communale du tableau de bord pour les mêmes fabriques.")
-st.dataframe(splits, hide_index=True,
+st.dataframe(view.splits, hide_index=True,
              column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown(dv.SPLITS_NOTE)
 
@@ -62,13 +50,9 @@ st.header("Télécharger les extraits de cette version", anchor=False)
 st.caption("CSV séparés par « ; », encodage UTF-8 : ils s'ouvrent directement dans un tableur en français. "
            "Une cellule qui commencerait par =, +, - ou @ est précédée d'une apostrophe.")
 version = manifest["data_version"]
-downloads = [(name, title) for name, title in [("laureates", "Lauréats"), ("communes", "Communes"),
-                                               ("epci", "Intercommunalités"),
-                                               ("tiers_lieux_2019", "Tiers-lieux 2019")]
-             if name in manifest["extracts"]]  # a version built before the EPCI level has none
-for column, (name, title) in zip(st.columns(len(downloads)), downloads):
+for column, (name, title, rows) in zip(st.columns(len(view.downloads)), view.downloads):
     column.download_button(
-        f"{title} (CSV, {fr_int(manifest['extracts'][name]['rows'])} lignes)",
+        f"{title} (CSV, {fr_int(rows)} lignes)",
         lambda name=name: dv.extract_csv(imports.extract(data_dir, manifest, name)),
         file_name=dv.extract_file_name(title, version), mime="text/csv",
         icon=":material/download:", key=f"download_{name}",
@@ -77,7 +61,7 @@ for column, (name, title) in zip(st.columns(len(downloads)), downloads):
 all_extracts = st.expander("Tous les extraits de cette version", key="donnees_extracts", on_change="rerun")
 with all_extracts:
     if all_extracts.open:  # closed, its grid is not sent
-        st.dataframe(extracts, hide_index=True)
+        st.dataframe(view.extracts, hide_index=True)
 
 st.header("Historique des versions", anchor=False)
 history = imports.history(data_dir)
@@ -168,7 +152,7 @@ def show_candidate(candidate, user: str) -> None:
         if not frame.empty:
             with st.expander(f"{title} ({frame['Identifiant'].nunique()})", expanded=len(frame) <= 10):
                 st.dataframe(frame, hide_index=True)
-    st.markdown("**Totaux par objectif, avant et après** (définition INSEE du rural)")
+    st.markdown(f"**Totaux par objectif, avant et après** (rural : {imports.TOTALS_RURAL_DEFINITION})")
     st.dataframe(dv.totals_table(candidate.totals), hide_index=True, key="import_totals")
     confirm_removals = False
     if candidate.needs_removal_confirmation:

@@ -1,12 +1,15 @@
-"""Lauréats: the filtered list with search and sorting, a card per fabrique, CSV/XLSX exports."""
+"""Lauréats: the filtered list with search and sorting, a card per fabrique, CSV/XLSX exports.
+
+Lays out models/laureats.py: the list of the scope, searched and sorted once; the files are
+that list, in that order.
+"""
 from datetime import date
 
 import streamlit as st
 
 from app import context
-from app.figure_cache import built, display_table, filter_key
 from domain.labels import empty_scope, widen_scope
-from queries import run
+from models import laureats
 from views import exports
 from views import laureats as lv
 
@@ -17,7 +20,7 @@ ctx = context.current()
 version = ctx.manifest["data_version"]
 
 st.title("Lauréats", anchor=False)
-st.caption(f"Périmètre : **{ctx.scope}**")
+st.caption(f"Périmètre : **{ctx.description}**")
 
 search_column, sort_column = st.columns([2, 1])
 raw_search = search_column.text_input(
@@ -31,31 +34,25 @@ search, notice = lv.clean_search(raw_search)
 if notice:
     st.warning(notice, icon=":material/info:")
 
-def found_and_table():
-    found = lv.sort_laureates(run("laureates_list", **ctx.params, search=search), sort_key)
-    table = lv.laureates_table(found)
-    # The count of the scope, not its rows: no second copy of the list out of the cache.
-    in_scope = int(run("headline_counts", **ctx.params).iloc[0].fabriques)
-    return (found, table, lv.option_labels(found), in_scope, list(found["fabrique_id"]),
-            display_table(table))
-
-
-# Once per filter, search and order: the list, its table (and the table as the grid receives
+# Once per scope, search and order: the list, its table (and the table as the grid receives
 # it), the card selector's labels and options, the count of the scope. A rerun only sends them.
-found, table, labels, in_scope, options, shown_table = built(
-    "laureats_list", version, filter_key(ctx.params, search, sort_key), found_and_table)
+listing = laureats.listing(ctx.scope, search, sort_key)
+found, table, labels, in_scope, options = (listing.found, listing.table, listing.labels,
+                                           listing.in_scope, listing.options)
 
 if in_scope == 0:
-    st.info(f"{empty_scope(ctx.scope)}. {widen_scope(ctx.embedded)}")
+    st.info(f"{empty_scope(ctx.description)}. {widen_scope(ctx.embedded)}")
 elif found.empty:
-    st.info(f"Aucune fabrique ne correspond à la recherche dans ce périmètre ({ctx.scope}). "
+    st.info(f"Aucune fabrique ne correspond à la recherche dans ce périmètre ({ctx.description}). "
             "Vérifiez l'orthographe ou effacez la recherche.")
 else:
-    st.caption(lv.count_sentence(len(found), in_scope, ctx.scope, search)
-               + " Cliquez sur un en-tête de colonne pour trier, sur une ligne pour ouvrir sa fiche.")
+    st.caption(lv.count_sentence(len(found), in_scope, ctx.description, search)
+               + " Triez avec « Trier par » ; cliquez sur une ligne pour ouvrir sa fiche.")
     selection = st.dataframe(
-        shown_table, hide_index=True, key="laureates_table", on_select="rerun",
-        selection_mode="single-row",
+        listing.grid, hide_index=True, key="laureates_table", on_select="rerun",
+        # Column selection switches the grid's header sorting off: the order is the page's own
+        # control above, which the files keep (a header sort would not reach them).
+        selection_mode=["single-row", "single-column"],
         column_config={
             "Longitude": st.column_config.NumberColumn("Longitude", format="%.5f"),
             "Latitude": st.column_config.NumberColumn("Latitude", format="%.5f"),
@@ -66,8 +63,8 @@ else:
     )
 
     sort_label = lv.SORTS[sort_key]
-    about = exports.about_rows(ctx.scope, search, sort_label, len(table), version,
-                               ctx.manifest["laureates_source"], date.today())
+    about = exports.about_rows(ctx.description, search, sort_label, len(table), version,
+                               ctx.manifest["laureates_source"], date.today(), ctx.filters.rural_definition)
     # Side by side, each as wide as its label (a quarter of the page cut it at 1280 px).
     downloads = st.container(horizontal=True)
     downloads.download_button(
@@ -75,18 +72,19 @@ else:
         # on_click="ignore": a rerun on click would replace the callable before the browser
         # fetches the file (the download then never came, one click in two).
         "Télécharger la liste (CSV)", lambda: exports.csv_bytes(table), on_click="ignore",
-        file_name=exports.export_file_name(ctx.scope, version, "csv", search),
+        file_name=exports.export_file_name(ctx.description, version, "csv", search),
         mime="text/csv", icon=":material/download:", key="download_csv",
         help="Séparateur « ; », encodage UTF-8 : s'ouvre directement dans un tableur en français.",
     )
     downloads.download_button(
         "Télécharger la liste (XLSX)", lambda: exports.xlsx_bytes(table, about), on_click="ignore",
-        file_name=exports.export_file_name(ctx.scope, version, "xlsx", search),
+        file_name=exports.export_file_name(ctx.description, version, "xlsx", search),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", key="download_xlsx",
         help="Une feuille « Fabriques » et une feuille « À propos » (filtres, version, source).",
     )
-    st.caption("Les fichiers contiennent exactement la liste affichée (filtres, recherche et tri compris).")
+    st.caption("Les fichiers contiennent exactement la liste affichée, dans le même ordre (filtres, "
+               "recherche et « Trier par » compris).")
 
     st.header("Fiche d'une fabrique", anchor=False)
     rows = selection.selection.rows if selection else []
@@ -101,10 +99,8 @@ else:
         st.session_state[DETAIL_KEY] = options[0]
     chosen = st.selectbox("Fabrique", options, key=DETAIL_KEY, format_func=labels.get,
                           placeholder="Choisissez une fabrique")
-    # The card's fields, once per filter and fabrique (the row is the same whatever the search).
-    fields = built("laureats_card", version, filter_key(ctx.params, chosen),
-                   lambda: lv.detail_fields(next(found[found["fabrique_id"] == chosen].itertuples()),
-                                            ctx.filters.rural_definition))
+    # The card's fields, once per scope and fabrique (the row is the same whatever the search).
+    fields = laureats.card(ctx.scope, chosen)
     with st.container(border=True):
         for label, text in fields:
             label_column, text_column = st.columns([1, 4])

@@ -3,7 +3,7 @@ cookies and storage as the browser test measured them."""
 import streamlit as st
 
 from app import context
-from app.figure_cache import built, display_table
+from models import donnees
 from services import publication
 from views import declarations as dc
 
@@ -30,8 +30,7 @@ st.header("Données et licences", anchor=False)
 st.markdown("Les chiffres viennent de données publiques ; la version en service et le détail de chaque "
             "source sont sur la page Données. Réutilisation libre selon la licence de chaque source :")
 # Once per data version, as the grid receives it.
-st.dataframe(built("mentions_licences", ctx.data_version, (),
-                   lambda: display_table(dc.licences_table(ctx.manifest))), hide_index=True)
+st.dataframe(donnees.licences(ctx.scope), hide_index=True)
 
 st.header("Cookies et mesure d'audience", anchor=False)
 st.markdown(dc.storage_text(publication.read_audit()))

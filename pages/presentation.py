@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-import queries
 from app import announcement_exports, chrome, context, slideshow
-from app.figure_cache import built, filter_key
 from domain.labels import empty_scope
+from models import figures, presentation
+from models import scope as scopes
 from services import export_kit
 from views import slides
 from views.filters import shown
@@ -20,13 +20,13 @@ ctx = context.current()
 slideshow.projector_frame()
 
 # Which data version: the current one, or the one a permalink names.
-current_version = ctx.manifest["data_version"]
+current_version = ctx.data_version
 requested_version = st.query_params.get("version")
-version, manifest = current_version, ctx.manifest
+scope = ctx.scope
 if requested_version and requested_version != current_version:
     try:
-        archived_manifest = queries.manifest_of(requested_version)
-    except queries.UnknownVersion:
+        archived = scopes.of(ctx.filters, requested_version)
+    except scopes.UnknownVersion:
         st.warning(f"Ce lien désigne une version des données inconnue (« {shown(requested_version)} ») : "
                    f"les chiffres affichés sont ceux de la version actuelle ({current_version}).",
                    icon=":material/history:")
@@ -37,18 +37,14 @@ if requested_version and requested_version != current_version:
         as_they_were = st.toggle(f"Afficher les chiffres tels qu'ils étaient (version {requested_version})",
                                  key="presentation_as_they_were")
         if as_they_were:
-            version, manifest = requested_version, archived_manifest
+            scope = archived
 
-headline = queries.run_at(version, "headline_counts", **ctx.params).iloc[0]
+version = scope.version
 today = date.today()
-
-
-# Built once per filter, data version and day (the footer says the date): the arrow keys
-# then only send the next slide's figure.
-deck = built("presentation_slides", version,
-             filter_key(ctx.params, ctx.data_version, today.isoformat()),
-             lambda: slides.build_slides(announcement_exports.slide_data(ctx, version, manifest, today),
-                                         font_size=slides.SCREEN_FONT_SIZE), large=True)
+fabriques = figures.of(scope).fabriques
+# Built once per scope and day (the footer says the date): the arrow keys then only send the
+# next slide's figure.
+deck = presentation.screen_slides(scope, today)
 
 number, notice = slides.slide_number_from_url(st.query_params.get("slide"), len(deck))
 if notice:
@@ -65,9 +61,9 @@ def go_to(target: int) -> None:
 with st.container(key=slideshow.SLIDE_KEY):
     st.title(slides.as_markdown_text(slide.title), anchor=False)
     with st.container(key=slideshow.FIGURE_KEY):
-        if headline.fabriques == 0 and not slide.national:
+        if fabriques == 0 and not slide.national:
             # No fabrique in this scope: a notice rather than a chart of zeros or an empty map.
-            st.info(f"{empty_scope(ctx.scope)} : cette diapositive n'a "
+            st.info(f"{empty_scope(scope.description)} : cette diapositive n'a "
                     "rien à montrer. Élargissez les filtres depuis la page Synthèse (lien en bas de page).",
                     icon=":material/slideshow:")
         else:
@@ -107,7 +103,7 @@ with exports_and_link:
         if st.session_state.get("presentation_exports"):
             try:
                 with st.spinner("Rendu des diapositives en 1920 × 1080…"):
-                    images, pptx = announcement_exports.images_and_deck(ctx, version, manifest, today)
+                    images, pptx = announcement_exports.images_and_deck(scope, today)
             except export_kit.ExportError as error:
                 st.error(str(error), icon=":material/error:")
             else:
@@ -118,7 +114,7 @@ with exports_and_link:
                                    file_name=export_kit.deck_file_name(version),
                                    mime=announcement_exports.PPTX_MIME,
                                    icon=":material/slideshow:", on_click="ignore")
-    announcement_exports.press_kit_download(ctx, version, manifest, key="presentation_press_kit")
+    announcement_exports.press_kit_download(scope, key="presentation_press_kit")
     st.subheader("Lien permanent", anchor=False)
     st.caption("Ce lien rejoue cette diapositive avec ces filtres et cette version des données.")
     origin = None

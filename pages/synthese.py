@@ -1,57 +1,30 @@
-"""Synthèse: headline counts, progress toward the targets, announced totals over time."""
-from datetime import date
+"""Synthèse: headline counts, progress toward the targets, announced totals over time.
 
+Lays out models/synthese.py: the page model of the scope (the same figures the API, the slides
+and the exports read) and the national timeline of the data version.
+"""
 import streamlit as st
 
 from app import context
-from app.figure_cache import built, filter_key
-from domain.format import fr_int
 from domain.labels import empty_scope, widen_scope
-from domain.territory_types import DEFAULT_RURAL_DEFINITION, definition_note
-from queries import run
-from views import synthese, synthese_page
+from domain.territory_types import definition_note
+from models import synthese
 
 ctx = context.current()
-national = ctx.filters.is_empty
-version = ctx.data_version
+view = synthese.page(ctx.scope)
 
 st.title("Synthèse du programme Fabriques de territoire", anchor=False)
-st.caption(f"Périmètre : **{ctx.scope}**")
+st.caption(f"Périmètre : **{ctx.description}**")
 
-
-def page_of_filter() -> synthese_page.SynthesePage:
-    return synthese_page.page_view(
-        headline=run("headline_counts", **ctx.params).iloc[0],
-        targets=run("progress_toward_targets", **ctx.params), census=run("census_totals"),
-        census_2019=run("tiers_lieux_2019_count", region=ctx.filters.region,
-                        departement=ctx.filters.departement, epci=ctx.filters.epci).iloc[0],
-        national=national, scope=ctx.scope, list_source=ctx.manifest["laureates_source"],
-        list_date=list_date, rural_definition=ctx.filters.rural_definition)
-
-
-def national_timeline() -> synthese_page.NationalTimeline:
-    # National whatever the filter: the targets' values and deadlines, the list's whole count.
-    national_targets = run("progress_toward_targets", region=None, departement=None, epci=None,
-                           territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
-    national = run("headline_counts", region=None, departement=None, epci=None, territoire=None,
-                   rural_definition=DEFAULT_RURAL_DEFINITION).iloc[0]
-    return synthese_page.national_timeline(announced=run("announced_totals"), national_targets=national_targets,
-                                           national_count=int(national.fabriques), list_date=list_date)
-
-
-# Every figure, table and sentence of this filter, computed once per data version: a rerun
-# only lays them out (views/synthese_page.py).
-list_date = date.fromisoformat(ctx.manifest["laureates_list_date"])
-view = built("synthese_page", version, filter_key(ctx.params), page_of_filter)
 if view.fabriques == 0:
-    st.info(f"{empty_scope(ctx.scope)}. {widen_scope(ctx.embedded)}")
+    st.info(f"{empty_scope(ctx.description)}. {widen_scope(ctx.embedded)}")
 elif not ctx.embedded:  # an embed shows the gauges only
     for column, card in zip(st.columns(3), view.headline_cards):
         column.metric(card.label, card.value, help=card.help, border=True)
 
 st.header("Progression vers les objectifs nationaux", anchor=False)
-if national:
-    st.markdown(synthese.deadline_note(list_date))
+if view.national:
+    st.markdown(view.deadline_note)
     # Two gauges a row: four side by side leave each too narrow for its number at 1280 px.
     per_row = 2 if len(view.gauges) > 3 else len(view.gauges)
     columns = [column for _ in range(0, len(view.gauges), per_row) for column in st.columns(per_row)]
@@ -78,8 +51,14 @@ gauges_table = st.expander("Voir les jauges en tableau", key="synthese_gauges_ta
 with gauges_table:
     if gauges_table.open:
         st.dataframe(view.gauges_table, hide_index=True)
-with st.expander("Définitions des types de territoire", expanded=False):
-    st.markdown(definition_note(ctx.filters.rural_definition))
+definitions = st.expander("Définitions des types de territoire, et les deux définitions du rural comparées",
+                          key="synthese_definitions", on_change="rerun")
+with definitions:
+    if definitions.open:
+        st.markdown(definition_note(ctx.filters.rural_definition))
+        st.markdown("**Comparaison des deux définitions du rural** (pour information : les chiffres de "
+                    "cette page suivent la définition choisie dans les filtres)")
+        st.dataframe(view.definitions_comparison, hide_index=True)
 
 if ctx.embedded:
     context.footer(ctx)
@@ -98,16 +77,14 @@ st.html("""<style>
 }
 </style>""")
 with st.container(key="recensements"):
-    columns = st.columns(4)
+    columns = st.columns(len(view.census_cards))
 for column, card in zip(columns, view.census_cards):
     column.metric(card.label, card.value, help=card.help, border=True)
-columns[3].metric("Base ouverte 2019, ce périmètre", fr_int(view.census_2019_count), border=True,
-                  help=view.census_2019_help)
 st.caption(view.census_scope_note)
 
 st.header("Fabriques annoncées au fil du temps", anchor=False)
 st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés aux objectifs.")
-timeline = built("synthese_national_timeline", version, (), national_timeline)
+timeline = synthese.timeline(ctx.scope)
 st.plotly_chart(
     timeline.announced_figure, alt=timeline.announced_alt,
     key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
@@ -117,7 +94,7 @@ announced_table = st.expander("Voir les annonces en tableau, avec leurs sources"
 with announced_table:
     if announced_table.open:
         st.dataframe(timeline.announced_table, hide_index=True,
-                 column_config={"Source": st.column_config.LinkColumn("Source")})
+                     column_config={"Source": st.column_config.LinkColumn("Source")})
 
 st.caption(timeline.timeline_caption)
 

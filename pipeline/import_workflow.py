@@ -27,8 +27,9 @@ from shapely.geometry import shape
 
 import queries
 from domain.format import fr_date
+from domain.labels import scope_label
 from domain.spreadsheet import EXPORT_COORDINATE_DECIMALS
-from domain.territory_types import TERRITORY_TYPES
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, type_labels
 from pipeline import versions
 from pipeline.build import derive_laureates
 from pipeline.import_checks import CONTROL, PROGRAMME_START, ListChecker, Problem, Reference
@@ -39,9 +40,10 @@ from pipeline.sources import SourceError
 REMOVAL_CONFIRMATION_SHARE = 0.10
 # Fields compared to say a fabrique "changed"; territory and département follow the commune.
 COMPARED = {"name": "nom", "commune_code": "commune", "point": "point", "wave": "vague"}
-# The preview's totals: national, on the INSEE definition of rural (as the Synthèse shows them).
+# The preview's totals: national, under the default rural definition (as the Synthèse shows them
+# first, and as the rural target is set).
 TOTALS_PARAMS = {"region": None, "departement": None, "epci": None, "territoire": None,
-                 "rural_definition": "insee"}
+                 "rural_definition": DEFAULT_RURAL_DEFINITION}
 
 
 class ImportRefused(RuntimeError):
@@ -251,10 +253,13 @@ def target_totals(laureates: pd.DataFrame, data_dir: Path) -> pd.DataFrame:
     tables = {"laureates": laureates}
     progress = queries.run_on(tables, "progress_toward_targets", data_dir, **TOTALS_PARAMS)
     counts = queries.run_on(tables, "headline_counts", data_dir, **TOTALS_PARAMS).iloc[0]
-    rows = [{"key": row.target_id, "label": row.label, "target": row.target_value,
-             "count": int(row.national_achieved)} for row in progress.itertuples()]
+    # A target is named by what it counts, under the definition the totals are read under.
+    rows = [{"key": row.target_id,
+             "label": f"Objectif {scope_label(row.scope, TOTALS_PARAMS['rural_definition']).lower()} "
+                      f"au {fr_date(pd.Timestamp(row.deadline).date())}",
+             "target": row.target_value, "count": int(row.national_achieved)} for row in progress.itertuples()]
     rows += [{"key": kind, "label": f"Type de territoire : {label}", "target": None,
-              "count": int(counts[kind])} for kind, label in TERRITORY_TYPES.items()]
+              "count": int(counts[kind])} for kind, label in type_labels(DEFAULT_RURAL_DEFINITION).items()]
     return pd.DataFrame(rows)
 
 

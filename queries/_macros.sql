@@ -8,7 +8,9 @@ alter table laureates add column if not exists epci_siren varchar;
 alter table laureates add column if not exists epci_name varchar;
 alter table laureates add column if not exists epci_type varchar;
 
--- Territory type under the chosen rural definition. QPV comes first: a commune holding
+-- THE rule of the territory type under a rural definition ('insee': the 3 least dense levels of
+-- the INSEE grid; 'hors_grands_centres': every level but "Grands centres urbains", the call's
+-- wording). Every query that types or counts fabriques reads it. QPV comes first: a commune holding
 -- a QPV and rural by density counts once, as QPV, as in the programme's 102 + 68 = 170
 -- split of October 2020. Both flags are commune-level proxies (see PROVENANCE.md).
 create or replace macro typed_laureates(rural_definition) as table
@@ -53,4 +55,22 @@ select
     count(*) filter (where territory_type = 'urbain') as urbain,
     count(*) filter (where territory_type = 'indetermine') as indetermine
 from filtered_laureates(region, departement, epci, territoire, rural_definition)
+group by all;
+
+
+-- THE rule of the target counts: per national target and `area` (a column of typed_laureates such as
+-- reg_code, or null for one row), the fabriques of the filter in the target's scope — all of them, or
+-- those whose territory type (the rule above, under the chosen definition) is the target's —, in the
+-- list and labelled by the target's deadline (labelled_by, inferred from the id order). A rural target
+-- is read under the definition chosen, like every other rural figure of the page; its own wording is
+-- in targets.rural_definition. Targets without any fabrique have no row here.
+create or replace macro target_counts_by(area, region, departement, epci, territoire, rural_definition) as table
+select
+    t.target_id,
+    area as area_code,
+    count(*) as achieved,
+    count(*) filter (where coalesce(f.labelled_by <= t.deadline, false)) as achieved_at_deadline
+from targets t
+join filtered_laureates(region, departement, epci, territoire, rural_definition) f
+    on t.scope = 'total' or f.territory_type = t.scope
 group by all;

@@ -11,11 +11,12 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from domain.territory_types import RURAL_DEFINITION_NAMES
 from pipeline import import_auth, versions
 from pipeline.import_files import MAX_BYTES, FileRefused, check_size
 from pipeline.import_report import unchanged_sentence
 from pipeline.import_workflow import (MAX_ATTRIBUTION_LENGTH, PROGRAMME_START, Attribution, Candidate,
-                                      ImportRefused, ImportRequest, attribution_in_service)
+                                      ImportRefused, ImportRequest, TOTALS_PARAMS, attribution_in_service)
 from pipeline.import_workflow import apply as _apply
 from pipeline.import_workflow import preview as _preview
 from services.upload_access import authorise as authorise_uploads
@@ -27,8 +28,11 @@ __all__ = [
     "LoginOutcome", "LoginStateError",
     "apply", "attribution_in_service", "authorise_uploads", "check_size", "client_address", "extract", "history", "login_wait",
     "may_upload", "password_hash", "preview", "revoke_uploads", "try_password",
-    "restorable_versions", "rollback", "unchanged_sentence",
+    "restorable_versions", "rollback", "unchanged_sentence", "TOTALS_RURAL_DEFINITION",
 ]
+
+# The preview's totals read the rural under this definition (pipeline/import_workflow.py), named so.
+TOTALS_RURAL_DEFINITION = RURAL_DEFINITION_NAMES[TOTALS_PARAMS["rural_definition"]]
 
 # What apply() and rollback() refuse with a French message the page shows as it is.
 Refused = (ImportRefused, versions.VersionError)

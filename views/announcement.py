@@ -22,8 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_decimal, fr_int, fr_milestone_date, fr_month, fr_percent, share
-from domain.territory_types import (IN_TERRITORY_TYPE, TERRITORY_TYPES, TYPE_ORDER,
-                                    definitions)
+from domain.territory_types import TYPE_ORDER, definitions, type_label, words
 from views import sentences, slides, static_map, synthese, timeline
 
 
@@ -60,7 +59,8 @@ def caveats(data: slides.SlideData) -> list[str]:
     notes = [
         f"La liste de l'ANCT s'arrête en {fr_month(list_date)} ({fr_int(data.headline.national_fabriques)} "
         "fabriques en France) : les annonces postérieures n'y figurent pas.",
-        *(f"{TERRITORY_TYPES[kind]} : {text}" for kind, text in definitions(data.rural_definition).items()
+        *(f"{type_label(kind, data.rural_definition)} : {text}"
+          for kind, text in definitions(data.rural_definition).items()
           if kind != "indetermine" or data.headline[kind]),
     ]
     return notes
@@ -73,8 +73,8 @@ def _notes(sentence: str, data: slides.SlideData, extra: list[str] | None = None
 def headline_figures(data: slides.SlideData) -> list[Figure]:
     h = data.headline
     cells = [("fabriques de territoire", h.fabriques, h.national_fabriques),
-             ("en commune avec QPV", h.qpv, h.national_qpv),
-             ("en commune rurale", h.rural, h.national_rural)]
+             (words("qpv", data.rural_definition).among, h.qpv, h.national_qpv),
+             (words("rural", data.rural_definition).among, h.rural, h.national_rural)]
     return [Figure(fr_int(value), label,
                    "" if data.place.is_national
                    else f"{fr_percent(share(value, national))} des {fr_int(national)} de France")
@@ -116,9 +116,9 @@ def targets_chart(data: slides.SlideData) -> Chart:
     return Chart("column", categories, [(data.place.name, [int(v) for v in shown.achieved])], "Fabriques")
 
 
-def territory_types_chart(headline: pd.Series) -> Chart:
+def territory_types_chart(headline: pd.Series, rural_definition: str) -> Chart:
     kinds = [kind for kind in TYPE_ORDER if kind != "indetermine" or headline[kind]]
-    return Chart("bar", [TERRITORY_TYPES[kind] for kind in kinds],
+    return Chart("bar", [type_label(kind, rural_definition) for kind in kinds],
                  [("Fabriques", [int(headline[kind]) for kind in kinds])], "Fabriques")
 
 
@@ -168,10 +168,10 @@ def deck_slides(data: slides.SlideData) -> list[DeckSlide]:
                                  Figure(fr_int(h.national_fabriques), "dans la liste de l'ANCT",
                                         f"de {fr_month(list_date)}")],
               chart=timeline_chart(data.announced)),
-        slide("types-de-territoire", figures=[Figure(fr_int(h[kind]), IN_TERRITORY_TYPE[kind],
+        slide("types-de-territoire", figures=[Figure(fr_int(h[kind]), words(kind, data.rural_definition).among,
                                                      fr_percent(share(h[kind], h.fabriques)))
                                               for kind in TYPE_ORDER if kind != "indetermine" or h[kind]],
-              chart=None if empty else territory_types_chart(h)),
+              chart=None if empty else territory_types_chart(h, data.rural_definition)),
     ]
 
 
@@ -206,11 +206,11 @@ def press_kit(data: slides.SlideData, laureates: pd.DataFrame) -> PressKit:
     h = data.headline
     list_date = date.fromisoformat(data.manifest["laureates_list_date"])
     count = int(h.fabriques)
-    types_rows = [[TERRITORY_TYPES[kind], fr_int(h[kind]), fr_percent(share(h[kind], count))]
+    types_rows = [[type_label(kind, data.rural_definition), fr_int(h[kind]), fr_percent(share(h[kind], count))]
                   for kind in TYPE_ORDER if kind != "indetermine" or h[kind]]
     types_rows.append(["Total", fr_int(count), fr_percent(share(count, count)) if count else "—"])
     ordered = laureates.sort_values(["dep_code", "commune_name", "name"])
-    rows = [[str(r.name), f"{r.commune_name} ({r.dep_code})", TERRITORY_TYPES[r.territory_type]]
+    rows = [[str(r.name), f"{r.commune_name} ({r.dep_code})", type_label(r.territory_type, data.rural_definition)]
             for r in ordered.itertuples()]
     sources = [data.manifest["laureates_source"]] + [
         f"{s['producer']} — {s['vintage']} — {s['licence']} ({s['file']})" for s in data.manifest["sources"]]
@@ -227,10 +227,11 @@ def press_kit(data: slides.SlideData, laureates: pd.DataFrame) -> PressKit:
                          for t in data.targets.itertuples()] if data.place.is_national else [],
         targets_sentence=sentences.gauges_sentence(data.targets, data.place),
         map_figure=None if count == 0 else static_map.static_map_figure(
-            data.outlines, data.points, data.region, data.departement),
+            data.outlines, data.points, data.region, data.departement,
+            rural_definition=data.rural_definition),
         map_alt_text=map_alt_text(data), map_sentence=sentences.map_sentence(h, data.place),
         types_header=["Type de la commune", "Fabriques", "Part"], types_rows=types_rows,
-        types_sentence=sentences.territory_types_sentence(h, data.place),
+        types_sentence=sentences.territory_types_sentence(h, data.place, data.rural_definition),
         fabriques_header=["Fabrique", "Commune (département)", "Type de la commune"],
         fabriques_rows=rows, caveats=caveats(data), sources=sources,
     )

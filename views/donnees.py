@@ -12,7 +12,6 @@ from datetime import date
 import pandas as pd
 
 from domain.format import fr_date, fr_datetime, fr_int, fr_milestone_date, fr_month, fr_percent, share
-from domain.territory_types import TERRITORY_TYPES
 from views import exports
 
 def limits_text(waves: pd.DataFrame, announced: pd.DataFrame, list_count: int, list_date: date | None) -> str:
@@ -59,27 +58,38 @@ SPLITS_NOTE = (
 )
 
 
+SPLIT_CATEGORIES = (
+    ("QPV", "announced_qpv", "announced_qpv_pct", "approx_qpv"),
+    ("Rural : commune rurale (INSEE)", "announced_rural", "announced_rural_pct", "approx_rural_insee"),
+    ("Rural : hors grands centres urbains", "announced_rural", "announced_rural_pct",
+     "approx_outside_large_centres"),
+)
+
+
 def splits_table(splits: pd.DataFrame) -> pd.DataFrame:
-    """The announced QPV / rural splits beside the commune-level approximation for the same ids."""
-    def announced(count, pct):
-        return fr_int(count) if pd.notna(count) else (fr_percent(pct, 0) if pd.notna(pct) else "—")
-
-    def approximated(row, count):
-        if not row.in_list:
-            return "non disponible (absente de la liste)"
-        return f"{fr_int(count)} ({fr_percent(share(count, row.listed), 0)})"
-
-    return pd.DataFrame({
-        "Annonce": [f"{r.event} — {fr_date(pd.Timestamp(r.milestone_date).date())}" for r in splits.itertuples()],
-        "Fabriques annoncées": [fr_int(r.announced_total) for r in splits.itertuples()],
-        "QPV annoncés": [announced(r.announced_qpv, r.announced_qpv_pct) for r in splits.itertuples()],
-        "Commune avec QPV (approximation)": [approximated(r, r.approx_qpv) for r in splits.itertuples()],
-        "Ruraux annoncés": [announced(r.announced_rural, r.announced_rural_pct) for r in splits.itertuples()],
-        "Commune rurale INSEE (approximation)": [approximated(r, r.approx_rural_insee) for r in splits.itertuples()],
-        "Hors grands centres urbains (approximation)": [approximated(r, r.approx_outside_large_centres)
-                                                        for r in splits.itertuples()],
-        "Source": splits.source_url,
-    })
+    """The announced QPV / rural splits beside the commune-level approximation for the same ids:
+    one row per announcement and category, one unit per column (fabriques, or a share of the
+    announcement's fabriques). What an announcement did not give, or what the list cannot say
+    (an announcement after it), is "—"."""
+    rows = []
+    for r in splits.itertuples():
+        when = fr_date(pd.Timestamp(r.milestone_date).date())
+        heading = (f"{r.event}, {when} : {fr_int(r.announced_total)} fabriques"
+                   + ("" if r.in_list else " (postérieure à la liste)"))
+        for category, count, pct, approximation in SPLIT_CATEGORIES:
+            announced_count, announced_pct = getattr(r, count), getattr(r, pct)
+            approximated = getattr(r, approximation)
+            rows.append({
+                "Annonce": heading,
+                "Catégorie": category,
+                "Annoncé : fabriques": fr_int(announced_count) if pd.notna(announced_count) else "—",
+                "Annoncé : part": fr_percent(announced_pct, 0) if pd.notna(announced_pct) else "—",
+                "Approximation : fabriques": fr_int(approximated) if r.in_list else "—",
+                "Approximation : part": fr_percent(share(approximated, r.listed), 0) if r.in_list else "—",
+                "Source": r.source_url,
+            })
+    return pd.DataFrame(rows, columns=["Annonce", "Catégorie", "Annoncé : fabriques", "Annoncé : part",
+                                       "Approximation : fabriques", "Approximation : part", "Source"])
 
 
 ENABLE_IMPORT = """\
@@ -207,9 +217,9 @@ def changes_table(changed: pd.DataFrame) -> pd.DataFrame:
 
 
 def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
-    """Before / after per target and per territory type (INSEE rural definition)."""
-    labels = [TERRITORY_TYPES[row.key] if row.key in TERRITORY_TYPES else row.label
-              for row in totals.itertuples()]
+    """Before / after per target and per territory type (pipeline/import_workflow.py names each
+    under the default rural definition)."""
+    labels = list(totals.label)
     return pd.DataFrame({
         "Indicateur": labels,
         "Objectif": totals.target.astype("Int64"),

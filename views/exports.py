@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from domain.format import fr_date
 from domain.spreadsheet import (EXPORT_ABOUT_SHEET, EXPORT_DATA_SHEET, neutralised_text,
                                  starts_like_formula)
+from domain.territory_types import RURAL_DEFINITIONS
 from views.colors import BLUE_FRANCE
 
 CSV_SEPARATOR = ";"  # a French Excel splits columns on ';' (',' is the decimal mark)
@@ -91,7 +92,7 @@ def xlsx_bytes(table: pd.DataFrame, about: list[tuple[str, str]]) -> bytes:
 
 
 def about_rows(scope: str, search: str | None, sort_label: str, rows: int, data_version: str,
-               source: str, produced: date) -> list[tuple[str, str]]:
+               source: str, produced: date, rural_definition: str) -> list[tuple[str, str]]:
     """The XLSX 'À propos' sheet: filter, search, data version, source and caveats."""
     return [
         ("Contenu", "Fabriques de territoire, liste filtrée telle qu'affichée dans le tableau de bord"),
@@ -102,7 +103,8 @@ def about_rows(scope: str, search: str | None, sort_label: str, rows: int, data_
         ("Version des données", data_version),
         ("Source", source),
         ("Type de territoire", "Approximation au niveau de la commune : commune avec au moins un QPV 2024, "
-                              "ou commune rurale selon la grille de densité de l'INSEE ; pas de label officiel."),
+                              "sinon rural selon la grille de densité de l'INSEE lue selon la définition "
+                              f"choisie ({RURAL_DEFINITIONS[rural_definition]}) ; pas de label officiel."),
         ("Vague", "Déduite de l'ordre des identifiants : la liste ne donne ni la vague ni la date."),
         ("Coordonnées", "Centre de la commune (WGS84), pas l'adresse de la fabrique."),
         ("Fichier produit le", fr_date(produced)),

@@ -15,7 +15,7 @@ from domain.territory_types import (
     DEFAULT_RURAL_DEFINITION,
     FILTERABLE_TERRITORY_TYPES,
     RURAL_DEFINITIONS,
-    TERRITORY_TYPES_PLURAL,
+    words,
 )
 
 URL_KEYS = ("region", "departement", "epci", "territoire", "rural")
@@ -140,7 +140,7 @@ def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:
     if rural not in RURAL_DEFINITIONS:
         notices.append(
             f"Paramètre « rural » ignoré : « {shown(rural)} » n'est pas une définition connue "
-            f"(insee ou hors_grands_centres)."
+            f"({' ou '.join(RURAL_DEFINITIONS)})."
         )
         rural = DEFAULT_RURAL_DEFINITION
     return Filters(region=region, departement=departement, epci=epci, territoire=territoire,
@@ -178,7 +178,8 @@ def with_departement(filters: Filters, departement: str | None, geography: Geogr
 
 
 def describe(filters: Filters, geography: Geography) -> str:
-    """The scope in words, e.g. 'Bretagne — communes rurales'."""
+    """The scope in words, e.g. 'Bretagne — hors grands centres urbains' (a type under the chosen
+    rural definition, named by it)."""
     parts = []
     if filters.epci:
         parts.append(geography.epci.get(filters.epci, filters.epci))
@@ -189,5 +190,5 @@ def describe(filters: Filters, geography: Geography) -> str:
     elif not filters.epci:
         parts.append("France entière")
     if filters.territoire:
-        parts.append(TERRITORY_TYPES_PLURAL[filters.territoire])
+        parts.append(words(filters.territoire, filters.rural_definition).plural)
     return " — ".join(parts)

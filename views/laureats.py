@@ -8,7 +8,8 @@ import pandas as pd
 from domain.epci import WITHOUT_EPCI, type_label
 from domain.format import fr_date, fr_int
 from domain.spreadsheet import EXPORT_COLUMNS, EXPORT_COORDINATE_DECIMALS
-from domain.territory_types import TERRITORY_TYPES, definitions
+from domain.territory_types import definitions, type_labels
+from domain.territory_types import type_label as territory_type_label
 
 SEARCH_MAX_CHARS = 100  # longer than any name, commune or département in the list
 
@@ -86,8 +87,9 @@ def region_text(row) -> str:
     return row.reg_name if isinstance(row.reg_name, str) else "Hors région"
 
 
-def laureates_table(laureates: pd.DataFrame) -> pd.DataFrame:
-    """The list as shown and exported, French column names; coordinates stay numbers.
+def laureates_table(laureates: pd.DataFrame, rural_definition: str) -> pd.DataFrame:
+    """The list as shown and exported, French column names; coordinates stay numbers. The type of
+    territory is named under the rural definition it was counted under.
 
     Built column by column (not row by row), so that it stays fast on a long list.
     """
@@ -102,7 +104,7 @@ def laureates_table(laureates: pd.DataFrame) -> pd.DataFrame:
         "SIREN de l'EPCI": laureates["epci_siren"].fillna("").to_numpy(),
         "Département": (laureates["dep_name"] + " (" + laureates["dep_code"] + ")").to_numpy(),
         "Région": laureates["reg_name"].fillna("Hors région").to_numpy(),
-        "Type de territoire": laureates["territory_type"].map(lambda t: TERRITORY_TYPES.get(t, t)).to_numpy(),
+        "Type de territoire": laureates["territory_type"].map(type_labels(rural_definition)).to_numpy(),
         "Vague (déduite)": wave.where(~laureates["wave_is_inferred"].astype(bool), wave + " — déduite").to_numpy(),
         "Longitude": laureates["lon"].round(EXPORT_COORDINATE_DECIMALS).to_numpy(),
         "Latitude": laureates["lat"].round(EXPORT_COORDINATE_DECIMALS).to_numpy(),
@@ -155,7 +157,7 @@ def detail_fields(row, rural_definition: str) -> list[tuple[str, str]]:
         ("Intercommunalité", epci_text(row)),
         ("Département", departement_text(row)),
         ("Région", region_text(row)),
-        ("Type de territoire", f"{TERRITORY_TYPES.get(territory, territory)} : {definition}"),
+        ("Type de territoire", f"{territory_type_label(territory, rural_definition)} : {definition}"),
         ("Niveau de densité de la commune", density),
         ("QPV de la commune", ", ".join(qpv_codes) if qpv_codes else "aucun"),
         ("Vague", f"{wave_text(row)}{wave_date}. La liste ne donne pas la vague : elle est déduite "

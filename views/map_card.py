@@ -1,10 +1,10 @@
 """The detail card of a fabrique on the Carte page: (label, value) rows, values shown as text."""
 from __future__ import annotations
 
-from domain.territory_types import TERRITORY_TYPES
+from domain.territory_types import type_label
 
 
-def detail_fields(detail, definition: str) -> list[tuple[str, str]]:
+def detail_fields(detail, definition: str, rural_definition: str) -> list[tuple[str, str]]:
     """(label, value) rows of the detail card; values are data, shown as plain text."""
     position = ("repli documenté : la liste ANCT n'a pas de point pour cette fabrique, elle est "
                 "placée au chef-lieu de sa commune" if detail.point_is_fallback
@@ -19,7 +19,7 @@ def detail_fields(detail, definition: str) -> list[tuple[str, str]]:
          if isinstance(detail.epci_siren, str) else "aucune (la commune n'appartient à aucun EPCI)"),
         ("Département", f"{detail.dep_name} ({detail.dep_code})"),
         ("Région", detail.reg_name if isinstance(detail.reg_name, str) else "aucune (collectivité d'outre-mer)"),
-        ("Type de territoire", f"{TERRITORY_TYPES.get(detail.territory_type, detail.territory_type)} : {definition}"),
+        ("Type de territoire", f"{type_label(detail.territory_type, rural_definition)} : {definition}"),
         ("Vague (déduite)", f"{detail.wave_label} — déduite de l'ordre des identifiants, la liste ne donne pas la vague"),
         ("Position", position),
         ("Source", str(detail.source)),

@@ -5,21 +5,21 @@ import numpy as np
 import pandas as pd
 
 from domain.format import fr_decimal, fr_int
-from domain.territory_types import TERRITORY_TYPES
 
 POSITION_LABELS = {"not_placed": "non placée (pas de coordonnées)",
                    "fallback": "placée par repli documenté", "placed": "placée"}
 
 
 def fabriques_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table under the map: one row per fabrique of the filter, French headers."""
+    """The table under the map: one row per fabrique of the filter, French headers (the frame's
+    territory_label is the type's name under the chosen rural definition, models/carte.py)."""
     return pd.DataFrame({
         "Identifiant": table.fabrique_id,
         "Fabrique": table["name"],
         "Commune": table.commune_name,
         "Département": table.dep_name + " (" + table.dep_code + ")",
         "Région": table.reg_name.fillna("—"),
-        "Type de territoire": table.territory_type.map(TERRITORY_TYPES),
+        "Type de territoire": table.territory_label,  # named under the chosen rural definition
         "Vague (déduite)": table.wave_label,
         "Position sur la carte": np.select(
             [~table.is_placed.astype(bool), table.point_is_fallback.astype(bool)],

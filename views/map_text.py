@@ -8,7 +8,7 @@ from html import escape
 import pandas as pd
 
 from domain.format import fr_decimal, fr_int
-from domain.territory_types import TERRITORY_TYPES
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, type_label, words
 from views.colors import BLUE_FRANCE, GREY_LINE, GREY_TEXT, RED_MARIANNE, TERRITORY_COLORS, WHITE
 from views.map_options import CENSUS_COLOR, CHOROPLETHS, NO_CHOROPLETH, QPV_COMMUNE_COLOR, MapOptions
 
@@ -33,7 +33,7 @@ def commune_tooltip(rows: list[dict]) -> str:
     """Plain text for one commune point: its fabriques, place, type and inferred wave."""
     first = rows[0]
     place = f"{first['commune_name']}, {first['dep_name']} ({first['dep_code']})"
-    kind = f"Type : {TERRITORY_TYPES.get(first['territory_type'], first['territory_type'])}"
+    kind = f"Type : {first['territory_label']}"
     if len(rows) == 1:
         lines = [short_text(first["name"]), place, kind, f"Vague (déduite) : {first['wave_label']}"]
         if first["point_is_fallback"]:
@@ -47,7 +47,8 @@ def commune_tooltip(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-TOOLTIP_COLUMNS = ["commune_code", "commune_name", "dep_name", "dep_code", "territory_type", "name",
+# territory_label: the type's name under the chosen rural definition (models/carte.py adds it).
+TOOLTIP_COLUMNS = ["commune_code", "commune_name", "dep_name", "dep_code", "territory_label", "name",
                    "wave_label", "point_is_fallback"]
 
 
@@ -66,12 +67,13 @@ def population_note(options: MapOptions, population_vintage: str | None) -> str:
 
 
 def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame,
-                   population_vintage: str | None = None) -> list[LegendEntry]:
+                   population_vintage: str | None = None,
+                   rural_definition: str = DEFAULT_RURAL_DEFINITION) -> list[LegendEntry]:
     """What the map shows, in words: colour, shape and meaning of each mark."""
     counts = {"qpv": headline.qpv, "rural": headline.rural, "urbain": headline.urbain,
               "indetermine": headline.indetermine}
     entries = [
-        LegendEntry(TERRITORY_COLORS[kind], "disque plein", TERRITORY_TYPES[kind],
+        LegendEntry(TERRITORY_COLORS[kind], "disque plein", type_label(kind, rural_definition),
                     f"{fr_int(counts[kind])} fabrique{'s' if counts[kind] > 1 else ''}")
         for kind in TERRITORY_COLORS if counts[kind] > 0
     ]
@@ -99,12 +101,14 @@ def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame
     return entries
 
 
-def alt_text(headline, scope: str, options: MapOptions, not_placed: int) -> str:
+def alt_text(headline, scope: str, options: MapOptions, not_placed: int,
+             rural_definition: str = DEFAULT_RURAL_DEFINITION) -> str:
     """One sentence for screen readers; the table under the map holds every figure."""
+    types = ", ".join(f"{fr_int(headline[kind])} {words(kind, rural_definition).among}"
+                      for kind in ("qpv", "rural", "urbain"))
     parts = [
         f"Carte des fabriques de territoire, {scope} : {fr_int(headline.fabriques)} fabriques "
-        f"dans {fr_int(headline.communes)} communes ({fr_int(headline.qpv)} en commune avec QPV, "
-        f"{fr_int(headline.rural)} en commune rurale, {fr_int(headline.urbain)} en autre commune urbaine)."
+        f"dans {fr_int(headline.communes)} communes ({types})."
     ]
     parts.append("L'outre-mer est montré en encarts à l'ouest de la Bretagne." if options.insets
                  else "L'outre-mer est à sa position réelle.")

@@ -9,7 +9,7 @@ import pandas as pd
 from domain.epci import in_epci
 from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_milestone_when, fr_month, fr_percent, share
 from domain.prepositions import in_departement, in_region
-from domain.territory_types import IN_TERRITORY_TYPE, TYPE_ORDER, WHERE_TERRITORY_TYPE
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, TYPE_ORDER, words
 from views import synthese
 
 PROXY_NOTE = ("QPV et rural sont lus au niveau de la commune : la liste ne porte pas de label "
@@ -59,17 +59,14 @@ def _verb(count: int, singular: str, plural: str) -> str:
     return plural if count > 1 else singular
 
 
-RURAL_WHERE = {"insee": "dans une commune rurale", "hors_grands_centres": "hors des grands centres urbains"}
-
-
 def headline_sentence(headline: pd.Series, place: Place, territoire: str | None,
-                      list_date: date, rural_definition: str = "insee") -> str:
+                      list_date: date, rural_definition: str = DEFAULT_RURAL_DEFINITION) -> str:
     """The count of the filter, its share of the national count, and its QPV / rural split
     (read aloud: the caveats are in headline_caveats)."""
     count = int(headline.fabriques)
     listed = f"de la liste de l'ANCT de {fr_month(list_date)}"
     if territoire:
-        where = WHERE_TERRITORY_TYPE[territoire] if territoire != "rural" else RURAL_WHERE[rural_definition]
+        where = words(territoire, rural_definition).where
         if count == 0:
             return f"{place.opening}, aucune fabrique de territoire {listed} n'est située {where}."
         text = (f"{place.opening}, {_fabriques(count)} {listed} "
@@ -77,7 +74,7 @@ def headline_sentence(headline: pd.Series, place: Place, territoire: str | None,
         national = headline.get(f"national_{territoire}")
         if national is not None and not place.is_national:
             text += (f", soit {fr_percent(share(count, national))} des {fr_int(national)} "
-                     f"fabriques de France {IN_TERRITORY_TYPE[territoire]}")
+                     f"fabriques de France {words(territoire, rural_definition).among}")
         return f"{text}."
     if count == 0:
         return (f"{place.opening}, aucune fabrique de territoire ne figure dans la liste de "
@@ -87,17 +84,19 @@ def headline_sentence(headline: pd.Series, place: Place, territoire: str | None,
         text += (f", soit {fr_percent(share(count, headline.national_fabriques))} des "
                  f"{fr_int(headline.national_fabriques)} fabriques de France")
     qpv, rural = int(headline.qpv), int(headline.rural)
-    return (f"{text} : {fr_int(qpv)} {_verb(qpv, 'est située', 'sont situées')} dans une commune "
-            f"comptant un quartier prioritaire et {fr_int(rural)} {RURAL_WHERE[rural_definition]}.")
+    return (f"{text} : {fr_int(qpv)} {_verb(qpv, 'est située', 'sont situées')} "
+            f"{words('qpv', rural_definition).where} et {fr_int(rural)} {words('rural', rural_definition).where}.")
 
 
-def headline_caveats(rural_definition: str = "insee") -> str:
+def headline_caveats(rural_definition: str = DEFAULT_RURAL_DEFINITION) -> str:
     """What the headline sentence does not say aloud: it goes to the notes and the page."""
-    rural = ("rural au sens de l'INSEE (grille de densité)" if rural_definition == "insee"
-             else "« hors grands centres urbains » (tous les niveaux de la grille INSEE sauf le plus dense)")
+    rural = ("rural au sens de l'INSEE : les 3 niveaux les moins denses de la grille de densité"
+             if rural_definition == "insee"
+             else "« hors grands centres urbains » : tous les niveaux de la grille de densité de l'INSEE "
+                  "sauf le plus dense, petites villes et centres urbains intermédiaires compris")
     return (f"{PROXY_NOTE} « Commune comptant un quartier prioritaire » : au moins un QPV 2024 dans la "
-            f"commune, la fabrique n'est pas forcément dans le quartier. « Rural » : {rural} ; une "
-            "commune à la fois avec QPV et rurale compte comme QPV.")
+            f"commune, la fabrique n'est pas forcément dans le quartier. Définition du rural : {rural} ; "
+            "une commune à la fois avec QPV et rurale compte comme QPV.")
 
 
 def gauges_sentence(targets: pd.DataFrame, place: Place) -> str:
@@ -115,7 +114,7 @@ def gauges_sentence(targets: pd.DataFrame, place: Place) -> str:
                     parts.append(f"{fr_int(count)} {_verb(count, 'était', 'étaient')} dans une commune comptant "
                                  f"un quartier prioritaire, {goal}")
                 else:
-                    parts.append(f"{fr_int(count)} {RURAL_WHERE[t.rural_definition or 'insee']}, {goal}")
+                    parts.append(f"{fr_int(count)} {words('rural', synthese.counted_under(t)).where}, {goal}")
             text = f"Au {fr_date(pd.Timestamp(deadline).date())}, " + parts[0]
             others = parts[1:]
             if others:
@@ -141,11 +140,9 @@ def gauges_caveats(targets: pd.DataFrame, list_date: date) -> str:
     """Notes of the targets slide: how the deadline counts are read, the other readings, the sources."""
     notes = [f"Les nombres à l'échéance sont déduits de l'ordre des identifiants de la liste de l'ANCT "
              f"de {fr_month(list_date)} : la liste ne date pas chaque fabrique.", PROXY_NOTE]
-    for t in targets.itertuples():
-        if synthese.has_insee_reading(t):
-            notes.append(f"Objectif rural lu selon la formulation de l'appel (« hors grands centres "
-                         f"urbains ») ; au sens de l'INSEE : {fr_int(t.insee_national_at_deadline)} "
-                         f"au {fr_date(t.deadline)}, {fr_int(t.insee_national_achieved)} dans la liste.")
+    for t in targets.drop_duplicates("scope").itertuples():
+        if synthese.set_under_another_definition(t):
+            notes.append(synthese.definition_note(t))
     notes.append("Dans la liste de " + fr_month(list_date) + " : " + " ; ".join(
         f"{_lower_first(synthese.target_name(t))} {fr_int(t.national_achieved)}"
         for t in targets.drop_duplicates("scope").itertuples()) + ".")
@@ -211,12 +208,13 @@ def timeline_caveats(announced: pd.DataFrame, list_count: int, list_date: date) 
     return text
 
 
-def territory_types_sentence(headline: pd.Series, place: Place) -> str:
+def territory_types_sentence(headline: pd.Series, place: Place,
+                             rural_definition: str = DEFAULT_RURAL_DEFINITION) -> str:
     count = int(headline.fabriques)
     if count == 0:
         return f"{place.opening}, aucune fabrique de territoire ne figure dans la liste pour ce filtre."
     parts = [
-        f"{fr_int(headline[kind])} {IN_TERRITORY_TYPE[kind]} "
+        f"{fr_int(headline[kind])} {words(kind, rural_definition).among} "
         f"({fr_percent(share(headline[kind], count))})"
         for kind in TYPE_ORDER if headline[kind] or kind != "indetermine"
     ]

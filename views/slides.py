@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_int, fr_percent, share
-from domain.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES, TYPE_ORDER
+from domain.territory_types import RURAL_DEFINITION_NAMES, TYPE_ORDER, type_label, words
 from views import filters, sentences, static_map, synthese, timeline
 from views.charts import french_layout, on_white_page
 from views.colors import BLUE_FRANCE, GREY_GRID, GREY_TEXT, TERRITORY_COLORS
@@ -53,19 +53,19 @@ class SlideData:
 
 
 def footer_text(data: SlideData, source: str) -> str:
-    filters = data.scope
-    if data.rural_definition != "insee":
-        filters += f" ; rural : {RURAL_DEFINITIONS[data.rural_definition].lower()}"
+    # Every deck names the definition its rural figures were counted under, whatever it is.
+    filters = f"{data.scope} ; rural : {RURAL_DEFINITION_NAMES[data.rural_definition]}"
     return (f"Source : {source}. Version des données : {data.manifest['data_version']}. "
             f"Produit le {fr_date(data.produced_on)}. Filtres : {filters}.")
 
 
-def headline_figure(headline: pd.Series, national: bool, font_size: int = FONT_SIZE) -> go.Figure:
+def headline_figure(headline: pd.Series, national: bool, rural_definition: str,
+                    font_size: int = FONT_SIZE) -> go.Figure:
     figure = go.Figure()
     scale = font_size / FONT_SIZE
     cells = [("fabriques de territoire", headline.fabriques, headline.national_fabriques, round(240 * scale)),
-             ("en commune avec QPV", headline.qpv, headline.national_qpv, round(150 * scale)),
-             ("en commune rurale", headline.rural, headline.national_rural, round(150 * scale))]
+             (words("qpv", rural_definition).among, headline.qpv, headline.national_qpv, round(150 * scale)),
+             (words("rural", rural_definition).among, headline.rural, headline.national_rural, round(150 * scale))]
     domains = [(0.0, 0.46), (0.5, 0.74), (0.76, 1.0)]
     for (label, value, national_value, size), (x0, x1) in zip(cells, domains):
         title = label if national else f"{label}<br><span style='font-size:0.8em'>" \
@@ -104,12 +104,12 @@ def gauges_figure(targets: pd.DataFrame, national: bool, list_date: date,
     return french_layout(figure, margin={"l": 30, "r": 30, "t": 60, "b": 10})
 
 
-def territory_types_figure(headline: pd.Series, font_size: int = FONT_SIZE) -> go.Figure:
+def territory_types_figure(headline: pd.Series, rural_definition: str, font_size: int = FONT_SIZE) -> go.Figure:
     total = int(headline.fabriques)
     kinds = [kind for kind in TYPE_ORDER if kind != "indetermine" or headline[kind]]
     values = [int(headline[kind]) for kind in kinds]
     figure = go.Figure(go.Bar(
-        y=[TERRITORY_TYPES[kind] for kind in kinds], x=values, orientation="h",
+        y=[type_label(kind, rural_definition) for kind in kinds], x=values, orientation="h",
         marker={"color": [TERRITORY_COLORS[kind] for kind in kinds]},
         text=[f"{fr_int(v)} ({fr_percent(share(v, total))})" for v in values],
         textposition="outside", textfont={"size": font_size + 8}, cliponaxis=False,
@@ -136,10 +136,10 @@ def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
     target_sources = " ; ".join(dict.fromkeys(synthese.target_source(t) for t in data.targets.itertuples()))
     where = "" if national else f" {data.place.locative}"
     map_figure = static_map.static_map_figure(data.outlines, data.points, data.region, data.departement,
-                                              font_size=font_size)
+                                              font_size=font_size, rural_definition=data.rural_definition)
     slides = [
         Slide("nombre-de-fabriques", f"Fabriques de territoire{where}",
-              headline_figure(data.headline, national, font_size),
+              headline_figure(data.headline, national, data.rural_definition, font_size),
               sentences.headline_sentence(data.headline, data.place, data.territoire, list_date,
                                           data.rural_definition),
               footer_text(data, source), caveats=sentences.headline_caveats(data.rural_definition)),
@@ -160,8 +160,8 @@ def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
               footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source),
               national=True, caveats=sentences.timeline_caveats(data.announced, national_count, list_date)),
         Slide("types-de-territoire", f"Types de territoire{where}",
-              territory_types_figure(data.headline, font_size),
-              sentences.territory_types_sentence(data.headline, data.place),
+              territory_types_figure(data.headline, data.rural_definition, font_size),
+              sentences.territory_types_sentence(data.headline, data.place, data.rural_definition),
               footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)"),
               caveats=sentences.headline_caveats(data.rural_definition)),
     ]

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from domain.format import fr_int
 from domain.insets import INSETS  # the inset boxes, framed on the national map
 from domain.mercator import northing_degrees
-from domain.territory_types import TERRITORY_TYPES
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, type_label
 from views.charts import french_layout
 from views.colors import (BLUE_FRANCE, BLUE_FRANCE_LIGHTEST, GREY_LINE, GREY_TEXT, LAND, LAND_BORDER,
                           TERRITORY_COLORS, TERRITORY_SYMBOLS, WHITE)
@@ -88,7 +88,8 @@ def _point_size(fabriques: int, scale: float) -> float:
 
 
 def static_map_figure(outlines: pd.DataFrame, points: pd.DataFrame, region: str | None,
-                      departement: str | None, font_size: int = 20, point_scale: float = 1.0) -> go.Figure:
+                      departement: str | None, font_size: int = 20, point_scale: float = 1.0,
+                      rural_definition: str = DEFAULT_RURAL_DEFINITION) -> go.Figure:
     """Département outlines, the focus of the filter, and one point per commune and territory type."""
     national = region is None and departement is None
     geometry_column = "display_geometry_geojson" if national else "geometry_geojson"
@@ -139,7 +140,7 @@ def static_map_figure(outlines: pd.DataFrame, points: pd.DataFrame, region: str 
             continue
         figure.add_trace(go.Scatter(
             x=subset[x_column], y=[northing_degrees(lat) for lat in subset[y_column]], mode="markers",
-            name=f"{TERRITORY_TYPES[kind]} ({fr_int(subset.fabriques.sum())})",
+            name=f"{type_label(kind, rural_definition)} ({fr_int(subset.fabriques.sum())})",
             marker={"size": [_point_size(n, point_scale) for n in subset.fabriques],
                     "color": TERRITORY_COLORS[kind], "symbol": TERRITORY_SYMBOLS[kind],
                     "line": {"color": WHITE, "width": 1.2},

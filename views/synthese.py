@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_int, fr_milestone_date, fr_milestone_when, fr_month, fr_percent, share
-from domain.labels import RURAL_SCOPE_LABELS, RURAL_SCOPE_NOUNS, SCOPE_LABELS, SCOPE_NOUNS, rural_scope_label
-from domain.territory_types import RURAL_DEFINITIONS
+from domain.labels import scope_label, scope_noun
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, RURAL_DEFINITION_NAMES, RURAL_DEFINITIONS
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, GREY_BACKGROUND_ALT, RED_MARIANNE
 
@@ -23,7 +23,7 @@ class Card:
 def headline_cards(headline: pd.Series, national_scope: bool, list_source: str,
                    rural_definition: str) -> list[Card]:
     """Counts of the current filter; under a filter each says its share of the national count.
-    The rural card is named by the definition chosen (the count changes with it)."""
+    The rural card is named by the definition chosen (the count changes with it), in its label."""
     def card(label, value, national, definition):
         note = definition
         if not national_scope:
@@ -33,9 +33,10 @@ def headline_cards(headline: pd.Series, national_scope: bool, list_source: str,
     return [
         card("Fabriques dans la liste", headline.fabriques, headline.national_fabriques,
              f"Fabriques de la liste en service : {list_source}."),
-        card("En commune avec QPV", headline.qpv, headline.national_qpv,
-             "Commune comptant au moins un QPV 2024 (approximation au niveau communal)."),
-        card(rural_scope_label(rural_definition), headline.rural, headline.national_rural,
+        card(scope_label("qpv", rural_definition), headline.qpv, headline.national_qpv,
+             "Commune comptant au moins un quartier prioritaire de la politique de la ville (QPV 2024) : "
+             "approximation au niveau communal."),
+        card(scope_label("rural", rural_definition), headline.rural, headline.national_rural,
              f"{RURAL_DEFINITIONS[rural_definition]}, hors communes avec QPV."),
     ]
 
@@ -51,8 +52,6 @@ def census_cards(census: pd.DataFrame) -> list[Card]:
     ]
 
 
-# A target's scope in words. The rural target names its own definition: the call's
-# "hors grands centres urbains", or the INSEE one.
 def census_2019_description(counts: pd.Series) -> str:
     """'Base ouverte de la Mission Coworking : 1 512 lieux, dont 6 en outre-mer.'"""
     overseas = int(counts.overseas_tiers_lieux)
@@ -90,24 +89,38 @@ def list_limits_note(announced: pd.DataFrame, list_count: int, list_date) -> str
             f"{fr_month(list_date)} ({fr_int(list_count)} fabriques) : ses lauréats n'y figurent pas encore.")
 
 
+def counted_under(target) -> str:
+    """The rural definition a target's count was read under (the chosen one; progress_toward_targets
+    sets it on the rural target only: the others do not depend on it)."""
+    definition = getattr(target, "rural_definition", None)
+    return definition if isinstance(definition, str) else DEFAULT_RURAL_DEFINITION
+
+
 def target_name(target) -> str:
-    """'Hors grands centres urbains', 'En commune avec QPV', 'Toutes les fabriques'."""
-    # The rural target names its own definition (the call's "hors grands centres urbains").
-    if target.scope == "rural" and isinstance(target.rural_definition, str):
-        return RURAL_SCOPE_LABELS[target.rural_definition]
-    return SCOPE_LABELS[target.scope]
+    """'Hors grands centres urbains', 'En commune rurale (INSEE)', 'En commune avec QPV',
+    'Toutes les fabriques': a rural count names the definition it was read under."""
+    return scope_label(target.scope, counted_under(target))
+
+
+def set_under_another_definition(target) -> bool:
+    """A rural target read under another definition than the one it was set under."""
+    own = getattr(target, "target_rural_definition", None)
+    return target.scope == "rural" and isinstance(own, str) and own != counted_under(target)
+
+
+def definition_note(target) -> str:
+    """Said beside a rural target read under the INSEE definition: the target's own wording."""
+    if not set_under_another_definition(target):
+        return ""
+    return (f"L'objectif a été fixé {RURAL_DEFINITION_NAMES[target.target_rural_definition]} ; "
+            f"il est lu ici selon la définition choisie : {RURAL_DEFINITION_NAMES[counted_under(target)]}.")
 
 
 def target_what(target, count: int) -> str:
-    """'126 fabriques hors des grands centres urbains', '1 fabrique en commune avec QPV'."""
-    what = (RURAL_SCOPE_NOUNS[target.rural_definition]
-            if target.scope == "rural" and isinstance(target.rural_definition, str) else SCOPE_NOUNS[target.scope])
+    """'126 fabriques hors grands centres urbains', '1 fabrique en commune avec QPV'."""
+    what = scope_noun(target.scope, counted_under(target))
     # French agreement: "1 fabrique", "0 fabrique", "2 fabriques".
     return f"{fr_int(count)} {what if count > 1 else what.replace('fabriques', 'fabrique', 1)}"
-
-
-def has_insee_reading(target) -> bool:
-    return target.scope == "rural" and pd.notna(getattr(target, "insee_at_deadline", None))
 
 
 def target_source(target) -> str:
@@ -122,8 +135,7 @@ def deadline_note(list_date) -> str:
             f"l'objectif (trait rouge), et donne en dessous le nombre **dans la liste de "
             f"{fr_month(list_date)}**. La liste ne date pas chaque fabrique : l'échéance est lue dans "
             "l'ordre des identifiants (déduit, comme les vagues). QPV et rural sont lus au niveau de la "
-            "commune. L'objectif rural se lit selon la définition de l'appel (« hors grands centres "
-            "urbains ») ; la définition INSEE est donnée à côté.")
+            "commune, selon la définition du rural choisie dans les filtres.")
 
 
 def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
@@ -185,10 +197,8 @@ def progress_sentence(target: pd.Series, national_scope: bool, scope_name: str, 
                 f"{_were(at_deadline)}, pour un objectif de {fr_int(target.target_value)} "
                 f"({fr_percent(share(at_deadline, target.target_value), 0)}). "
                 f"Dans {listed} : {fr_int(now)}.")
-        if has_insee_reading(target):
-            text += (f" Au sens de l'INSEE (commune rurale) : {fr_int(target.insee_at_deadline)} à "
-                     f"l'échéance, {fr_int(target.insee_achieved)} dans {listed}.")
-        return text
+        note = definition_note(target)
+        return f"{text} {note}" if note else text
     what = target_what(target, now)
     national_what = target_what(target, int(target.national_achieved))
     return (f"{scope_name} : {what} dans {listed}, soit "
@@ -226,9 +236,8 @@ def gauge_readings(target, list_date) -> list[str]:
     """What a national gauge shows and the other counts beside it, written under the dial."""
     readings = [f"Labellisées au {fr_date(target.deadline)} (échéance)",
                 f"Dans la liste de {fr_month(list_date)} : <b>{fr_int(target.achieved)}</b>"]
-    if has_insee_reading(target):
-        readings.append(f"Au sens de l'INSEE : <b>{fr_int(target.insee_at_deadline)}</b> à l'échéance, "
-                        f"{fr_int(target.insee_achieved)} dans la liste")
+    if set_under_another_definition(target):
+        readings.append(f"Objectif fixé {RURAL_DEFINITION_NAMES[target.target_rural_definition]}")
     return readings
 
 
@@ -275,9 +284,6 @@ def progress_table(gauges: pd.DataFrame, national_scope: bool, list_date) -> pd.
             "Part de l'objectif à l'échéance": [fr_percent(share(a, t), 0) for a, t
                                                 in zip(gauges.achieved_at_deadline, gauges.target_value)],
             listed: [fr_int(v) for v in gauges.achieved],
-            "Lecture INSEE (échéance / liste)": [
-                f"{fr_int(t.insee_at_deadline)} / {fr_int(t.insee_achieved)}" if has_insee_reading(t) else "—"
-                for t in gauges.itertuples()],
             "Source": [target_source(t) for t in gauges.itertuples()],
         })
     return pd.DataFrame({
@@ -287,3 +293,21 @@ def progress_table(gauges: pd.DataFrame, national_scope: bool, list_date) -> pd.
         "Part du total national": [fr_percent(share(a, n)) for a, n in zip(gauges.achieved, gauges.national_achieved)],
         "Objectif national": [fr_int(v) for v in gauges.target_value],
     })
+
+
+def definitions_comparison(targets_by_definition: dict[str, pd.DataFrame], list_date,
+                           national_scope: bool) -> pd.DataFrame:
+    """The rural target's category under each definition, side by side, for the scope: the one
+    place where both readings stand together, because comparing them is the point (the page
+    labels it so). Nationally with the target; under a filter, the scope's own counts."""
+    rows = []
+    for definition, targets in targets_by_definition.items():
+        for t in targets[targets.scope == "rural"].itertuples():
+            rows.append({
+                "Définition du rural": RURAL_DEFINITIONS[definition],
+                f"Au {fr_date(t.deadline)} (déduit)": fr_int(t.achieved_at_deadline),
+                f"Dans la liste de {fr_month(list_date)}": fr_int(t.achieved),
+                "Objectif national": f"{fr_int(t.target_value)} au {fr_date(t.deadline)}"
+                                     + ("" if national_scope else " (pour la France entière)"),
+            })
+    return pd.DataFrame(rows)

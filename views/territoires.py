@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import as_text, fr_date, fr_decimal, fr_int, fr_percent
-from domain.labels import SCOPE_LABELS, rural_scope_label
-from domain.territory_types import TERRITORY_TYPES, TYPE_ORDER
+from domain.labels import SCOPES, scope_label
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, TYPE_ORDER, type_label
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE_MAIN, CATEGORICAL, GREY_MEDIUM, TERRITORY_COLORS, readable_text_on
 
@@ -42,19 +42,22 @@ def _horizontal_layout(figure: go.Figure, rows: int, x_title: str, row_height: i
     )
 
 
-def counts_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None = None) -> go.Figure:
-    """Stacked horizontal bars of fabriques by territory type, each segment and total labelled."""
+def counts_chart(frame: pd.DataFrame, name_column: str, rural_definition: str,
+                 highlighted: str | None = None) -> go.Figure:
+    """Stacked horizontal bars of fabriques by territory type (named under the rural definition
+    they were counted under), each segment and total labelled."""
     labels = _axis_labels(frame[name_column], highlighted)
     figure = go.Figure()
     for territory in _types_present(frame):
         values = frame[territory]
         figure.add_trace(go.Bar(
-            y=labels, x=values, orientation="h", name=TERRITORY_TYPES[territory],
+            y=labels, x=values, orientation="h", name=type_label(territory, rural_definition),
             marker={"color": TERRITORY_COLORS[territory]},
             text=[fr_int(v) if v else "" for v in values], textposition="inside",
             insidetextanchor="middle", textangle=0,
             textfont={"color": readable_text_on(TERRITORY_COLORS[territory])},
-            hovertemplate="%{y} : %{x} fabrique(s) — " + TERRITORY_TYPES[territory] + "<extra></extra>",
+            hovertemplate="%{y} : %{x} fabrique(s) — " + type_label(territory, rural_definition)
+                          + "<extra></extra>",
         ))
     # The total at the end of each bar: the exact figure without adding segments up.
     figure.add_trace(go.Scatter(
@@ -73,9 +76,11 @@ def counts_chart(frame: pd.DataFrame, name_column: str, highlighted: str | None 
                               **ticks)
 
 
-def counts_alt(frame: pd.DataFrame, name_column: str, scope: str) -> str:
-    parts = [f"{name} : {fr_int(row.fabriques)} (QPV {fr_int(row.qpv)}, rurales {fr_int(row.rural)}, "
-             f"autres urbaines {fr_int(row.urbain)})"
+def counts_alt(frame: pd.DataFrame, name_column: str, scope: str, rural_definition: str) -> str:
+    kinds = [kind for kind in _types_present(frame)]
+    parts = [f"{name} : {fr_int(row.fabriques)} ("
+             + ", ".join(f"{type_label(kind, rural_definition).lower()} {fr_int(getattr(row, kind))}"
+                         for kind in kinds) + ")"
              for name, row in zip(frame[name_column], frame.itertuples())]
     return f"Barres empilées des fabriques par type de territoire, {scope}. " + " ; ".join(parts) + "."
 
@@ -85,7 +90,7 @@ def population_label(vintage: str | None) -> str:
     return f"population municipale INSEE {vintage}" if vintage else "population municipale INSEE"
 
 
-def counts_table(frame: pd.DataFrame, name_column: str, name_title: str,
+def counts_table(frame: pd.DataFrame, name_column: str, name_title: str, rural_definition: str,
                  population_vintage: str | None = None) -> pd.DataFrame:
     """The chart's numbers, with the population and the rate per 100 000 inhabitants."""
     table = pd.DataFrame({name_title: frame[name_column]})
@@ -93,7 +98,7 @@ def counts_table(frame: pd.DataFrame, name_column: str, name_title: str,
         table.insert(0, "Code", frame["dep_code"])
     table["Fabriques"] = frame["fabriques"]
     for territory in _types_present(frame):
-        table[TERRITORY_TYPES[territory]] = frame[territory]
+        table[type_label(territory, rural_definition)] = frame[territory]
     suffix = f" ({population_vintage})" if population_vintage else ""
     table[f"Population{suffix}"] = [fr_int(v) for v in frame["population"]]
     table[f"Pour 100 000 habitants{suffix}"] = [fr_decimal(v, 2) for v in frame["per_100k"]]
@@ -223,8 +228,9 @@ def coverage_sentence(departements: pd.DataFrame, scope: str, what: str) -> str:
 def _target_scope_names(shares: pd.DataFrame) -> dict[str, str]:
     """Each target scope's name, the rural one naming the definition it is counted under."""
     definitions = shares.drop_duplicates("scope").set_index("scope")["rural_definition"]
-    return {scope: (rural_scope_label(definitions[scope]) if scope == "rural" else name)
-            for scope, name in SCOPE_LABELS.items() if scope in definitions.index}
+    rural = definitions.get("rural")
+    return {scope: scope_label(scope, rural if isinstance(rural, str) else DEFAULT_RURAL_DEFINITION)
+            for scope in SCOPES if scope in definitions.index}
 
 
 def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) -> go.Figure:
@@ -281,8 +287,8 @@ def target_shares_note(shares: pd.DataFrame) -> str:
         parts.append(f"{name[:1].lower() + name[1:]} : {fr_int(row.national_achieved)} dans la liste, "
                      f"objectif national {fr_int(row.target_value)} au {deadline}")
     return ("Il n'existe **pas d'objectif régional** : chaque barre est la part de la région dans le "
-            "total national (" + " ; ".join(parts) + "). Chaque objectif est compté selon sa propre "
-            "définition, quel que soit le choix du panneau latéral. La part de l'objectif national "
+            "total national (" + " ; ".join(parts) + "). Le rural est compté selon la définition choisie "
+            "dans les filtres, comme partout sur la page. La part de l'objectif national "
             "(tableau) divise les fabriques de la région **labellisées à l'échéance** (déduit de l'ordre "
             "des identifiants) par l'objectif national. Saint-Martin, hors région, n'apparaît pas ici.")
 

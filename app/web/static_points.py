@@ -24,13 +24,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-import queries
 from app.web import ROUTES
 from app.web.api import params as api_params
 from app.web.immutable_files import ServedFile, file_response
 from app.web.static_outlines import VIEWS
+from models import carte
 from views import filters as flt
-from views import map_layers
 from views.colors import TERRITORY_COLORS
 
 PREFIX = "points"
@@ -67,14 +66,13 @@ def _file(territory_type: str, view: str, values: dict[str, str]) -> ServedFile:
     except api_params.ApiError as error:
         raise NotServed(error.message) from None
     insets = view == VIEWS[True]
-    key = (str(queries.data_dir()), scope.version, tuple(sorted(scope.params.items())), insets, territory_type)
+    key = (*scope.key, insets, territory_type)
     with _lock:
         found = _files.get(key)
         if found is not None:
             _files.move_to_end(key)
             return found
-    body = map_layers.point_file_bytes(scope.run("map_points", **scope.params, insets=insets),
-                                       scope.run("map_table", **scope.params), territory_type)
+    body = carte.point_file(scope, insets, territory_type)  # the map's own points and tooltips
     found = ServedFile.of(body)
     with _lock:
         _files[key] = found

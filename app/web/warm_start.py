@@ -5,7 +5,7 @@ listening and answers its health check at once. The thread waits for that health
 then opens one loopback session per (filter, page) — the national view first, then each
 région, then each of them with a type de territoire (the sidebar's next click) —, as a
 browser would (services/loopback_session.py). Each run fills the query cache
-and the built figures, tables and decks (app/figure_cache.py) that a visitor's first run then
+and the page models (models/store.py) that a visitor's first run then
 only sends. The sessions run one after the other, in one script thread at a time, so that a
 visitor arriving meanwhile waits for one page run at most, not for the whole warm-up.
 
@@ -32,7 +32,7 @@ ENV_SWITCH = "FABRIQUES_WARM_AT_START"
 # slide at once).
 PAGES = ("", "territoires", "carte", "laureats", "presentation")
 # With a type de territoire too, except Présentation: its slide sets are the heaviest entries of
-# the figure cache (app/figure_cache.py MAX_LARGE_ENTRIES), and a type is not what one presents.
+# the model store (models/store.py MAX_LARGE_ENTRIES), and a type is not what one presents.
 TYPED_PAGES = tuple(page for page in PAGES if page != "presentation")
 HEALTH_WAIT_S = 120
 RUN_TIMEOUT_S = 120

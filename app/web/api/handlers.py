@@ -1,5 +1,6 @@
 """The API's answers: each computes in a worker thread (DuckDB and pandas would block the
-event loop) from the same queries and builders as the pages, and names its data version."""
+event loop) and reads the pages' own models (models/): indicateurs.json is Synthèse's figures,
+fabriques.csv / .json the Lauréats list. Each names its data version and its rural definition."""
 from __future__ import annotations
 
 import hashlib
@@ -16,10 +17,11 @@ import queries
 from app.web import config
 from app.web.api import params
 from app.web.api.limits import RateLimiter, client_key
-from domain.territory_types import RURAL_DEFINITIONS, TERRITORY_TYPES
+from domain.territory_types import RURAL_DEFINITIONS, TYPE_ORDER, type_label
+from models import laureats, synthese
+from models.scope import Scope
 from views import exports
 from views import filters as flt
-from views import laureats as lv
 
 VERSION_HEADER = "X-Data-Version"
 FILTER_KEYS = flt.URL_KEYS
@@ -54,7 +56,7 @@ def _ratio(part, whole) -> float | None:
     return None if not whole else round(float(part) / float(whole), 4)
 
 
-def _scope_body(scope: params.Scope) -> dict:
+def _scope_body(scope: Scope) -> dict:
     filters = scope.filters
     return {
         "description": scope.description,
@@ -73,9 +75,7 @@ def laureates(values: dict[str, str], as_csv: bool) -> Answer:
     cap = config.api_max_rows()
     limit = params.bounded_int(values, "limit", cap, 1, cap)
     offset = params.bounded_int(values, "offset", 0, 0, 10**9)
-    found = lv.sort_laureates(scope.run("laureates_list", **scope.params, search=search),
-                              next(iter(lv.SORTS)))
-    table = lv.laureates_table(found)
+    table = laureates.listing(scope, search).table  # the page's list, in its default order
     page = table.iloc[offset:offset + limit]
     total = len(table)
     next_offset = offset + limit if offset + limit < total else None
@@ -102,11 +102,12 @@ def laureates(values: dict[str, str], as_csv: bool) -> Answer:
 # --- indicateurs.json ----------------------------------------------------------------------
 
 def indicators(values: dict[str, str]) -> Answer:
-    """Synthèse's figures: headline counts, counts by territory type, progress toward targets."""
+    """Synthèse's figures (its page model: the same object the page lays out): headline counts,
+    counts by territory type and progress toward the targets, under the rural definition asked."""
     scope = params.scope(values)
-    headline = scope.run("headline_counts", **scope.params).iloc[0]
-    targets = scope.run("progress_toward_targets", **scope.params)
-    counted = ("fabriques", "communes", "departements", *TERRITORY_TYPES,
+    figures = synthese.page(scope).figures
+    headline, targets, definition = figures.headline, figures.targets, figures.rural_definition
+    counted = ("fabriques", "communes", "departements", *TYPE_ORDER,
                "national_fabriques", "national_qpv", "national_rural")
     count = {name: int(headline[name]) for name in counted}
     body = {
@@ -119,12 +120,13 @@ def indicators(values: dict[str, str]) -> Answer:
         "departements": count["departements"],
         # Saint-Martin is a collectivité, not a département: named apart.
         "collectivites": [name for name in str(headline.collectivites or "").split(";") if name],
+        # Each type named under the rural definition it was counted under (perimetre says which).
         "par_type_de_territoire": [
-            {"type": code, "libelle": label, "fabriques": count[code]}
-            for code, label in TERRITORY_TYPES.items()
+            {"type": code, "libelle": type_label(code, definition), "fabriques": count[code]}
+            for code in TYPE_ORDER
         ],
         "france": {"fabriques": count["national_fabriques"], "qpv": count["national_qpv"],
-                   "rural": count["national_rural"]},
+                   "rural": count["national_rural"], "definition_rural": definition},
         "objectifs": [
             {
                 "identifiant": row.target_id,
@@ -136,16 +138,17 @@ def indicators(values: dict[str, str]) -> Answer:
                 "source": row.source_url,
                 "source_editeur": row.source_publisher,
                 "source_nature": row.source_nature,
+                # The rural target is counted under the definition asked (definition_rural); the
+                # one it was set under is definition_de_l_objectif (the call's wording).
                 "definition_rural": row.rural_definition if isinstance(row.rural_definition, str) else None,
+                "definition_de_l_objectif": (row.target_rural_definition
+                                             if isinstance(row.target_rural_definition, str) else None),
                 # Labelled by the deadline, inferred from the id order of the list.
                 "a_l_echeance": {
                     "fabriques": int(row.achieved_at_deadline),
                     "fabriques_france": int(row.national_at_deadline),
                     "part_de_l_objectif_france": _ratio(row.national_at_deadline, row.target_value),
                 },
-                "lecture_insee": ({"a_l_echeance": int(row.insee_national_at_deadline),
-                                   "maintenant": int(row.insee_national_achieved)}
-                                  if pd.notna(row.insee_national_at_deadline) else None),
                 "maintenant": {
                     "fabriques": int(row.achieved),
                     "fabriques_france": int(row.national_achieved),
@@ -157,8 +160,10 @@ def indicators(values: dict[str, str]) -> Answer:
         ],
         "note": "Les objectifs sont nationaux : il n'existe pas d'objectif par région ou département. "
                 "QPV et rural sont des approximations au niveau de la commune. Les nombres à l'échéance "
-                "sont déduits de l'ordre des identifiants (la liste ne date pas chaque fabrique) ; "
-                "l'objectif rural est lu selon la définition de l'appel (definition_rural).",
+                "sont déduits de l'ordre des identifiants (la liste ne date pas chaque fabrique). "
+                "Toute la réponse lit le rural selon une seule définition (perimetre.filtres.rural, "
+                "par défaut celle de l'objectif rural : hors_grands_centres) ; rural=insee donne "
+                "l'autre lecture.",
     }
     return Answer(scope.version, body)
 

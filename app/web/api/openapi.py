@@ -5,7 +5,7 @@ routes and that its parameters are exactly the names each route accepts.
 """
 from __future__ import annotations
 
-from domain.territory_types import FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
 
 PARAMETERS = {
     "region": ("Code INSEE de la région (ex. 53 pour la Bretagne).", {"type": "string"}),
@@ -14,7 +14,7 @@ PARAMETERS = {
     "territoire": ("Type de territoire de la commune.",
                    {"type": "string", "enum": FILTERABLE_TERRITORY_TYPES}),
     "rural": ("Définition du rural (défaut : insee).",
-              {"type": "string", "enum": list(RURAL_DEFINITIONS), "default": "insee"}),
+              {"type": "string", "enum": list(RURAL_DEFINITIONS), "default": DEFAULT_RURAL_DEFINITION}),
     "epci": ("Code SIREN de l'intercommunalité (EPCI).", {"type": "string"}),
     "q": ("Recherche dans le nom, la commune ou le département, sans accents ni casse, "
           "prise telle quelle (100 caractères au plus).", {"type": "string", "maxLength": 100}),

@@ -8,11 +8,10 @@ the API has nobody to read a notice, and a silently dropped filter would return 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-import pandas as pd
 
 import queries
+from models import scope as scopes
+from models.scope import Scope
 from pipeline import versions
 from views import filters as flt
 from views import laureats as lv
@@ -26,26 +25,6 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.details = details
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What one request asks for: a data version, the filters and their description."""
-    version: str
-    manifest: dict
-    filters: flt.Filters
-    geography: flt.Geography
-
-    @property
-    def params(self) -> dict:
-        return self.filters.params()
-
-    @property
-    def description(self) -> str:
-        return flt.describe(self.filters, self.geography)
-
-    def run(self, name: str, **params) -> pd.DataFrame:
-        return queries.run_at(self.version, name, **params)
 
 
 def single_values(multi: list[tuple[str, str]], accepted: tuple[str, ...]) -> dict[str, str]:
@@ -101,18 +80,15 @@ def _rejected_filters(values: dict[str, str], filters: flt.Filters,
 
 
 def scope(values: dict[str, str]) -> Scope:
-    """The data version and the filters of a request, checked as the filter bar checks them."""
-    version, manifest = data_version(values)
-    # A version archived before the EPCI level has no epci extract: no EPCI is then known.
-    epci_options = (queries.run_at(version, "epci_options") if "epci" in manifest["extracts"] else None)
-    geography = flt.Geography.from_options(queries.run_at(version, "filter_options"), epci_options)
-    filters, notices = flt.parse({key: values[key] for key in flt.URL_KEYS if key in values},
-                                 geography)
+    """The scope of a request (models/scope.py, the pages' own): its data version and its filters,
+    checked as the filter bar checks them."""
+    version, _ = data_version(values)
+    found, notices = scopes.from_url(values, version)
     if notices:
-        rejected = _rejected_filters(values, filters, geography) or list(flt.URL_KEYS)
+        rejected = _rejected_filters(values, found.filters, found.geography) or list(flt.URL_KEYS)
         raise ApiError(400, " ".join(notice.replace(" ignoré", " refusé") for notice in notices),
                        parametre=rejected[0], parametres=rejected)
-    return Scope(version, manifest, filters, geography)
+    return found
 
 
 def search(values: dict[str, str]) -> str | None:
