@@ -53,14 +53,14 @@ def _labelled(frame: pd.DataFrame, rural_definition: str) -> pd.DataFrame:
     return frame.assign(territory_label=frame.territory_type.map(type_labels(rural_definition)))
 
 
-def _table(scope: Scope) -> pd.DataFrame:
+def labelled_table(scope: Scope) -> pd.DataFrame:
     return kept("carte_table", scope.key,
                 lambda: _labelled(scope.run("map_table", **scope.params), scope.rural_definition))
 
 
 def page(scope: Scope, insets: bool) -> CartePage:
     def build() -> CartePage:
-        table = _table(scope)
+        table = labelled_table(scope)
         choropleth_frame = scope.run("map_choropleth", **scope.params)
         missing = scope.run("map_departements_without_fabrique", **scope.params)
         f = scope.filters
@@ -97,15 +97,16 @@ def deck(scope: Scope, options: map_options.MapOptions, selected_commune: str | 
     the points travel as files the browser fetches once (their URLs, from app/web)."""
     view = page(scope, options.insets)
     f = scope.filters
-    where = {"region": f.region, "departement": f.departement, "epci": f.epci, "insets": options.insets}
 
     def build() -> pdk.Deck:
         return map_layers.build_deck(
             options=options, outlines=scope.run("map_outlines", insets=options.insets),
             choropleth_frame=view.choropleth_frame, points=view.points, table=view.table,
             bounds=view.bounds, width=width,
-            census=scope.run("map_tiers_lieux_2019", **where) if options.census else None,
-            qpv_communes=scope.run("map_qpv_communes", **where) if options.qpv_communes else None,
+            census=scope.run("map_tiers_lieux_2019", region=f.region, departement=f.departement, epci=f.epci,
+                             insets=options.insets) if options.census else None,
+            qpv_communes=scope.run("map_qpv_communes", region=f.region, departement=f.departement, epci=f.epci,
+                                   insets=options.insets) if options.qpv_communes else None,
             without_fabrique=view.missing, selected_commune=selected_commune,
             outline_urls=outline_urls, point_urls=point_urls,
         )
@@ -139,5 +140,5 @@ def card(scope: Scope, fabrique_id: str) -> FabriqueCard | None:
 
 def point_file(scope: Scope, insets: bool, territory_type: str) -> bytes:
     """The points of one territory type, as the map fetches them (with their tooltips)."""
-    return map_layers.point_file_bytes(page(scope, insets).points, _table(scope), territory_type)
+    return map_layers.point_file_bytes(page(scope, insets).points, labelled_table(scope), territory_type)
 

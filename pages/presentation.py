@@ -25,7 +25,7 @@ requested_version = st.query_params.get("version")
 scope = ctx.scope
 if requested_version and requested_version != current_version:
     try:
-        archived = scopes.of(ctx.filters, requested_version)
+        scopes.at_version(requested_version)  # its manifest only: the figures once asked for
     except scopes.UnknownVersion:
         st.warning(f"Ce lien désigne une version des données inconnue (« {shown(requested_version)} ») : "
                    f"les chiffres affichés sont ceux de la version actuelle ({current_version}).",
@@ -37,7 +37,7 @@ if requested_version and requested_version != current_version:
         as_they_were = st.toggle(f"Afficher les chiffres tels qu'ils étaient (version {requested_version})",
                                  key="presentation_as_they_were")
         if as_they_were:
-            scope = archived
+            scope = scopes.of(ctx.filters, requested_version)
 
 version = scope.version
 today = date.today()

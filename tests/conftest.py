@@ -185,13 +185,9 @@ def screenshot(page, name: str) -> Path:
 
 
 def announcement_data(filters, today):
-    """The data of the slides, the deck and the press kit for a filter, built by the function
-    the pages use (app/announcement_exports.py), so that tests read what users download."""
-    from app.announcement_exports import slide_data
-    from app.context import Context
-    from queries import read_manifest, run
-    from views.filters import Geography
+    """The data of the slides, the deck and the press kit for a filter, built by the model the
+    pages use (models/presentation.py), so that tests read what users download."""
+    from models import presentation
+    from models import scope as scopes
 
-    manifest = read_manifest()
-    context = Context(filters, Geography.from_options(run("filter_options")), manifest)
-    return slide_data(context, manifest["data_version"], manifest, today)
+    return presentation.slide_data(scopes.of(filters), today)

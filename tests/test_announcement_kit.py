@@ -66,7 +66,7 @@ def test_pptx_titles_figures_and_footers_are_text(brittany_deck):
                 assert shape.text_frame.word_wrap is True, shape.name
     first = _texts(deck.slides[0])
     headline = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
-                   rural_definition="insee").iloc[0]
+                   rural_definition="hors_grands_centres").iloc[0]
     for value in (headline.fabriques, headline.qpv, headline.rural):
         assert f"\n{value}\n" in f"\n{first}\n"
     assert "6,0\u00a0% des 382 de France" in first
@@ -75,11 +75,13 @@ def test_pptx_titles_figures_and_footers_are_text(brittany_deck):
 def test_pptx_charts_are_native_and_hold_the_data(brittany_deck):
     _, deck = brittany_deck
     headline = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
-                   rural_definition="insee").iloc[0]
+                   rural_definition="hors_grands_centres").iloc[0]
     # Targets, regional: the région's own counts (no 23-on-382 gauge), shares in the figures.
     targets = _chart(deck.slides[1])
-    # The rural target is read under the call's definition (hors grands centres urbains): 15, not 12.
-    assert [tuple(s.values) for s in targets.plots[0].series] == [(headline.fabriques, headline.qpv, 15)]
+    # One rural figure in the deck: the default definition (hors grands centres urbains), 15 on
+    # this slide as on the first one.
+    assert headline.rural == 15
+    assert [tuple(s.values) for s in targets.plots[0].series] == [(headline.fabriques, headline.qpv, headline.rural)]
     assert targets.plots[0].series[0].name == "Bretagne"
     assert "6,0\u00a0% des 382 fabriques de France" in _texts(deck.slides[1])
     # Waves: a line of the announced totals, from the data.
@@ -89,7 +91,8 @@ def test_pptx_charts_are_native_and_hold_the_data(brittany_deck):
     assert list(line.plots[0].categories)[0] == "3 février 2020"
     # Territory types: one bar per type.
     bars = _chart(deck.slides[4])
-    assert list(bars.plots[0].categories) == ["Commune avec QPV", "Commune rurale", "Autre commune urbaine"]
+    assert list(bars.plots[0].categories) == ["Commune avec QPV", "Hors grands centres urbains",
+                                              "Grand centre urbain sans QPV"]
     assert list(bars.plots[0].series[0].values) == [headline.qpv, headline.rural, headline.urbain]
 
 

@@ -21,7 +21,8 @@ from app.web import api, config, security
 from app.web.api import handlers
 from conftest import ROOT, copy_data, run_app
 from domain.format import fr_percent
-from domain.labels import rural_scope_label
+from domain.labels import scope_label
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 from pipeline import versions
 from test_consistency import ALL, SCOPES, _label
 from views import exports
@@ -51,13 +52,14 @@ def generous_rate_limit(monkeypatch):
 def page_export(params: dict, search: str | None = None) -> bytes:
     """What the Lauréats page's CSV button builds, in its default order."""
     found = queries.run("laureates_list", **params, search=search)
-    return exports.csv_bytes(lv.laureates_table(lv.sort_laureates(found, next(iter(lv.SORTS)))))
+    return exports.csv_bytes(lv.laureates_table(lv.sort_laureates(found, next(iter(lv.SORTS))),
+                                                params["rural_definition"]))
 
 
 def query_of(params: dict) -> dict:
     """URL parameters of a filter set (the pages' names)."""
     query = {key: params[key] for key in ("region", "departement", "epci", "territoire") if params[key]}
-    if params["rural_definition"] != "insee":
+    if params["rural_definition"] != DEFAULT_RURAL_DEFINITION:
         query["rural"] = params["rural_definition"]
     return query
 
@@ -179,7 +181,8 @@ def test_api_totals_are_the_pages_totals(client, params):
     assert [t["maintenant"]["fabriques"] for t in indicators["objectifs"]] == list(progress.achieved)
 
 
-@pytest.mark.parametrize("query", [{}, {"region": "53"}, {"departement": "29"},
+@pytest.mark.parametrize("query", [{}, {"region": "53"}, {"departement": "29"}, {"rural": "insee"},
+                                   {"region": "53", "rural": "insee"},
                                    {"territoire": "rural", "rural": "hors_grands_centres"}],
                          ids=_label)
 def test_indicators_match_the_synthese_page(client, query):
@@ -189,12 +192,17 @@ def test_indicators_match_the_synthese_page(client, query):
     metrics = {metric.label: metric.value for metric in synthese.metric}
     assert metrics["Fabriques dans la liste"] == str(indicators["fabriques"])
     by_type = {row["type"]: row["fabriques"] for row in indicators["par_type_de_territoire"]}
+    definition = indicators["perimetre"]["filtres"]["rural"]
+    assert definition == query.get("rural", DEFAULT_RURAL_DEFINITION)
     assert metrics["En commune avec QPV"] == str(by_type["qpv"])
     # The card is named by the definition the API says it used (one label source: domain/labels).
-    assert metrics[rural_scope_label(indicators["perimetre"]["filtres"]["rural"])] == str(by_type["rural"])
+    assert metrics[scope_label("rural", definition)] == str(by_type["rural"])
+    rural_target = next(t for t in indicators["objectifs"] if t["portee"] == "rural")
+    assert rural_target["definition_rural"] == definition
+    assert rural_target["definition_de_l_objectif"] == "hors_grands_centres"
     synthese.session_state["synthese_gauges_table"] = True  # opens "Voir les jauges en tableau"
     table = synthese.run().dataframe[0].value
-    if not query:
+    if not set(query) - {"rural"}:  # France entière, under either definition
         def column(start):
             return next(name for name in table.columns if name.startswith(start))
 
@@ -211,8 +219,7 @@ def test_indicators_match_the_synthese_page(client, query):
     else:
         shown = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
         for target in indicators["objectifs"]:
-            label = {"total": "Toutes les fabriques", "qpv": "En commune avec QPV",
-                     "rural": "Hors grands centres urbains"}[target["portee"]]
+            label = scope_label(target["portee"], definition)
             assert shown[label].replace("\u202f", "") == str(target["maintenant"]["fabriques"])
     assert synthese.caption[-1].value.count(indicators["version_donnees"]) == 1
 

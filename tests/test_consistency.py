@@ -7,8 +7,9 @@ import pytest
 
 import queries
 from conftest import ROOT, run_app
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 
-ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
 REGION_CODES = sorted(duckdb.sql(
     f"select reg_code from read_parquet('{ROOT / 'data' / 'regions.parquet'}')").df()["reg_code"])
 
@@ -50,14 +51,14 @@ def test_queries_of_the_three_pages_agree(params):
         assert row["fabriques"].item() == synthese.fabriques
 
 
-def test_regional_shares_match_the_national_filter_by_region():
-    shares = queries.run("regional_share_of_targets")
-    # The rural target is the call's "hors grands centres urbains": the same as the pages show
-    # when that definition is chosen in the sidebar.
-    assert set(shares.loc[shares.scope == "rural", "rural_definition"]) == {"hors_grands_centres"}
+@pytest.mark.parametrize("definition", ["hors_grands_centres", "insee"])
+def test_regional_shares_match_the_national_filter_by_region(definition):
+    shares = queries.run("regional_share_of_targets", rural_definition=definition)
+    # The rural figure is read under the definition chosen, as every page shows it.
+    assert set(shares.loc[shares.scope == "rural", "rural_definition"]) == {definition}
     for code in REGION_CODES:
         headline = queries.run("headline_counts", **{**ALL, "region": code,
-                                                     "rural_definition": "hors_grands_centres"}).iloc[0]
+                                                     "rural_definition": definition}).iloc[0]
         mine = shares[shares.reg_code == code].set_index("scope")["achieved"]
         assert mine["total"] == headline.fabriques
         assert mine["qpv"] == headline.qpv

@@ -10,9 +10,10 @@ from conftest import ROOT
 from pipeline import build
 from pipeline.sources import SourceError
 from views.filters import Filters, Geography, parse, with_departement
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 
 SOURCES = ROOT / "data" / "sources"
-ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
 BREST, RENNES, GRAND_PARIS = "242900314", "243500139", "200054781"
 
 

@@ -11,15 +11,17 @@ import queries
 from domain.spreadsheet import FORMULA_STARTS
 from views import exports
 from views.laureats import laureates_table
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 
-ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
 HOSTILE = ["=1+1", "+33", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://exemple.invalid\")"]
 
 
 @pytest.fixture(scope="module")
 def table():
     """The Bretagne list as the page shows it, with hostile names written into a copy."""
-    shown = laureates_table(queries.run("laureates_list", **{**ALL, "region": "53"}, search=None)).copy()
+    shown = laureates_table(queries.run("laureates_list", **{**ALL, "region": "53"}, search=None),
+                            ALL["rural_definition"]).copy()
     for i, name in enumerate(HOSTILE):
         shown.loc[i, "Nom"] = name
     shown.loc[len(HOSTILE), "Nom"] = "Fabrique Évry-Courcouronnes « l'Œil » — déjà"
@@ -53,7 +55,7 @@ def test_csv_has_bom_semicolons_and_neutralised_formulas(table, tmp_path):
 
 def test_xlsx_stores_formulas_as_text_and_numbers_as_numbers(table, tmp_path):
     about = exports.about_rows("Bretagne", None, "Nom", len(table), "b312a3587740",
-                               "ANCT, liste (janvier 2024)", date(2026, 1, 5))
+                               "ANCT, liste (janvier 2024)", date(2026, 1, 5), "hors_grands_centres")
     path = tmp_path / "liste.xlsx"
     path.write_bytes(exports.xlsx_bytes(table, about))
     workbook = openpyxl.load_workbook(path)

@@ -52,5 +52,7 @@ def test_url_round_trip(geography):
 
 def test_describe(geography):
     assert describe(Filters(), geography) == "France entière"
-    assert describe(Filters(region="53", territoire="rural"), geography) == "Bretagne — communes rurales"
+    assert describe(Filters(region="53", territoire="rural"), geography) == "Bretagne — hors grands centres urbains"
+    assert (describe(Filters(region="53", territoire="rural", rural_definition="insee"), geography)
+            == "Bretagne — communes rurales (INSEE)")
     assert describe(Filters(departement="29"), geography) == "Finistère (29)"

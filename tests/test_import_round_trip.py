@@ -14,16 +14,17 @@ from pipeline.import_files import read_table
 from pipeline.import_workflow import preview
 from views import exports
 from views import laureats as lv
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 
-ALL = {"region": None, "departement": None, "epci": None, "territoire": None, "rural_definition": "insee"}
+ALL = {"region": None, "departement": None, "epci": None, "territoire": None, "rural_definition": DEFAULT_RURAL_DEFINITION}
 
 
 def full_list_exports() -> dict[str, bytes]:
     """The two downloads of the Lauréats page, unfiltered, in its default order."""
     found = lv.sort_laureates(queries.run("laureates_list", **ALL, search=None), next(iter(lv.SORTS)))
-    table = lv.laureates_table(found)
+    table = lv.laureates_table(found, ALL["rural_definition"])
     about = exports.about_rows("France entière", None, lv.SORTS[next(iter(lv.SORTS))], len(table),
-                               "version", "source", date.today())
+                               "version", "source", date.today(), ALL["rural_definition"])
     return {"liste.csv": exports.csv_bytes(table), "liste.xlsx": exports.xlsx_bytes(table, about)}
 
 

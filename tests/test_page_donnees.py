@@ -72,18 +72,29 @@ def test_page_shows_version_sources_limits_and_downloads_to_everyone(data_dir):
 
 def test_announced_splits_beside_the_commune_level_approximation(data_dir):
     at = open_page()
-    splits = table_with(at, "Commune avec QPV (approximation)").set_index("Fabriques annoncées")
-    # Wave 1: 80 announced in QPV; 75 of fabt-01..80 are in a commune with a 2024 QPV.
-    assert splits.at["80", "QPV annoncés"] == "80"
-    assert splits.at["80", "Commune avec QPV (approximation)"].startswith("75 (94")
+    table = table_with(at, "Approximation : fabriques")
+    # One unit per column: counts in the "fabriques" columns, shares in the "part" columns.
+    for column in ("Annoncé : fabriques", "Approximation : fabriques"):
+        assert not table[column].str.contains("%").any(), column
+    for column in ("Annoncé : part", "Approximation : part"):
+        assert table[column].map(lambda v: v == "—" or v.endswith("\u00a0%")).all(), column
+    rows = {(announcement.split(" : ")[-1].split(" ")[0], category): row
+            for announcement, category, row in zip(table["Annonce"], table["Catégorie"],
+                                                     table.to_dict("records"))}
+    # Wave 1: 80 announced in QPV; 75 of fabt-01..80 are in a commune with a 2024 QPV (94 %).
+    assert rows[("80", "QPV")]["Annoncé : fabriques"] == "80"
+    assert (rows[("80", "QPV")]["Approximation : fabriques"], rows[("80", "QPV")]["Approximation : part"]) \
+        == ("75", "94\u00a0%")
     # 22 October 2020: 102 QPV + 68 rural announced; 119 QPV, 35 INSEE rural, 51 outside large centres.
-    assert (splits.at["170", "QPV annoncés"], splits.at["170", "Ruraux annoncés"]) == ("102", "68")
-    assert splits.at["170", "Commune avec QPV (approximation)"].startswith("119 (")
-    assert splits.at["170", "Commune rurale INSEE (approximation)"].startswith("35 (")
-    assert splits.at["170", "Hors grands centres urbains (approximation)"].startswith("51 (")
+    assert rows[("170", "QPV")]["Annoncé : fabriques"] == "102"
+    assert rows[("170", "Rural : commune rurale (INSEE)")]["Annoncé : fabriques"] == "68"
+    assert rows[("170", "QPV")]["Approximation : fabriques"] == "119"
+    assert rows[("170", "Rural : commune rurale (INSEE)")]["Approximation : fabriques"] == "35"
+    assert rows[("170", "Rural : hors grands centres urbains")]["Approximation : fabriques"] == "51"
     # 2024: 42 % QPV, 50 % rural announced; the wave is not in the list.
-    assert splits.at["407", "QPV annoncés"] == "42\u00a0%"
-    assert splits.at["407", "Commune avec QPV (approximation)"].startswith("non disponible")
+    assert rows[("407", "QPV")]["Annoncé : part"] == "42\u00a0%"
+    assert rows[("407", "QPV")]["Approximation : fabriques"] == "—"
+    assert any("postérieure à la liste" in announcement for announcement in table["Annonce"])
     assert "Pourquoi les deux diffèrent" in texts(at)
 
 
@@ -126,7 +137,9 @@ def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
     counts = {m.label: m.value for m in at.metric}
     assert counts == {"Ajoutées": "3", "Retirées": "0", "Modifiées": "0", "Fabriques après import": "385"}
     totals = table_with(at, "Indicateur").set_index("Indicateur")
-    assert totals.loc["Fabriques de territoire labellisées", ["Avant", "Après"]].tolist() == [382, 385]
+    assert totals.loc["Objectif toutes les fabriques au 31 décembre 2021", ["Avant", "Après"]].tolist() == [382, 385]
+    # Named by what it counts, under the definition the totals say (the rural target too).
+    assert "Objectif hors grands centres urbains au 31 décembre 2021" in totals.index
     # Names holding markup or a formula are shown as typed, in a table, never as Markdown.
     added = table_with(at, "Nom")
     assert "<b>Tiers-lieu</b> de la gare" in added["Nom"].tolist()

@@ -86,7 +86,8 @@ def test_region_filter_headline_reads_the_brittany_sentence():
 
 def test_territory_filter_reaches_the_slides():
     at = open_page({"departement": "29", "territoire": "rural", "slide": "5"})
-    assert "Finistère (29) — communes rurales" in footer(at)
+    assert "Finistère (29) — hors grands centres urbains" in footer(at)
+    assert "rural : « hors grands centres urbains »" in footer(at)
     assert sentence(at).startswith("**À lire :** Dans le Finistère, sur ")
 
 

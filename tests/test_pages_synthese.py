@@ -111,7 +111,7 @@ def test_a_single_fabrique_is_singular():
 def test_rural_card_names_the_definition_chosen(definition):
     """The rural card says which definition it counts ('En commune rurale (INSEE)' or 'Hors
     grands centres urbains'), and the count is the one of that definition."""
-    from domain.labels import rural_scope_label
+    from domain.labels import scope_label
 
     app = run_app(query={"rural": definition})
     assert not app.exception
@@ -119,9 +119,22 @@ def test_rural_card_names_the_definition_chosen(definition):
     headline = queries.run("headline_counts", region=None, departement=None, epci=None,
                            territoire=None, rural_definition=definition).iloc[0]
     label = {"insee": "En commune rurale (INSEE)", "hors_grands_centres": "Hors grands centres urbains"}[definition]
-    assert rural_scope_label(definition) == label
+    assert scope_label("rural", definition) == label
     assert metrics[label] == str(headline.rural)
     assert "En commune rurale" not in metrics
+
+
+def test_by_default_the_rural_card_and_the_rural_gauge_tell_one_figure():
+    """The default definition is the rural target's own: the card and the gauge's list count are the
+    same number (182), under the same name, and the gauge judges the target on 126 at its deadline."""
+    app = run_app()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Hors grands centres urbains"] == "182"
+    texts = " ".join(m.value for m in app.markdown)
+    assert "**Hors grands centres urbains** — objectif 150 au 31 décembre 2021" in texts
+    assert "Dans la liste de janvier 2024 : **182**" in texts
+    assert "rural" not in " ".join(metrics).lower()  # no bare "rural" label: the definition's name
 
 
 def test_closed_expanders_send_no_grid_until_opened():

@@ -8,10 +8,11 @@ import pytest
 import queries
 from conftest import ROOT
 from views.filters import Filters
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 
 SQL_FILES = sorted(p for p in (ROOT / "queries").glob("*.sql") if not p.name.startswith("_"))
 FILTER_PARAMS = {f.name for f in fields(Filters)}
-CALLER_DIRS = ["pages", "app", "views", "bench", "pipeline"]
+CALLER_DIRS = ["pages", "app", "models", "views", "bench", "pipeline"]
 
 
 def _calls():
@@ -71,7 +72,7 @@ def test_no_sql_file_formats_values_in():
         assert "{" not in text and "%s" not in text, sql.name
 
 
-ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
 
 
 @pytest.mark.parametrize(
@@ -82,8 +83,8 @@ ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_defi
         ({**ALL, "departement": "29"}, None),
         ({**ALL, "departement": "978"}, 1),
         ({**ALL, "territoire": "qpv"}, 195),
-        ({**ALL, "territoire": "rural"}, 137),
-        ({**ALL, "territoire": "rural", "rural_definition": "hors_grands_centres"}, 182),
+        ({**ALL, "territoire": "rural", "rural_definition": "insee"}, 137),
+        ({**ALL, "territoire": "rural"}, 182),  # the default: hors grands centres urbains
         ({**ALL, "region": "53", "departement": "75"}, 0),  # Paris is not in Bretagne
         ({**ALL, "region": "' or 1=1 --"}, 0),  # bound: a literal that matches nothing
         ({**ALL, "departement": "x" * 10_000}, 0),
@@ -141,3 +142,31 @@ def test_a_stored_territory_type_of_an_older_list_is_not_read():
     counts = queries.run_on({"laureates": stored}, "headline_counts", **params).iloc[0]
     assert counts.urbain == expected.urbain < len(laureates)
     assert (counts.qpv, counts.rural) == (expected.qpv, expected.rural) and counts.rural > 0
+
+
+def test_the_territory_type_and_the_target_counts_are_decided_in_one_macro_each():
+    """One rule in SQL: the flags a territory type is decided from, and the deadline a target
+    count reads, appear in queries/_macros.sql only (typed_laureates, target_counts_by); every
+    query reads the types and the target counts from there."""
+    macros = (ROOT / "queries" / "_macros.sql").read_text(encoding="utf-8")
+    for rule in ("create or replace macro typed_laureates", "create or replace macro target_counts_by"):
+        assert rule in macros
+    for sql in SQL_FILES:
+        text = sql.read_text(encoding="utf-8")
+        for flag in ("is_rural_insee", "is_outside_large_centres", "labelled_by"):
+            assert flag not in text, f"{sql.name} décide lui-même avec {flag} : passer par queries/_macros.sql"
+        assert "filter (where territory_type" not in text, f"{sql.name} recompte les types (counts_by_type)"
+    for name in ("progress_toward_targets", "regional_share_of_targets"):
+        assert "target_counts_by(" in queries.sql_text(name), name
+    assert "counts_by_type(" in queries.sql_text("headline_counts")
+
+
+def test_no_page_imports_the_query_layer():
+    """Pages lay out models (models/): none of them runs a query or reads the loader."""
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] != "queries", f"{path.name}:{node.lineno} importe {name}"

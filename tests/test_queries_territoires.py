@@ -10,8 +10,9 @@ import pytest
 import queries
 from conftest import ROOT, copy_data
 from views import territoires
+from domain.territory_types import DEFAULT_RURAL_DEFINITION
 
-ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+ALL = dict(region=None, departement=None, epci=None, territoire=None, rural_definition=DEFAULT_RURAL_DEFINITION)
 
 
 def _table(name: str):
@@ -61,9 +62,9 @@ def test_bretagne_has_23_fabriques_in_its_4_departements():
         ({**ALL, "departement": "29"}, None, 1),
         ({**ALL, "departement": "978"}, 1, 1),  # Saint-Martin: no région
         ({**ALL, "territoire": "qpv"}, 195, 102),
-        ({**ALL, "territoire": "rural"}, 137, 102),
+        ({**ALL, "territoire": "rural", "rural_definition": "insee"}, 137, 102),
         ({**ALL, "territoire": "urbain"}, None, 102),
-        ({**ALL, "territoire": "rural", "rural_definition": "hors_grands_centres"}, 182, 102),
+        ({**ALL, "territoire": "rural"}, 182, 102),  # the default: hors grands centres urbains
         ({**ALL, "region": "02", "territoire": "rural"}, 0, 1),  # Martinique: no rural fabrique
         ({**ALL, "region": "53", "departement": "75"}, 0, 0),  # Paris is not in Bretagne
         ({**ALL, "region": "' or 1=1 --"}, 0, 0),  # bound: a literal that matches nothing
@@ -121,14 +122,14 @@ def test_coverage_gaps_nationally_is_territoire_de_belfort():
 
 
 def test_regional_shares_of_targets_have_no_regional_target():
-    shares = queries.run("regional_share_of_targets")
+    shares = queries.run("regional_share_of_targets", rural_definition="hors_grands_centres")
     assert len(shares) == 3 * len(REGION_CODES)
     assert set(shares["scope"]) == {"total", "qpv", "rural"}
     # One national target per scope (the latest), the same for every région.
     assert shares.groupby("scope")["target_value"].nunique().eq(1).all()
     national = shares.drop_duplicates("scope").set_index("scope")
-    # The rural target counted under the call's definition (182 hors grands centres urbains in
-    # the list, not the 137 INSEE-rural), each target on the fabriques labelled by its deadline
+    # The rural target counted under the definition chosen, here the call's (182 hors grands
+    # centres urbains in the list), each target on the fabriques labelled by its deadline
     # (fabt-01..300 by the end of 2021: 171 with a QPV, 126 hors grands centres).
     assert national["national_achieved"].to_dict() == {"total": 382, "qpv": 195, "rural": 182}
     assert national["national_at_deadline"].to_dict() == {"total": 382, "qpv": 171, "rural": 126}
@@ -140,6 +141,12 @@ def test_regional_shares_of_targets_have_no_regional_target():
     assert bretagne.loc["qpv"].achieved_at_deadline <= bretagne.loc["qpv"].achieved
     # Saint-Martin belongs to no région: the régions hold all but one fabrique.
     assert shares[shares.scope == "total"]["achieved"].sum() == 381
+    # Under the INSEE definition, the rural figure is the INSEE one (137 in the list, 93 at the
+    # deadline): one definition at a time, on the whole page.
+    insee = queries.run("regional_share_of_targets", rural_definition="insee")
+    rural = insee[insee.scope == "rural"].iloc[0]
+    assert (rural.national_achieved, rural.national_at_deadline, rural.rural_definition,
+            rural.target_rural_definition) == (137, 93, "insee", "hors_grands_centres")
 
 
 def test_latest_target_announcement_is_the_2023_wave_aimed_at_144_territories():
@@ -229,15 +236,20 @@ def test_wave_2023_note_quotes_the_announcement_as_text_with_its_source():
     assert not re.search(r"(?<!\\)\]\(javascript", text)  # every bracket escaped: no link
 
 
-def test_target_shares_name_each_definition_and_deadline():
-    """Whatever the sidebar's rural definition, the rural target is the call's and says so."""
-    shares = queries.run("regional_share_of_targets")
+@pytest.mark.parametrize("definition, rural_name, rural_count", [
+    ("hors_grands_centres", "Hors grands centres urbains", 182),
+    ("insee", "En commune rurale (INSEE)", 137),
+])
+def test_target_shares_name_each_definition_and_deadline(definition, rural_name, rural_count):
+    """The rural target is read under the sidebar's definition, and its name says which."""
+    shares = queries.run("regional_share_of_targets", rural_definition=definition)
     note = territoires.target_shares_note(shares)
-    assert "hors grands centres urbains : 182 dans la liste, objectif national 150 au 31 décembre 2021" in note
-    assert "en commune rurale" not in note.lower()
+    assert f"{rural_name[:1].lower() + rural_name[1:]} : {rural_count} dans la liste, objectif national 150 au " \
+           "31 décembre 2021" in note
+    assert ("en commune rurale" in note.lower()) == (definition == "insee")
     table = territoires.target_shares_table(shares)
-    assert "Hors grands centres urbains : part de l'objectif national au 31 décembre 2021" in table.columns
+    assert f"{rural_name} : part de l'objectif national au 31 décembre 2021" in table.columns
     bretagne = table[table["Région"] == "Bretagne"].iloc[0]
     assert bretagne["En commune avec QPV : labellisées au 31 décembre 2021"] <= bretagne["En commune avec QPV : fabriques"]
     names = {trace.name for trace in territoires.target_shares_chart(shares).data}
-    assert names == {"Toutes les fabriques", "En commune avec QPV", "Hors grands centres urbains"}
+    assert names == {"Toutes les fabriques", "En commune avec QPV", rural_name}

@@ -100,12 +100,17 @@ def test_the_brittany_example_reads_as_specified():
     headline = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
                    rural_definition="insee").iloc[0]
     place = sentences.place_of("53", None, REGIONS, DEPARTEMENTS)
-    text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
+    text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26), "insee")
     assert text == (
         f"En Bretagne, la liste de l'ANCT de janvier 2024 compte 23 fabriques de territoire, soit "
         f"6,0{NBSP}% des 382 fabriques de France : 8 sont situées dans une commune comptant un quartier "
-        "prioritaire et 12 dans une commune rurale."
+        "prioritaire et 12 dans une commune rurale au sens de l'INSEE."
     )
+    # Under the default definition (the rural target's), the rural figure says its own name.
+    default = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
+                  rural_definition="hors_grands_centres").iloc[0]
+    assert sentences.headline_sentence(default, place, None, date(2024, 1, 26)).endswith(
+        "8 sont situées dans une commune comptant un quartier prioritaire et 15 hors des grands centres urbains.")
     # QPV / rural said as commune-level proxies, in the notes and on the page.
     assert "au niveau de la commune" in sentences.headline_caveats("insee")
 

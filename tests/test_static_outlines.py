@@ -95,13 +95,17 @@ def _inline_equivalent(settings: dict):
     """The same deck built with inline outlines (the drawing before the files)."""
     from views import map_layers, map_options
 
-    params = dict(region=None, departement=None, epci=None, territoire=None, rural_definition="insee")
+    from models import carte
+    from models import scope as scopes
+    from views.filters import Filters
+
+    params = Filters().params()
     options = map_options.MapOptions(choropleth=settings.get("carte_aplat", map_options.NO_CHOROPLETH),
                                      without_fabrique=settings.get("carte_sans_fabrique", False))
     deck = map_layers.build_deck(
         options=options, outlines=run("map_outlines", insets=True),
         choropleth_frame=run("map_choropleth", **params), points=run("map_points", **params, insets=True),
-        table=run("map_table", **params),
+        table=carte.labelled_table(scopes.of(Filters(rural_definition=params["rural_definition"]))),
         bounds=run("map_view_bounds", region=None, departement=None, epci=None, insets=True).iloc[0],
         without_fabrique=run("map_departements_without_fabrique", **params))
     return {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}

@@ -14,6 +14,8 @@ from queries import data_version, run
 from views import map_layers, map_options
 from views.colors import TERRITORY_COLORS
 from views.filters import Filters
+from models import carte
+from models import scope as scopes
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -31,7 +33,7 @@ def _inline_points(filters: Filters, insets: bool) -> dict[str, list]:
     deck = map_layers.build_deck(
         options=map_options.MapOptions(insets=insets), outlines=run("map_outlines", insets=insets),
         choropleth_frame=run("map_choropleth", **params), points=run("map_points", **params, insets=insets),
-        table=run("map_table", **params),
+        table=carte.labelled_table(scopes.of(filters)),
         bounds=run("map_view_bounds", **geography, insets=insets).iloc[0])
     return {layer["id"].removeprefix("fabriques-"): layer["data"]
             for layer in json.loads(deck.to_json())["layers"] if layer["id"].startswith("fabriques-")}

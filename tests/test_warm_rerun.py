@@ -7,8 +7,8 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 import queries
-from app.figure_cache import display_table
 from conftest import ROOT
+from models.grid import for_grid
 from views import laureats as lv
 from views.filters import Filters
 
@@ -25,19 +25,19 @@ def _page(page: str, query: dict) -> AppTest:
     return app
 
 
-@pytest.mark.parametrize("page", ["synthese", "laureats", "carte", "donnees"])
+@pytest.mark.parametrize("page", ["synthese", "territoires", "laureats", "carte", "donnees", "presentation"])
 @pytest.mark.parametrize("query", [{}, {"region": "53"}], ids=["france", "bretagne"])
 def test_a_warm_rerun_runs_no_query(monkeypatch, page, query):
     app = _page(page, query)
     before = [element.value for element in app.metric]
     calls = []
-    original = queries.run
+    original = queries.run_at
 
-    def counted(name, **params):
+    def counted(version, name, **params):
         calls.append(name)
-        return original(name, **params)
+        return original(version, name, **params)
 
-    monkeypatch.setattr(queries, "run", counted)
+    monkeypatch.setattr(queries, "run_at", counted)
     app.run()
     assert not app.exception, app.exception
     assert calls == [], f"{page} relancée avec le même filtre a exécuté {calls}"
@@ -47,7 +47,7 @@ def test_a_warm_rerun_runs_no_query(monkeypatch, page, query):
 def test_a_grid_gets_the_bytes_streamlit_would_have_made():
     found = lv.sort_laureates(queries.run("laureates_list", **Filters().params(), search=None),
                               next(iter(lv.SORTS)))
-    table = lv.laureates_table(found)
+    table = lv.laureates_table(found, Filters().rural_definition)
     assert len(table) == 382
-    assert (dataframe_util.convert_arrow_table_to_arrow_bytes(display_table(table))
+    assert (dataframe_util.convert_arrow_table_to_arrow_bytes(for_grid(table))
             == dataframe_util.convert_pandas_df_to_arrow_bytes(table))

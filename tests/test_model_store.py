@@ -1,5 +1,5 @@
-"""Built figures, tables and decks are kept per (what, filter, data version): a warm rerun sends
-them as built, and an import is seen at once by a page that was already open."""
+"""Models are kept per (surface, scope): a warm rerun sends them as built, concurrent requests of
+one key build once, and an import is seen at once by a page that was already open."""
 from __future__ import annotations
 
 import copy
@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 import pydeck as pdk
 from streamlit.testing.v1 import AppTest
 
-from app import figure_cache
+import threading
+
+from models import store
 from conftest import ROOT, copy_data
 from pipeline import import_workflow, versions
 from pipeline.import_workflow import ImportRequest
@@ -24,12 +26,12 @@ def test_built_once_per_key_and_version():
         calls.append(1)
         return go.Figure(go.Bar(x=["a"], y=[len(calls)]))
 
-    first = figure_cache.built("test_once", "v1", ("53", "insee"), build)
-    assert figure_cache.built("test_once", "v1", ("53", "insee"), build) is first
+    first = store.kept("test_once", ("v1", "53", "insee"), build)
+    assert store.kept("test_once", ("v1", "53", "insee"), build) is first
     assert len(calls) == 1
     # Another filter, another data version: built again, never the older entry.
-    assert figure_cache.built("test_once", "v1", ("76", "insee"), build) is not first
-    newer = figure_cache.built("test_once", "v2", ("53", "insee"), build)
+    assert store.kept("test_once", ("v1", "76", "insee"), build) is not first
+    newer = store.kept("test_once", ("v2", "53", "insee"), build)
     assert newer is not first and newer.data[0].y == (3,)
     assert len(calls) == 3
 
@@ -44,12 +46,12 @@ def test_a_failing_build_is_not_kept():
         return outcome
 
     try:
-        figure_cache.built("test_failing", "v1", (), build)
+        store.kept("test_failing", ("v1",), build)
     except RuntimeError:
         pass
     else:
         raise AssertionError("the builder's error should reach the page")
-    assert figure_cache.built("test_failing", "v1", (), build) == "figure"
+    assert store.kept("test_failing", ("v1",), build) == "figure"
 
 
 def test_a_sent_figure_is_the_same_json_and_its_copies_are_plain_figures():
@@ -58,8 +60,8 @@ def test_a_sent_figure_is_the_same_json_and_its_copies_are_plain_figures():
         return figure.update_layout(separators=",\u00a0", height=210)
 
     reference = build().to_dict()
-    sent = figure_cache.built("test_sent", "v1", (), build)
-    assert isinstance(sent, figure_cache.SentFigure)
+    sent = store.kept("test_sent", ("v1",), build)
+    assert isinstance(sent, store.SentFigure)
     assert sent.to_dict() == reference
     assert sent.to_dict() is sent.to_dict()  # made once, then only sent
 
@@ -79,7 +81,7 @@ def test_a_sent_deck_keeps_its_json_and_tooltip():
         return pdk.Deck(layers=[layer], map_provider=None, tooltip={"text": "{t}"})
 
     reference = json.loads(build().to_json())
-    deck = figure_cache.built("test_deck", "v1", (), build)
+    deck = store.kept("test_deck", ("v1",), build)
     assert isinstance(deck, pdk.Deck)
     assert json.loads(deck.to_json()) == reference
     assert deck.to_json() is deck.to_json()
@@ -87,8 +89,8 @@ def test_a_sent_deck_keeps_its_json_and_tooltip():
 
 
 def test_figures_inside_tuples_and_lists_are_sent_as_built():
-    value = figure_cache.built("test_nested", "v1", (), lambda: (go.Figure(), "texte", [go.Figure()]))
-    assert isinstance(value[0], figure_cache.SentFigure) and isinstance(value[2][0], figure_cache.SentFigure)
+    value = store.kept("test_nested", ("v1",), lambda: (go.Figure(), "texte", [go.Figure()]))
+    assert isinstance(value[0], store.SentFigure) and isinstance(value[2][0], store.SentFigure)
 
 
 def _gauge_values(app) -> list[int]:
@@ -157,10 +159,36 @@ def test_an_import_is_seen_at_once_by_an_open_warm_page(tmp_path, monkeypatch):
 
 
 def test_large_entries_are_kept_fewer():
-    assert figure_cache.MAX_LARGE_ENTRIES < figure_cache.MAX_ENTRIES
-    first = figure_cache.built("test_large", "v1", ("53",), lambda: go.Figure(), large=True)
-    assert figure_cache.built("test_large", "v1", ("53",), lambda: go.Figure(), large=True) is first
-    for index in range(figure_cache.MAX_LARGE_ENTRIES):
-        figure_cache.built("test_large", "v1", (f"autre-{index}",), lambda: go.Figure(), large=True)
+    assert store.MAX_LARGE_ENTRIES < store.MAX_ENTRIES
+    first = store.kept("test_large", ("v1", "53"), lambda: go.Figure(), large=True)
+    assert store.kept("test_large", ("v1", "53"), lambda: go.Figure(), large=True) is first
+    for index in range(store.MAX_LARGE_ENTRIES):
+        store.kept("test_large", ("v1", f"autre-{index}"), lambda: go.Figure(), large=True)
     # The oldest entry is gone: built again.
-    assert figure_cache.built("test_large", "v1", ("53",), lambda: go.Figure(), large=True) is not first
+    assert store.kept("test_large", ("v1", "53"), lambda: go.Figure(), large=True) is not first
+
+
+def test_concurrent_requests_of_one_key_build_once():
+    """Two sessions (or a page and an API call) asking the same model at the same time: the
+    second waits for the first one's build and gets the same object."""
+    started, release = threading.Event(), threading.Event()
+    calls, results = [], []
+
+    def build():
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return go.Figure()
+
+    def ask():
+        results.append(store.kept("test_concurrent", ("v1", "53"), build))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    started.wait(10)
+    second = threading.Thread(target=ask)
+    second.start()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert len(calls) == 1 and len(results) == 2 and results[0] is results[1]
