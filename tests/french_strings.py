@@ -1,7 +1,7 @@
-"""The French text of the project, for tests/test_spelling.py: the string literals of pages/, views/
-and domain/ (read with `ast`, docstrings, identifiers, keys, CSS/HTML/JS, format specs, URLs and
-code in backticks left out), the text columns of the facts files, and a checker built on the
-Hunspell French dictionary (Debian package hunspell-fr-classical, read by spylls)."""
+"""The French text of the project, for tests/test_spelling.py: the string literals of pages/,
+views/, domain/ and models/ (read with `ast`; docstrings, identifiers, keys, CSS/HTML/JS, format
+specs, URLs and code in backticks left out), the text columns of the facts files, and a checker
+built on the Hunspell French dictionary (Debian package hunspell-fr-classical, read by spylls)."""
 from __future__ import annotations
 
 import ast
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-CODE_FOLDERS = ("pages", "views", "domain")
+CODE_FOLDERS = ("pages", "views", "domain", "models")
 # The facts files and their columns that reach the screen (events, details, labels, names).
 FACTS_TEXT_COLUMNS = {
     "programme_jalons_fabriques.csv": ("evenement", "detail"),
