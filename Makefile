@@ -54,8 +54,21 @@ chromium: fonts
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
+## The spell check (tests/test_spelling.py) reads Debian's French Hunspell dictionary.
+FRENCH_DICTIONARY := /usr/share/hunspell/fr_FR.dic
+.PHONY: dictionary
+dictionary:
+	@if [ ! -f $(FRENCH_DICTIONARY) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installation du dictionnaire français (paquet Debian hunspell-fr-classical)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell-fr-classical >/dev/null; \
+		else \
+			echo "Dictionnaire français absent : la vérification orthographique échouera (apt-get install hunspell-fr-classical)."; \
+		fi; \
+	fi
+
 ## The whole suite: unit, query, AppTest and real-browser tests.
-test: $(TESTDEPS) chromium fonts
+test: $(TESTDEPS) chromium fonts dictionary
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## Rewrite the accessibility declaration's results (docs/accessibilite/audit.json) from a real browser

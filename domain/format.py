@@ -45,7 +45,7 @@ def fr_date(value: date) -> str:
 
 def fr_milestone_date(value: date, precision: str = "jour") -> str:
     """An announcement's date as precisely as its source gives it: '3 février 2020', or
-    'fin 2021' when the source says only that (pipeline/sources.py DATE_PRECISIONS)."""
+    'fin 2021' when the source says only that (pipeline/facts.py DATE_PRECISIONS)."""
     return f"fin {value.year}" if precision == "fin_annee" else fr_date(value)
 
 

