@@ -75,7 +75,7 @@ def laureates(values: dict[str, str], as_csv: bool) -> Answer:
     cap = config.api_max_rows()
     limit = params.bounded_int(values, "limit", cap, 1, cap)
     offset = params.bounded_int(values, "offset", 0, 0, 10**9)
-    table = laureates.listing(scope, search).table  # the page's list, in its default order
+    table = laureats.listing(scope, search).table  # the page's list, in its default order
     page = table.iloc[offset:offset + limit]
     total = len(table)
     next_offset = offset + limit if offset + limit < total else None
