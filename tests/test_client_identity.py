@@ -245,3 +245,21 @@ def test_every_setting_of_the_http_side_is_documented_for_the_operator():
         assert f"| `{variable}` |" in deploy + api_doc, variable
     default = re.search(r"\| `FABRIQUES_TRUSTED_PROXIES` \| `([^`]*)` \|", deploy).group(1)
     assert default == clients.DEFAULT_TRUSTED_PROXIES
+
+
+def test_the_server_does_not_start_with_uvicorn_reading_the_header():
+    """uvicorn's own rule (FORWARDED_ALLOW_IPS) would decide before ours: app/serve.py turns it
+    off, and the app refuses to be served without that."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    environment = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
+    refused = subprocess.run([sys.executable, "-c", "import app.asgi"], cwd=ROOT, env=environment,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "python -m app.serve" in refused.stderr
+    started = subprocess.run([sys.executable, "-c", "import app.asgi"], cwd=ROOT, timeout=120,
+                             env={**environment, "FORWARDED_ALLOW_IPS": ""}, capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr[-2000:]

@@ -12,8 +12,8 @@ after it read that peer and nothing else:
 The page cannot decide by itself: Streamlit shows it neither 127.0.0.1 (nginx) nor ::1 (a
 local client of `make run`), only None for both. uvicorn's own X-Forwarded-For rewriting
 (`FORWARDED_ALLOW_IPS`, on by default for 127.0.0.1 and ::1, taking the last address not
-listed) is switched off in app/asgi.py: it would trust ::1 under `make run`, and skip nginx's
-own entry when the visitor is 127.0.0.1 — it reaches us already decided, the other way.
+listed) is switched off by app/serve.py (app/asgi.py refuses to start without that): it would
+trust ::1 under `make run`, and skip nginx's own entry when the visitor is 127.0.0.1.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class ClientMiddleware:
                 # visitor one client (one lockout, one API budget); the operator should know.
                 self.ignored_told = True
                 LOGGER.warning("X-Forwarded-For ignoré : le pair %s n'est pas dans %s (docs/deploy.md).",
-                            client, clients.TRUSTED_PROXIES_ENV)
+                               client, clients.TRUSTED_PROXIES_ENV)
             scope["client"] = (client, port)
         await self.app(scope, receive, send)
 

@@ -73,8 +73,9 @@ def _keep(key: tuple, file: ServedFile, client: str | None) -> None:
     out every visitor's files (the rate limit slows it down, not its share). So a file counts
     against the client that had it built: at PER_CLIENT_FILES, that client's own least recently
     used file makes room, never another's; at MAX_FILES overall, the least recently used one.
-    A scanner thus holds PER_CLIENT_FILES places at most, the visitors the rest. The server's
-    own calls (client None: tests, the benchmark) have no share to keep."""
+    A scanner thus holds PER_CLIENT_FILES places at most, and has pushed out as many of the
+    others' files at most. The server's own calls (client None: tests, the benchmark) have no
+    share to keep."""
     if key in _files:
         return
     if client is not None and sum(owner == client for _, owner in _files.values()) >= PER_CLIENT_FILES:
