@@ -67,8 +67,16 @@ dictionary:
 		fi; \
 	fi
 
+## The nginx tests (tests/test_client_identity.py) run deploy/scale_out.py's nginx: Debian package.
+.PHONY: nginx
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installation de nginx (paquet Debian)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	fi
+
 ## The whole suite: unit, query, AppTest and real-browser tests.
-test: $(TESTDEPS) chromium fonts dictionary
+test: $(TESTDEPS) chromium fonts dictionary nginx
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## Rewrite the accessibility declaration's results (docs/accessibilite/audit.json) from a real browser

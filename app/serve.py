@@ -6,9 +6,14 @@ called `st.navigation`. On a freshly started server, a shared link such as
 `/territoires?region=76` would then run `pages/territoires.py` on its own, without the
 router and its filter bar, and fail. We route every page with `st.navigation`, so we say so
 before the server starts.
+
+It also switches off uvicorn's own reading of X-Forwarded-For (on by default for 127.0.0.1 and
+::1): who a client is, is decided by app/web/clients.py alone, and uvicorn reads this setting
+before the app is imported.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,10 +22,12 @@ from streamlit.web import cli
 
 # The ASGI app (st.App) wraps dashboard.py with the project's routes and middleware.
 ASGI_APP = Path(__file__).resolve().parent / "asgi.py"
+UVICORN_FORWARDED_ENV = "FORWARDED_ALLOW_IPS"  # uvicorn's trusted proxies; empty: none
 
 
 def main(argv: list[str]) -> int:
     PagesManager.uses_pages_directory = False
+    os.environ[UVICORN_FORWARDED_ENV] = ""
     return cli.main(args=["run", str(ASGI_APP), *argv], prog_name="streamlit",
                     standalone_mode=False) or 0
 

@@ -19,6 +19,7 @@ from pipeline.import_workflow import (MAX_ATTRIBUTION_LENGTH, PROGRAMME_START, A
                                       ImportRefused, ImportRequest, TOTALS_PARAMS, attribution_in_service)
 from pipeline.import_workflow import apply as _apply
 from pipeline.import_workflow import preview as _preview
+from services.clients import client_address  # the one rule (services/clients.py)
 from services.upload_access import authorise as authorise_uploads
 from services.upload_access import may_upload
 from services.upload_access import revoke as revoke_uploads
@@ -46,19 +47,6 @@ def password_hash(from_secrets: str | None) -> str | None:
 
 LoginOutcome = import_auth.LoginOutcome
 LoginStateError = import_auth.LoginStateError
-LOOPBACK = {None, "", "127.0.0.1", "::1", "::ffff:127.0.0.1", "localhost"}  # ::ffff: when listening on every address
-
-
-def client_address(ip_address: str | None, forwarded_for: str | None) -> str:
-    """Who is trying the password. Behind nginx (the only way in, on loopback) the address is
-    the last one of X-Forwarded-For, the one nginx itself appended; a client cannot forge it."""
-    ip_address = ip_address if isinstance(ip_address, str) else None
-    forwarded_for = forwarded_for if isinstance(forwarded_for, str) else None
-    if ip_address in LOOPBACK and forwarded_for:
-        last = forwarded_for.split(",")[-1].strip()
-        if last:
-            return last[:64]
-    return (ip_address or "local")[:64]
 
 
 def login_wait(data_dir: Path, client: str) -> float:

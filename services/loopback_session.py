@@ -21,7 +21,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.sync.client import connect
 
-LOOPBACK = {"127.0.0.1", "localhost"}
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 WIDGET_TYPES = {"selectbox", "radio", "toggle", "checkbox"}
 
 

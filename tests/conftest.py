@@ -70,8 +70,11 @@ class ServedApp:
         self.process = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={self.port}"], cwd=ROOT,
             # No warm-up of every région at start (app/web/warm_start.py): the test machine's
-            # CPU goes to the tests; tests/test_warm_start.py starts one with it.
-            env={**os.environ, "FABRIQUES_WARM_AT_START": "0", **(env or {})},
+            # CPU goes to the tests; tests/test_warm_start.py starts one with it. The browser
+            # tests are one client doing the work of many visitors: the map's files are not
+            # rate-limited for it (the limit is tested in tests/test_static_points.py).
+            env={**os.environ, "FABRIQUES_WARM_AT_START": "0", "FABRIQUES_POINTS_RATE_LIMIT": "100000",
+                 **(env or {})},
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.time() + 120

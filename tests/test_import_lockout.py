@@ -113,23 +113,6 @@ def test_a_reload_does_not_give_new_tries(tmp_path, monkeypatch):
     assert json.loads((data_dir / import_auth.LOGINS_FILE).read_text())["recent"]
 
 
-@pytest.mark.parametrize("ip, forwarded, expected", [
-    ("10.0.0.7", None, "10.0.0.7"),
-    ("10.0.0.7", "1.2.3.4", "10.0.0.7"),  # a direct client cannot choose its address
-    ("127.0.0.1", "1.2.3.4, 10.0.0.7", "10.0.0.7"),  # behind nginx: the address nginx appended
-    # A server listening on every address (make run) sees loopback as an IPv4-mapped IPv6
-    # address: nginx in front of it is still nginx, or every visitor would share one lockout.
-    ("::ffff:127.0.0.1", "1.2.3.4, 10.0.0.7", "10.0.0.7"),
-    ("::1", "10.0.0.8", "10.0.0.8"),
-    ("::ffff:10.0.0.7", "1.2.3.4", "::ffff:10.0.0.7"),
-    (None, None, "local"),
-])
-def test_client_address(ip, forwarded, expected):
-    from services.imports import client_address
-
-    assert client_address(ip, forwarded) == expected
-
-
 def test_lock_and_state_files_are_named_alike_in_code_docs_and_gitignore():
     from pipeline import versions
 

@@ -119,3 +119,66 @@ def test_anything_else_is_not_found(client, path):
     assert response.status_code == 404
     assert "immutable" not in response.headers.get("cache-control", "")
     assert response.headers["content-type"].startswith("text/plain")  # a refusal, as text
+
+
+# --- Issue 27, item 4: a rate limit per client, and a cache one client cannot empty -----------
+
+@pytest.fixture
+def limited(monkeypatch):
+    """The /points/ route behind the server's middleware (who the client is), with a fresh
+    limiter and cache; `limited(address)` is a client from that address."""
+    from app import web
+    from app.web.api.limits import RateLimiter
+
+    monkeypatch.setattr(static_points, "_limiter", RateLimiter())
+    monkeypatch.setattr(static_points, "_files", type(static_points._files)())
+    app = Starlette(routes=[route for route in ROUTES if getattr(route, "path", "").startswith("/points/")],
+                    middleware=[*web.MIDDLEWARE])
+    return lambda address: TestClient(app, client=(address, 50000))
+
+
+def _epci_urls(count: int) -> list[str]:
+    """What a script looping over the intercommunalités asks for: one new file each."""
+    sirens = run("epci_options").epci_siren.head(count)
+    return ["/" + static_points.point_url("rural", True, data_version(), Filters(epci=siren)) for siren in sirens]
+
+
+def test_80_requests_from_one_client_meet_a_429_while_another_is_served(limited):
+    scanner, visitor = limited("198.51.100.7"), limited("203.0.113.20")
+    # A forged header changes nothing: the scanner is its peer address (services/clients.py).
+    codes = [scanner.get(url, headers={"X-Forwarded-For": f"10.66.0.{n}"}).status_code
+             for n, url in enumerate(_epci_urls(80))]
+    assert codes[:60] == [200] * 60 and set(codes[60:]) == {429}
+    refused = scanner.get(_epci_urls(1)[0])
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["content-type"].startswith("text/plain")
+    assert refused.headers["content-language"] == "fr"
+    assert refused.text.startswith("Trop de requêtes de points de la carte : au plus 60 par minute")
+    assert refused.headers["cache-control"] == "no-store"
+    assert visitor.get("/" + static_points.point_url("qpv", True, data_version(), Filters())).status_code == 200
+
+
+def test_one_client_cannot_push_the_others_files_out_of_the_cache(limited, monkeypatch):
+    monkeypatch.setenv("FABRIQUES_POINTS_RATE_LIMIT", "100000")
+    # A smaller cache, the same rule (256 and 32 places in service): the scan stays short.
+    monkeypatch.setattr(static_points, "MAX_FILES", 40)
+    monkeypatch.setattr(static_points, "PER_CLIENT_FILES", 5)
+    visitors = limited("203.0.113.20")
+    theirs = ["/" + static_points.point_url(kind, True, data_version(), Filters(region=region))
+              for region in ("53", "11", "84") for kind in ("qpv", "rural")]
+    assert all(visitors.get(url).status_code == 200 for url in theirs)
+    kept = dict(static_points._files)
+    scanner = limited("198.51.100.7")
+    scan = _epci_urls(static_points.MAX_FILES + 10)  # a plain LRU would have lost every visitor file
+    assert all(scanner.get(url).status_code == 200 for url in scan)
+    assert all(key in static_points._files for key in kept)  # the visitors' files are all there
+    owners = [owner for _, owner in static_points._files.values()]
+    assert owners.count("198.51.100.7") == static_points.PER_CLIENT_FILES  # its own oldest made room
+
+
+def test_the_operator_reads_the_cache_share_the_code_keeps():
+    from conftest import ROOT
+
+    deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert (f"a client holds at most {static_points.PER_CLIENT_FILES} of the {static_points.MAX_FILES} "
+            "cached files") in deploy

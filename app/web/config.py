@@ -1,11 +1,14 @@
-"""Settings of the API, read from the environment: the one place for each of them.
+"""Settings of the HTTP side, read from the environment: the one place for each of them.
 
 | variable                     | default | meaning                                                   |
 |------------------------------|---------|-----------------------------------------------------------|
 | FABRIQUES_CORS_ORIGINS       | (none)  | origins allowed to read /api/v1/ from a browser (CORS)    |
 | FABRIQUES_API_RATE_LIMIT     | 60      | API requests per client per minute                        |
 | FABRIQUES_API_MAX_ROWS       | 5000    | most rows one list response returns                       |
-| FABRIQUES_TRUSTED_PROXIES    | 127.0.0.1 ::1 | peers whose X-Forwarded-For names the client (nginx) |
+| FABRIQUES_POINTS_RATE_LIMIT  | 60      | requests for the map's point files per client per minute  |
+| FABRIQUES_TRUSTED_PROXIES    | 127.0.0.1 | proxies whose X-Forwarded-For names the client (nginx); read by services/clients.py |
+| FABRIQUES_PUBLIC_URL         | (none)  | the dashboard's public address, for absolute links (API `Link`); relative links without it |
+| FABRIQUES_ALLOW_INDEXING     | 0       | 1: search engines may index the pages (/robots.txt)       |
 
 Who may frame the pages (the `?embed=true` views among them) is set in one place too:
 FABRIQUES_FRAME_ANCESTORS, read by app/web/security.py.
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import os
 import re
+
+from services import clients
 
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 
@@ -61,12 +66,41 @@ def api_max_rows() -> int:
     return _positive_int("FABRIQUES_API_MAX_ROWS", 5000)
 
 
-def trusted_proxies() -> frozenset[str]:
-    """Direct peers trusted to name the client in X-Forwarded-For (the local nginx)."""
-    raw = os.environ.get("FABRIQUES_TRUSTED_PROXIES")
-    if raw is None:
-        return frozenset({"127.0.0.1", "::1"})
-    return frozenset(part for part in re.split(r"[\s,]+", raw) if part)
+def points_rate_limit() -> int:
+    """Requests for the map's point files (/points/…) one client may make in a minute."""
+    return _positive_int("FABRIQUES_POINTS_RATE_LIMIT", 60)
+
+
+def trusted_proxies():
+    """The proxies trusted to name the client in X-Forwarded-For (the local nginx)."""
+    try:
+        return clients.trusted_proxies()
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+
+
+def public_url() -> str | None:
+    """The address the dashboard is reached at (`https://fabriques.example.gouv.fr`), without
+    a final slash; None: links are relative. Never read from the request's Host header, which
+    the client writes."""
+    raw = os.environ.get("FABRIQUES_PUBLIC_URL", "").strip()
+    if not raw:
+        return None
+    if not PUBLIC_URL.match(raw):
+        raise ConfigError(f"FABRIQUES_PUBLIC_URL : « {raw[:100]} » n'est pas une adresse "
+                          "(attendu : https://exemple.fr ou https://exemple.fr/chemin).")
+    return raw.rstrip("/")
+
+
+def allow_indexing() -> bool:
+    """Whether search engines may index the pages (/robots.txt); not by default (an intranet)."""
+    raw = os.environ.get("FABRIQUES_ALLOW_INDEXING", "").strip() or "0"
+    if raw not in ("0", "1"):
+        raise ConfigError(f"FABRIQUES_ALLOW_INDEXING : « {raw[:20]} » : 0 (pas d'indexation) ou 1 attendu.")
+    return raw == "1"
 
 
 def check() -> None:
@@ -74,4 +108,7 @@ def check() -> None:
     cors_origins()
     api_rate_limit()
     api_max_rows()
+    points_rate_limit()
     trusted_proxies()
+    public_url()
+    allow_indexing()

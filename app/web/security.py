@@ -105,7 +105,7 @@ class SecurityMiddleware:
         body = text.encode("utf-8")
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"), *self.headers]})
+            (b"content-language", b"fr"), (b"connection", b"close"), *self.headers]})
         await send({"type": "http.response.body", "body": body})
 
 

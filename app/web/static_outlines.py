@@ -71,7 +71,7 @@ async def serve_outline(request: Request) -> Response:
     file = outline_files().get(name)
     if file is None:
         return PlainTextResponse("Contour inconnu (version des données changée ?).", status_code=404,
-                                 headers={"Cache-Control": "no-store"})
+                                 headers={"Cache-Control": "no-store", "Content-Language": "fr"})
     return file_response(request, file, MEDIA_TYPE)
 
 

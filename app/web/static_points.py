@@ -11,6 +11,11 @@ gzipped. The tooltips read exactly as inline (the same records, views/map_layers
 The URL holds the filters, not a digest: any process behind nginx builds the same file from
 the query loader, and the filters are checked as the API checks them (the filter bar's own
 parsing: an unknown code is refused, never run). Nothing of the path is read from disk.
+
+A new filter costs a build (about 30 ms) and a place in the cache: each client (the one
+services/clients.py names, as for the API) may ask for FABRIQUES_POINTS_RATE_LIMIT files a
+minute (a French 429 with Retry-After beyond), and holds at most PER_CLIENT_FILES of the
+cache's places (see `_keep`).
 """
 from __future__ import annotations
 
@@ -24,8 +29,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from app.web import ROUTES
+from app.web import ROUTES, config
 from app.web.api import params as api_params
+from app.web.api.limits import RateLimiter, client_key
 from app.web.immutable_files import ServedFile, file_response
 from app.web.static_outlines import VIEWS
 from models import carte
@@ -37,10 +43,14 @@ MEDIA_TYPE = "application/json"
 NAME = re.compile(r"(?P<type>[a-z]+)-(?P<view>[a-z]+)\.json")
 ACCEPTED = ("version", *flt.URL_KEYS)
 MAX_FILES = 256  # a few kB each (gzipped), the least recently asked for fall out first
+PER_CLIENT_FILES = MAX_FILES // 8
+# No Content-Language on a response means "not ours" to app/web/french_errors.py.
+REFUSAL_HEADERS = {"Cache-Control": "no-store", "Content-Language": "fr"}
 
 
-_files: OrderedDict[tuple, ServedFile] = OrderedDict()
+_files: OrderedDict[tuple, tuple[ServedFile, str | None]] = OrderedDict()  # key -> (file, who built it)
 _lock = threading.Lock()
+_limiter = RateLimiter()
 
 
 class NotServed(Exception):
@@ -58,7 +68,24 @@ def point_urls(insets: bool, version: str, filters: flt.Filters) -> dict[str, st
     return {kind: point_url(kind, insets, version, filters) for kind in TERRITORY_COLORS}
 
 
-def _file(territory_type: str, view: str, values: dict[str, str]) -> ServedFile:
+def _keep(key: tuple, file: ServedFile, client: str | None) -> None:
+    """Cache a new file. A plain LRU let one script walking through the intercommunalités push
+    out every visitor's files (the rate limit slows it down, not its share). So a file counts
+    against the client that had it built: at PER_CLIENT_FILES, that client's own least recently
+    used file makes room, never another's; at MAX_FILES overall, the least recently used one.
+    A scanner thus holds PER_CLIENT_FILES places at most, and has pushed out as many of the
+    others' files at most. The server's own calls (client None: tests, the benchmark) have no
+    share to keep."""
+    if key in _files:
+        return
+    if client is not None and sum(owner == client for _, owner in _files.values()) >= PER_CLIENT_FILES:
+        _files.pop(next(k for k, (_, owner) in _files.items() if owner == client))
+    _files[key] = (file, client)
+    while len(_files) > MAX_FILES:
+        _files.popitem(last=False)
+
+
+def _file(territory_type: str, view: str, values: dict[str, str], client: str | None = None) -> ServedFile:
     if territory_type not in TERRITORY_COLORS or view not in VIEWS.values():
         raise NotServed("Couche de points inconnue.")
     try:
@@ -71,14 +98,12 @@ def _file(territory_type: str, view: str, values: dict[str, str]) -> ServedFile:
         found = _files.get(key)
         if found is not None:
             _files.move_to_end(key)
-            return found
+            return found[0]
     body = carte.point_file(scope, insets, territory_type)  # the map's own points and tooltips
-    found = ServedFile.of(body)
+    file = ServedFile.of(body)
     with _lock:
-        _files[key] = found
-        while len(_files) > MAX_FILES:
-            _files.popitem(last=False)
-    return found
+        _keep(key, file, client)
+    return file
 
 
 def file_of_url(url: str) -> bytes:
@@ -93,6 +118,13 @@ def file_of_url(url: str) -> bytes:
 
 
 async def serve_points(request: Request) -> Response:
+    client = client_key(request)
+    wait = _limiter.retry_after(client, config.points_rate_limit())
+    if wait is not None:
+        return PlainTextResponse(
+            f"Trop de requêtes de points de la carte : au plus {config.points_rate_limit()} par minute "
+            f"et par client. Réessayez dans {wait} s.", status_code=429,
+            headers={**REFUSAL_HEADERS, "Retry-After": str(wait)})
     match = NAME.fullmatch(request.path_params["name"])
     try:
         if match is None:
@@ -102,9 +134,9 @@ async def serve_points(request: Request) -> Response:
         except api_params.ApiError as error:
             raise NotServed(error.message) from None
         # Queries and JSON off the event loop: other sessions' messages keep flowing.
-        file = await run_in_threadpool(_file, match["type"], match["view"], values)
+        file = await run_in_threadpool(_file, match["type"], match["view"], values, client)
     except NotServed as refusal:
-        return PlainTextResponse(str(refusal), status_code=404, headers={"Cache-Control": "no-store"})
+        return PlainTextResponse(str(refusal), status_code=404, headers=REFUSAL_HEADERS)
     return file_response(request, file, MEDIA_TYPE)
 
 

@@ -18,6 +18,7 @@ from app.web.api import handlers, openapi
 from app.web.api.limits import RateLimiter
 
 PREFIX = "/api/v1"
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def accepted_parameters() -> dict[str, tuple[str, ...]]:
@@ -49,16 +50,18 @@ def routes() -> list:
             404, f"Adresse inconnue : {request.url.path[:200]}. Adresses de l'API : "
                  f"{', '.join(sorted(accepted))}.", handlers._current_version())
 
+    # Every method reaches the endpoint, which refuses all but GET and HEAD in the API's own
+    # French JSON (a route limited to GET would answer Starlette's plain-text 405).
     api_routes = [
-        Route("/fabriques.csv", endpoint("fabriques.csv", lambda v: handlers.laureates(v, as_csv=True)),
-              methods=["GET"]),
-        Route("/fabriques.json", endpoint("fabriques.json", lambda v: handlers.laureates(v, as_csv=False)),
-              methods=["GET"]),
-        Route("/indicateurs.json", endpoint("indicateurs.json", handlers.indicators), methods=["GET"]),
-        Route("/version.json", endpoint("version.json", handlers.version), methods=["GET"]),
-        Route("/openapi.json", endpoint("openapi.json", describe), methods=["GET"]),
-        Route("/{rest:path}", not_found),
+        Route(f"/{name}", endpoint(name, compute), methods=ANY_METHOD) for name, compute in (
+            ("fabriques.csv", lambda v: handlers.laureates(v, as_csv=True)),
+            ("fabriques.json", lambda v: handlers.laureates(v, as_csv=False)),
+            ("indicateurs.json", handlers.indicators),
+            ("version.json", handlers.version),
+            ("openapi.json", describe),
+        )
     ]
+    api_routes.append(Route("/{rest:path}", not_found, methods=ANY_METHOD))
     middleware = []
     if config.cors_origins():
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors_origins()),

@@ -203,7 +203,8 @@ def _current_version() -> str | None:
 def error_response(status: int, message: str, version: str | None, headers: dict | None = None,
                    **details) -> JSONResponse:
     body = {"erreur": message, **details, "version_donnees": version}
-    all_headers = {"Cache-Control": "no-store", **(headers or {})}
+    # Content-Language: fr tells app/web/french_errors.py that this error is already French.
+    all_headers = {"Cache-Control": "no-store", "Content-Language": "fr", **(headers or {})}
     if version:
         all_headers[VERSION_HEADER] = version
     return JSONResponse(body, status_code=status, headers=all_headers)
@@ -218,6 +219,9 @@ class Endpoint:
         self.compute = compute
 
     async def __call__(self, request: Request) -> Response:  # called by route() below
+        if request.method not in ("GET", "HEAD"):
+            return error_response(405, f"Méthode {request.method[:10]} non autorisée : l'API se lit "
+                                       "avec GET.", _current_version(), {"Allow": "GET, HEAD"})
         wait = self.limiter.retry_after(client_key(request), config.api_rate_limit())
         if wait is not None:
             return error_response(
@@ -232,10 +236,10 @@ class Endpoint:
             return error_response(503, f"Données indisponibles : {error}", None)
         headers = {VERSION_HEADER: answer.version, **answer.headers}
         if answer.next_offset is not None:
-            following = request.url.include_query_params(offset=answer.next_offset)
+            following = next_page(request, answer.next_offset)
             headers["Link"] = f'<{following}>; rel="next"'
             if isinstance(answer.body, dict):
-                answer.body["suivant"] = str(following)
+                answer.body["suivant"] = following
         body = answer.body if isinstance(answer.body, bytes) else json.dumps(
             answer.body, ensure_ascii=False, allow_nan=False).encode("utf-8")
         # An import changes the answer at the same address: a cache must ask again each time
@@ -247,6 +251,13 @@ class Endpoint:
                     if name in (VERSION_HEADER, "Cache-Control", "ETag")}
             return Response(status_code=304, headers=kept)
         return Response(body, media_type=answer.media_type, headers=headers)
+
+
+def next_page(request: Request, offset: int) -> str:
+    """The next page's address: the configured public address, or a path from the site's root.
+    Never the request's Host: the client writes it, and a cache or a log would repeat it."""
+    query = request.url.include_query_params(offset=offset).query
+    return f"{config.public_url() or ''}{request.url.path}?{query}"
 
 
 def _etags(header: str) -> set[str]:

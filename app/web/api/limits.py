@@ -1,9 +1,9 @@
-"""A per-client rate limit for the API: so many requests per client in any 60 seconds.
+"""A per-client rate limit: so many requests per client in any 60 seconds (the API, the
+map's point files).
 
-Counted per process (each replica behind nginx counts its own clients). The client is the
-direct peer, or the first address of X-Forwarded-For when the peer is a trusted proxy (the
-local nginx of docs/deploy.md): trusting that header from anyone would let a client pick
-its own key.
+Counted per process (each replica behind nginx counts its own clients). The client is the one
+services/clients.py names, as the import's lockout and the log lines do: the direct peer, or
+the address a listed proxy (the local nginx of docs/deploy.md) appended to X-Forwarded-For.
 """
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ from collections import deque
 
 from starlette.requests import Request
 
-from app.web import config
+from app.web.clients import forwarded_for
+from services import clients
 
 WINDOW_SECONDS = 60.0
 
 
 def client_key(request: Request) -> str:
-    peer = request.client.host if request.client else "inconnu"
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and peer in config.trusted_proxies():
-        return forwarded.split(",")[0].strip() or peer
-    return peer
+    """The client of a request. Behind app/web/clients.py's middleware the peer is already
+    that client, which the rule returns unchanged; without it (a bare test app) the rule
+    still applies."""
+    return clients.client_address(request.client.host if request.client else None, forwarded_for(request.scope))
 
 
 class RateLimiter:
