@@ -40,7 +40,7 @@ def widen_scope(embedded: bool) -> str:
     """What to do when the filter leaves nothing: a page points to its sidebar; an embedded
     view has none, its scope is written in its address."""
     if embedded:
-        return ("Cette vue intégrée prend son périmètre dans son adresse (paramètres region, "
-                "departement, epci et territoire) : retirez ou changez l'un d'eux dans le lien "
+        return ("Cette vue intégrée prend son périmètre dans son adresse (paramètres `region`, "
+                "`departement`, `epci` et `territoire`) : retirez ou changez l'un d'eux dans le lien "
                 "qui l'intègre.")
     return "Élargissez les filtres dans le panneau latéral."

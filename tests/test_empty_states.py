@@ -76,8 +76,8 @@ def test_embedded_views_point_to_their_address_not_to_a_sidebar(path, monkeypatc
     assert len(notices) == 1, [info.value for info in app.info]
     assert SCOPE in notices[0]
     assert "panneau latéral" not in notices[0]
-    assert "Cette vue intégrée prend son périmètre dans son adresse (paramètres region, departement, " \
-           "epci et territoire)" in notices[0]
+    assert "Cette vue intégrée prend son périmètre dans son adresse (paramètres `region`, `departement`, " \
+           "`epci` et `territoire`)" in notices[0]
     assert app.sidebar.selectbox == []  # really the embedded view: no filter widgets
     monkeypatch.undo()
     page = _open(path)

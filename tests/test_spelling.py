@@ -27,15 +27,6 @@ PROGRAMME_WORDS = {
 # each at its source and removes it from this list; the test fails when a word listed here is no
 # longer flagged, so that the list only shrinks.
 FLAGGED_TODAY_IN_PAGES_AND_VIEWS = {
-    # domain/labels.py (widen_scope): URL parameter names written as words; "region" and
-    # "departement" read as misspellings of région, département: write them as code.
-    "region": "domain/labels.py", "departement": "domain/labels.py", "epci": "domain/labels.py",
-    # views/filters.py: a value of the territoire parameter in a notice.
-    "qpv": "views/filters.py",
-    # views/donnees.py: "(make data)", an operator's command shown to every visitor (issue 24, item 4).
-    "make": "views/donnees.py",
-    # pages/laureats.py: the search example, unaccented on purpose (accents are optional): as code.
-    "saint-etienne": "pages/laureats.py",
     # pages/donnees.py: an id pattern in a caption: as code.
     "fabt-NNN": "pages/donnees.py",
 }

@@ -125,7 +125,7 @@ def version_facts(manifest: dict) -> list[tuple[str, str]]:
         facts.append(("Fichier importé", imported.get("file_name", "—")))
         facts.append(("Version précédente", manifest.get("previous_version", "—")))
     else:
-        facts.append(("Origine", "construite depuis les fichiers sources (make data)"))
+        facts.append(("Origine", "construite depuis les fichiers sources publics, sans import"))
     return facts
 
 

@@ -133,7 +133,7 @@ def parse(raw: dict, geography: Geography) -> tuple[Filters, list[str]]:
     if territoire is not None and territoire not in FILTERABLE_TERRITORY_TYPES:
         notices.append(
             f"Filtre « territoire » ignoré : « {shown(territoire)} » n'est pas une valeur connue "
-            f"(qpv, rural ou urbain)."
+            f"(`qpv`, `rural` ou `urbain`)."
         )
         territoire = None
     rural = _first(raw.get("rural")) or DEFAULT_RURAL_DEFINITION

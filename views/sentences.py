@@ -10,7 +10,7 @@ from domain.epci import in_epci
 from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_milestone_when, fr_month, fr_percent, share
 from domain.prepositions import in_departement, in_region
 from domain.territory_types import DEFAULT_RURAL_DEFINITION, TYPE_ORDER, words
-from views import synthese
+from views import synthese, timeline
 
 PROXY_NOTE = ("QPV et rural sont lus au niveau de la commune : la liste ne porte pas de label "
               "officiel par fabrique.")
@@ -185,8 +185,11 @@ def timeline_sentence(announced: pd.DataFrame, pace, place: Place) -> str:
             f"{_months_between(pace.first_date, pace.last_date)} mois, soit {fr_decimal(pace.per_month)} "
             "par mois en moyenne.")
     if not place.is_national:
-        text += " Les annonces sont nationales : elles ne sont pas détaillées par territoire."
+        text += f" {NATIONAL_ANNOUNCEMENTS}"
     return text
+
+
+NATIONAL_ANNOUNCEMENTS = "Les annonces sont nationales : elles ne sont pas détaillées par territoire."
 
 
 def _months_between(first: date, last: date) -> str:
@@ -203,8 +206,10 @@ def timeline_caveats(announced: pd.DataFrame, list_count: int, list_date: date) 
             f"La liste de l'ANCT de {fr_month(list_date)} compte {fr_int(list_count)} fabriques.")
     if not later.empty:
         last = later.sort_values("milestone_date").iloc[-1]
-        text += (f" L'annonce {fr_milestone_when(pd.Timestamp(last.milestone_date).date(), last.date_precision, 'du')} "
-                 f"({fr_int(last.announced_total)} fabriques) est postérieure à cette liste.")
+        story = timeline.list_and_later_wave_sentence(announced, list_count, list_date)
+        text += f" {story}" if story else (
+            f" L'annonce {fr_milestone_when(pd.Timestamp(last.milestone_date).date(), last.date_precision, 'du')} "
+            f"({fr_int(last.announced_total)} fabriques) est postérieure à cette liste.")
     return text
 
 

@@ -153,10 +153,15 @@ def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
               sentences.map_sentence(data.headline, data.place),
               footer_text(data, f"{source} ; contours ANCT (COG 2023)"),
               caveats=sentences.MAP_CAVEATS + (f" {static_map.OVERSEAS_NOTE}" if national else "")),
-        Slide("vagues", f"Les vagues annoncées depuis {pace.first_date.year}",
+        # National whatever the filter: a regional deck says so in the slide's own title.
+        Slide("vagues", f"Les vagues annoncées depuis {pace.first_date.year}"
+              + ("" if national else " (France entière)"),
               timeline.announced_totals_figure(data.announced, data.targets, national_count, list_date,
                                                 timeline.SLIDE_STYLE, font_size),
-              sentences.timeline_sentence(data.announced, pace, data.place),
+              " ".join(filter(None, [sentences.timeline_sentence(data.announced, pace, sentences.NATIONAL),
+                                     timeline.list_and_later_wave_sentence(data.announced, national_count,
+                                                                            list_date),
+                                     None if national else sentences.NATIONAL_ANNOUNCEMENTS])),
               footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source),
               national=True, caveats=sentences.timeline_caveats(data.announced, national_count, list_date)),
         Slide("types-de-territoire", f"Types de territoire{where}",

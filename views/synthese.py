@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from domain.format import fr_date, fr_int, fr_milestone_date, fr_milestone_when, fr_month, fr_percent, share
 from domain.labels import scope_label, scope_noun
 from domain.territory_types import DEFAULT_RURAL_DEFINITION, RURAL_DEFINITION_NAMES, RURAL_DEFINITIONS
+from views import timeline
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, GREY_BACKGROUND_ALT, RED_MARIANNE
 
@@ -43,10 +44,8 @@ def headline_cards(headline: pd.Series, national_scope: bool, list_source: str,
 
 def census_cards(census: pd.DataFrame) -> list[Card]:
     """National census counts, with the qualifier of the source ("près de 1 800")."""
-    qualifiers = {"pres de": "près de", "plus de": "plus de", "environ": "environ"}
     return [
-        Card(f"Tiers-lieux en {row.census_year}",
-             f"{qualifiers.get(row.qualifier, row.qualifier)} {fr_int(row.tiers_lieux)}",
+        Card(f"Tiers-lieux en {row.census_year}", f"{row.qualifier} {fr_int(row.tiers_lieux)}",
              f"Recensement national — {row.producer}.")
         for row in census.itertuples()
     ]
@@ -83,10 +82,14 @@ def list_limits_note(announced: pd.DataFrame, list_count: int, list_date) -> str
     if later.empty:
         return text
     last = later.sort_values("milestone_date").iloc[-1]
+    story = timeline.list_and_later_wave_sentence(announced, list_count, list_date)
+    if story:
+        # The wave's new places are not in the list yet; its fabriques labelled again already are.
+        return (f"{text} {story} Ces {fr_int(last.new_places)} nouveaux lieux ne figurent pas encore dans "
+                "la liste : un import les ajoutera quand l'ANCT la publiera.")
     moment = fr_milestone_when(pd.Timestamp(last.milestone_date).date(), last.date_precision, "du")
-    return (text + f" L'annonce {moment} "
-            f"({last.event}, {fr_int(last.announced_total)} fabriques) est postérieure à la liste de "
-            f"{fr_month(list_date)} ({fr_int(list_count)} fabriques) : ses lauréats n'y figurent pas encore.")
+    return (text + f" L'annonce {moment} ({fr_int(last.announced_total)} fabriques) est postérieure à la liste "
+            f"de {fr_month(list_date)} ({fr_int(list_count)} fabriques) : ses lauréats n'y figurent pas encore.")
 
 
 def counted_under(target) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.format import fr_date, fr_int, fr_milestone_date, fr_month
+from domain.format import fr_date, fr_int, fr_milestone_date, fr_milestone_when, fr_month
 from views.charts import french_layout
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT
 
@@ -44,6 +44,26 @@ def pace_of(announced: pd.DataFrame) -> Pace:
     months = (last_date - first_date).days / DAYS_PER_MONTH
     per_month = (int(last.announced_total) - int(first.announced_total)) / months
     return Pace(first_date, int(first.announced_total), last_date, int(last.announced_total), per_month)
+
+
+def list_and_later_wave_sentence(announced: pd.DataFrame, list_count: int, list_date: date) -> str | None:
+    """The list's count and the last announced total told as one story, when an announcement after
+    the list splits its laureates into new places and fabriques labelled again (both from the
+    milestones): '… aux 382 fabriques de la liste de janvier 2024 s'ajoutent 25 nouveaux lieux,
+    soit 407.' None when no such announcement exists."""
+    later = announced.dropna(subset=["announced_total", "new_places", "relabelled"])
+    later = later[pd.to_datetime(later.milestone_date).dt.date > list_date]
+    if later.empty:
+        return None
+    wave = later.sort_values("milestone_date").iloc[-1]
+    laureates, new, again = int(wave.new_laureates), int(wave.new_places), int(wave.relabelled)
+    moment = fr_milestone_when(pd.Timestamp(wave.milestone_date).date(), wave.date_precision)
+    text = (f"La vague annoncée {moment} a retenu {fr_int(laureates)} lauréats, dont {fr_int(new)} nouveaux "
+            f"lieux et {fr_int(again)} fabriques déjà labellisées qui le sont de nouveau")
+    if list_count + new == int(wave.announced_total):
+        return (f"{text} : aux {fr_int(list_count)} fabriques de la liste de l'ANCT de {fr_month(list_date)} "
+                f"s'ajoutent ses {fr_int(new)} nouveaux lieux, soit {fr_int(wave.announced_total)} fabriques.")
+    return f"{text} ; le programme a alors compté {fr_int(wave.announced_total)} fabriques."
 
 
 @dataclass(frozen=True)
