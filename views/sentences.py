@@ -96,7 +96,7 @@ def headline_caveats(rural_definition: str = DEFAULT_RURAL_DEFINITION) -> str:
                   "sauf le plus dense, petites villes et centres urbains intermédiaires compris")
     return (f"{PROXY_NOTE} « Commune comptant un quartier prioritaire » : au moins un QPV 2024 dans la "
             f"commune, la fabrique n'est pas forcément dans le quartier. Définition du rural : {rural} ; "
-            "une commune à la fois avec QPV et rurale compte comme QPV.")
+            f"une commune à la fois avec QPV et {words('rural', rural_definition).plural} compte comme QPV.")
 
 
 def gauges_sentence(targets: pd.DataFrame, place: Place) -> str:
