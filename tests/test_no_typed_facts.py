@@ -11,9 +11,10 @@ from conftest import ROOT
 
 # The accessibility statement cites a law (n° 2005-102 du 11 février 2005), not the programme.
 NOT_ABOUT_THE_PROGRAMME = {"accessibilite.py"}
-# Pages and views, and the other code whose text reaches a screen or a file: the filter bar and
+# Pages, models, views and words, and the other code whose text reaches a screen or a file: the filter bar and
 # the page chrome (app/), the API's answers (app/web/), the PowerPoint and the press kit (services/).
 FILES = sorted(path for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "views").glob("*.py"),
+                                 *(ROOT / "models").glob("*.py"), *(ROOT / "domain").glob("*.py"),
                                  *(ROOT / "app").rglob("*.py"), *(ROOT / "services").glob("*.py")]
                if path.name not in NOT_ABOUT_THE_PROGRAMME)
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
