@@ -1,13 +1,13 @@
 """Données: the version in service, its sources and limits, downloads, history; import and
-rollback for authorised staff (password hash in st.secrets or the environment)."""
+rollback for authorised staff (signed in with the operator's identity provider, or the shared
+password as a fallback: app/import_access.py)."""
 from datetime import date
 
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import context
+from app import context, import_access
 from domain.format import fr_int
 from models import donnees
 from services import imports
@@ -65,55 +65,12 @@ with all_extracts:
 
 st.header("Historique des versions", anchor=False)
 history = imports.history(data_dir)
+access = import_access.current()
 if history:
-    st.dataframe(dv.history_table(history), hide_index=True)
+    st.dataframe(dv.history_table(history, with_addresses=access.sees_addresses), hide_index=True)
 else:
     st.info("Aucun import ni retour arrière : la version en service est celle construite depuis "
             "les fichiers sources.", icon=":material/history:")
-
-
-def session_id() -> str:
-    """This browser tab's Streamlit session: the id its file uploads are sent under."""
-    return get_script_run_ctx().session_id
-
-
-def configured_password_hash() -> str | None:
-    try:
-        stored = st.secrets.get("import_password_hash")
-    except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError)
-        stored = None
-    return imports.password_hash(stored)
-
-
-def client() -> str:
-    return imports.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
-
-
-def login(password_hash: str) -> None:
-    try:
-        wait = imports.login_wait(data_dir, client())
-    except imports.LoginStateError as error:
-        st.error(str(error), icon=":material/lock:")
-        return
-    if wait > 0:
-        st.error(dv.login_wait_sentence(wait), icon=":material/lock_clock:")
-        return
-    with st.form("import_login"):
-        password = st.text_input("Mot de passe d'import", type="password", max_chars=200)
-        submitted = st.form_submit_button("Accéder à l'import", icon=":material/lock_open:")
-    if submitted:
-        try:
-            outcome = imports.try_password(data_dir, client(), password, password_hash)
-        except imports.LoginStateError as error:
-            st.error(str(error), icon=":material/lock:")
-            return
-        if outcome.accepted:
-            st.session_state["import_authorised"] = True
-            imports.authorise_uploads(session_id())
-            st.rerun()
-        st.error("Mot de passe incorrect." if outcome.checked else dv.login_wait_sentence(outcome.wait_seconds))
-        if outcome.checked and outcome.wait_seconds > 0:
-            st.warning(dv.login_wait_sentence(outcome.wait_seconds), icon=":material/lock_clock:")
 
 
 def finish(message: str) -> None:
@@ -125,7 +82,7 @@ def finish(message: str) -> None:
     st.rerun()
 
 
-def show_candidate(candidate, user: str) -> None:
+def show_candidate(candidate, signer: imports.Signer | None) -> None:
     st.text(f"Fichier lu comme : {candidate.description or 'illisible'}.")  # a sheet name is data
     if candidate.errors:
         st.error(f"{len(candidate.errors)} problème(s) bloquant(s) : rien ne sera importé. Corrigez le "
@@ -171,15 +128,15 @@ def show_candidate(candidate, user: str) -> None:
                                        format="DD/MM/YYYY", key="import_list_date")
     st.caption("Préremplis avec la version en service : corrigez-les si la liste vient d'ailleurs ou "
                "d'une autre date.")
-    ready = bool(user) and (confirm_removals or not candidate.needs_removal_confirmation)
-    if not user:
+    ready = signer is not None and (confirm_removals or not candidate.needs_removal_confirmation)
+    if signer is None:
         st.caption("Indiquez votre nom ci-dessus pour pouvoir importer.")
     if st.button("Importer cette liste", type="primary", disabled=not ready, icon=":material/upload:",
                  key="import_apply"):
         try:
             entry = imports.apply(candidate, data_dir, imports.ImportRequest(
-                user=user, confirm_removals=confirm_removals, source=source, licence=licence,
-                list_date=list_date))
+                user=signer.shown_name, confirm_removals=confirm_removals, source=source, licence=licence,
+                list_date=list_date, signer=signer))
         except imports.Refused as error:
             st.error(str(error), icon=":material/block:")
             if isinstance(error, imports.StalePreview):
@@ -191,7 +148,7 @@ def show_candidate(candidate, user: str) -> None:
                "Toutes les pages affichent désormais ces chiffres.")
 
 
-def import_section(user: str) -> None:
+def import_section(signer: imports.Signer | None) -> None:
     st.markdown("**Importer une nouvelle liste des lauréats**")
     st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-NNN), code INSEE de la commune "
                "(id_geo, code_insee), nom (lib_territoire, nom) ; facultatives : commune, département, "
@@ -219,10 +176,10 @@ def import_section(user: str) -> None:
         with st.spinner("Vérification de la liste…"):
             candidate = imports.preview(uploaded.name, uploaded, data_dir)
         st.session_state["import_candidate"] = (key, candidate)
-    show_candidate(candidate, user)
+    show_candidate(candidate, signer)
 
 
-def rollback_section(user: str) -> None:
+def rollback_section(signer: imports.Signer | None) -> None:
     st.markdown("**Revenir à une version antérieure**")
     earlier = imports.restorable_versions(data_dir)
     if not earlier:
@@ -234,10 +191,10 @@ def rollback_section(user: str) -> None:
                           placeholder="Choisissez une version")
     confirmed = st.checkbox("Je confirme remettre cette version en service ; la version actuelle reste "
                             "archivée et peut être rétablie de la même façon.", key="rollback_confirm")
-    if st.button("Revenir à cette version", disabled=not (confirmed and user), icon=":material/undo:",
+    if st.button("Revenir à cette version", disabled=not (confirmed and signer), icon=":material/undo:",
                  key="rollback_apply"):
         try:
-            restored = imports.rollback(data_dir, chosen, user)
+            restored = imports.rollback(data_dir, chosen, signer)
         except imports.Refused as error:
             st.error(str(error))
             return
@@ -246,25 +203,12 @@ def rollback_section(user: str) -> None:
 
 
 st.header("Import et retour arrière (agents habilités)", anchor=False)
-password_hash = configured_password_hash()
-if not password_hash:
-    st.info(dv.ENABLE_IMPORT, icon=":material/lock:")
-elif not (st.session_state.get("import_authorised") and imports.may_upload(session_id())):
-    st.session_state.pop("import_authorised", None)  # expired, or the server restarted
-    login(password_hash)
-else:
+signer = import_access.door(access, data_dir)
+if access.is_open:
     with st.container(border=True):
-        # A widget's value is dropped when the user visits another page: keep the name apart.
-        if "import_user" not in st.session_state:
-            st.session_state["import_user"] = st.session_state.get("import_user_kept", "")
-        user = st.text_input("Votre nom (inscrit dans l'historique)", max_chars=80, key="import_user").strip()
-        st.session_state["import_user_kept"] = user
-        import_section(user)
+        import_section(signer)
     with st.container(border=True):
-        rollback_section(user)
-    if st.button("Fermer l'accès à l'import", icon=":material/lock:", key="import_logout"):
-        st.session_state.pop("import_authorised", None)
-        imports.revoke_uploads(session_id())
-        st.rerun()
+        rollback_section(signer)
+    import_access.operator_notes(access)
 
 context.footer(ctx)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +35,7 @@ from pipeline import versions
 from pipeline.build import derive_laureates
 from pipeline.import_checks import CONTROL, PROGRAMME_START, ListChecker, Problem, Reference
 from pipeline.import_files import FileRefused, Source, as_stream, read_table, sha256_of
+from pipeline.import_identity import Signer, typed_signer
 from pipeline.sources import SourceError
 
 # Share of the fabriques in service that a list may drop without an explicit confirmation.
@@ -44,6 +46,7 @@ COMPARED = {"name": "nom", "commune_code": "commune", "point": "point", "wave": 
 # first, and as the rural target is set).
 TOTALS_PARAMS = {"region": None, "departement": None, "epci": None, "territoire": None,
                  "rural_definition": DEFAULT_RURAL_DEFINITION}
+LOGGER = logging.getLogger("fabriques.import")
 
 
 class ImportRefused(RuntimeError):
@@ -112,16 +115,22 @@ class ImportRequest:
     """What the person importing says about the import; recorded in the manifest and history.
 
     source, licence and list_date are the list's attribution (shown in every footer, slide and
-    export); an import without a source is refused. The date defaults to the one in service."""
+    export); an import without a source is refused. The date defaults to the one in service.
+    signer says who signs it (pipeline/import_identity.py); without one, `user` is a typed name."""
     user: str
     confirm_removals: bool = False
     source: str | None = None
     licence: str | None = None
     list_date: date | None = None
+    signer: Signer | None = None
+
+    @property
+    def signed_by(self) -> Signer:
+        return self.signer or typed_signer(self.user, "")
 
     @property
     def user_name(self) -> str:
-        return (self.user or "").strip()[:80] or "inconnu"
+        return self.signed_by.shown_name
 
     def attribution(self, manifest: dict) -> Attribution:
         return check_attribution(self.source, self.licence, self.list_date, attribution_in_service(manifest))
@@ -340,7 +349,7 @@ def apply(candidate: Candidate, data_dir: Path, request: ImportRequest) -> dict:
         request.manifest_fields(candidate.file_name, candidate.file_sha256, attribution),
         expected_version=candidate.base_version)
     entry = {
-        "action": "import", "at": manifest["created_at"], "user": request.user_name,
+        "action": "import", "at": manifest["created_at"], **request.signed_by.history_fields(),
         "file_name": safe_file_name(candidate.file_name),
         "file_sha256": candidate.file_sha256, "source": attribution.label,
         "list_date": attribution.list_date.isoformat(), "from_version": candidate.base_version,
@@ -350,4 +359,7 @@ def apply(candidate: Candidate, data_dir: Path, request: ImportRequest) -> dict:
         "totals": {row.key: int(row.after) for row in candidate.totals.itertuples()},
     }
     versions.append_history(data_dir, entry)
+    LOGGER.info("Import : version %s en service (%d fabriques, depuis %s), fichier « %s » (SHA-256 %s), "
+                "source « %s », par %s.", entry["to_version"], entry["laureates"], entry["from_version"],
+                entry["file_name"], entry["file_sha256"][:16], entry["source"], request.signed_by.log_label())
     return entry

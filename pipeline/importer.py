@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pipeline import import_auth, versions
 from pipeline.import_files import FileRefused, open_path
+from pipeline.import_identity import COMMAND_LINE, typed_signer
 from pipeline.import_report import report_lines
 from pipeline.import_workflow import (ImportRefused, ImportRequest, apply, attribution_in_service,
                                       check_attribution, preview)
@@ -149,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.yes and not _ask("Importer cette liste ?"):
         print("Import annulé : rien n'a été modifié.")
         return 2
-    request = ImportRequest(user=args.user or getpass.getuser(), confirm_removals=confirm_removals,
-                            source=source, licence=licence, list_date=list_date)
+    user = args.user or getpass.getuser()
+    request = ImportRequest(user=user, confirm_removals=confirm_removals, source=source, licence=licence,
+                            list_date=list_date, signer=typed_signer(user, COMMAND_LINE))
     try:
         entry = apply(candidate, data_dir, request)
     except (ImportRefused, versions.VersionError) as error:

@@ -23,6 +23,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -31,7 +32,9 @@ from pathlib import Path
 import pandas as pd
 
 import queries
+from pipeline.import_identity import Signer, typed_signer
 
+LOGGER = logging.getLogger("fabriques.import")
 VERSIONS_DIR = "versions"
 HISTORY_FILE = "history.jsonl"
 MANIFEST_FILE = "manifest.json"
@@ -239,8 +242,10 @@ def _check_restorable(data_dir: Path, manifest: dict) -> None:
                                "a été modifié depuis son import ; elle ne peut pas être remise en service.")
 
 
-def rollback(data_dir: Path, version: str, user: str) -> dict:
-    """Put an earlier version back in service (its archived manifest, unchanged)."""
+def rollback(data_dir: Path, version: str, user: str, signer: Signer | None = None) -> dict:
+    """Put an earlier version back in service (its archived manifest, unchanged); signed by
+    `signer`, or without one by the typed name `user`."""
+    signer = signer or typed_signer(user, "")
     with write_lock(data_dir):
         remove_stale_temp_files(data_dir)
         current = read_manifest(data_dir)
@@ -254,10 +259,13 @@ def rollback(data_dir: Path, version: str, user: str) -> dict:
         _archive(data_dir, current)
         atomic_write(data_dir, data_dir / MANIFEST_FILE, _json_bytes(manifest))
         append_history(data_dir, {
-            "action": "retour_arriere", "at": now_iso(), "user": user,
+            "action": "retour_arriere", "at": now_iso(), **signer.history_fields(),
             "from_version": current["data_version"], "to_version": version,
             "laureates": manifest["extracts"]["laureates"]["rows"],
         })
+        LOGGER.info("Retour arrière : version %s remise en service (%d fabriques, depuis %s), par %s.",
+                    version, manifest["extracts"]["laureates"]["rows"], current["data_version"],
+                    signer.log_label())
         return manifest
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from domain.territory_types import RURAL_DEFINITION_NAMES
 from pipeline import import_auth, versions
 from pipeline.import_files import MAX_BYTES, FileRefused, check_size
+from pipeline.import_identity import Signer, typed_signer
 from pipeline.import_report import unchanged_sentence
 from pipeline.import_workflow import (MAX_ATTRIBUTION_LENGTH, PROGRAMME_START, Attribution, Candidate,
                                       ImportRefused, ImportRequest, TOTALS_PARAMS, attribution_in_service)
@@ -29,7 +30,7 @@ __all__ = [
     "LoginOutcome", "LoginStateError",
     "apply", "attribution_in_service", "authorise_uploads", "check_size", "client_address", "extract", "history", "login_wait",
     "may_upload", "password_hash", "preview", "revoke_uploads", "try_password",
-    "restorable_versions", "rollback", "unchanged_sentence", "TOTALS_RURAL_DEFINITION",
+    "restorable_versions", "rollback", "unchanged_sentence", "Signer", "typed_signer", "TOTALS_RURAL_DEFINITION",
 ]
 
 # The preview's totals read the rural under this definition (pipeline/import_workflow.py), named so.
@@ -68,8 +69,8 @@ def apply(candidate: Candidate, data_dir: Path, request: ImportRequest) -> dict:
     return _apply(candidate, data_dir, request)
 
 
-def rollback(data_dir: Path, version: str, user: str) -> dict:
-    return versions.rollback(data_dir, version, user)
+def rollback(data_dir: Path, version: str, signer: Signer) -> dict:
+    return versions.rollback(data_dir, version, signer.shown_name, signer)
 
 
 def restorable_versions(data_dir: Path) -> list[dict]:

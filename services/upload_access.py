@@ -2,7 +2,8 @@
 
 Streamlit accepts a file PUT to `/_stcore/upload_file/<session id>/<file id>` from any open
 session, whether or not the page shows an uploader. The Données page adds its session here
-once the import password is accepted and removes it when the access is closed;
+once the import password is accepted or an allowed person is signed in, and removes it when
+the access is closed or the sign-in has expired;
 app/web/security.py refuses every upload from a session that is not here. Session ids are
 random UUIDs known only to their browser; a session lives in one process (sticky sessions
 behind nginx), so this registry is per process, in memory.
@@ -20,14 +21,15 @@ _lock = threading.Lock()
 _authorised: dict[str, float] = {}  # session id -> expiry (monotonic clock)
 
 
-def authorise(session_id: str) -> None:
+def authorise(session_id: str, seconds: float = AUTHORISATION_SECONDS) -> None:
+    """Let this session upload for `seconds` (a working day at most)."""
     with _lock:
         now = time.monotonic()
         for expired in [sid for sid, until in _authorised.items() if until <= now]:
             del _authorised[expired]
         while len(_authorised) >= MAX_SESSIONS:
             del _authorised[next(iter(_authorised))]  # the oldest authorisation goes first
-        _authorised[session_id] = now + AUTHORISATION_SECONDS
+        _authorised[session_id] = now + min(max(seconds, 0.0), AUTHORISATION_SECONDS)
 
 
 def revoke(session_id: str) -> None:

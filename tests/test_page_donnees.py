@@ -103,8 +103,11 @@ def test_import_controls_absent_without_a_configured_password(data_dir):
     assert len(at.file_uploader) == 0
     assert not [t for t in at.text_input if t.label == "Mot de passe d'import"]
     assert not [b for b in at.button if b.label == "Revenir à cette version"]
-    assert "n'est pas activé sur ce\nserveur" in texts(at)
-    assert "--hash-password" in texts(at)
+    shown = texts(at)
+    assert "**ne sont pas activés sur ce serveur**" in shown
+    # A visitor never reads an operator command (issue 24): they are in docs/donnees.md.
+    assert not any(command in shown for command in ("--hash-password", "secrets.toml", "pipeline.importer",
+                                                    "FABRIQUES_IMPORT_PASSWORD_HASH", "import_allowed"))
 
 
 def test_password_from_secrets_shows_the_login_only(data_dir):
@@ -153,8 +156,9 @@ def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
     assert any("Import réussi" in s.value and "385 fabriques" in s.value for s in at.success)
     assert len(at.file_uploader) == 1 and at.file_uploader[0].value is None  # the form starts afresh
     history = table_with(at, "Action")
-    assert history.iloc[0][["Action", "Par", "Fichier", "Ajoutées"]].tolist() == [
-        "Import", "Agent ANCT", "liste-vague-10.csv", "3"]
+    assert history.iloc[0][["Action", "Par", "Connexion", "Fichier", "Ajoutées"]].tolist() == [
+        "Import", "Agent ANCT", "mot de passe partagé", "liste-vague-10.csv", "3"]
+    assert "Adresse" not in history.columns  # a typed name proves no address
 
     at.switch_page("pages/synthese.py").run()
     assert "385" in [m.value for m in at.metric]

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from domain.format import fr_date, fr_datetime, fr_int, fr_milestone_date, fr_month, fr_percent, share
+from domain.signers import METHOD_LABELS, public_name
 from views import exports
 
 def limits_text(waves: pd.DataFrame, announced: pd.DataFrame, list_count: int, list_date: date | None) -> str:
@@ -92,18 +93,43 @@ def splits_table(splits: pd.DataFrame) -> pd.DataFrame:
                                        "Approximation : fabriques", "Approximation : part", "Source"])
 
 
-ENABLE_IMPORT = """\
-L'import d'une nouvelle liste est réservé aux agents habilités et **n'est pas activé sur ce
-serveur**. Pour l'activer, un administrateur :
-
-1. calcule l'empreinte d'un mot de passe (12 caractères au moins) :
-   `.venv/bin/python -m pipeline.importer --hash-password` ;
-2. la place dans les secrets Streamlit (`.streamlit/secrets.toml` :
-   `import_password_hash = "pbkdf2_sha256$…"`) ou dans la variable d'environnement
-   `FABRIQUES_IMPORT_PASSWORD_HASH` ;
-3. redémarre l'application. Le mot de passe lui-même n'est jamais stocké.
-
-Voir `docs/donnees.md`.
+# What a visitor reads when the import is not enabled: no operator command (issue 24), those are
+# in the import section once the visitor is authorised, and in docs/donnees.md.
+IMPORT_NOT_ENABLED = (
+    "L'import d'une nouvelle liste et le retour à une version antérieure sont réservés aux agents "
+    "habilités et **ne sont pas activés sur ce serveur**. L'administrateur du serveur trouvera comment "
+    "les activer dans la documentation du tableau de bord (« Données » et « Déploiement »)."
+)
+SIGN_IN_INVITE = (
+    "L'import d'une nouvelle liste et le retour à une version antérieure sont réservés aux agents "
+    "habilités, connectés avec leur compte professionnel. Le reste du tableau de bord est ouvert sans "
+    "connexion."
+)
+PASSWORD_FALLBACK = (
+    "Mode de secours : aucun fournisseur d'identité n'est configuré sur ce serveur, l'import s'ouvre "
+    "avec le mot de passe partagé des agents habilités, et l'historique inscrit le nom que chacun "
+    "indique (rien ne le prouve). La connexion de chaque agent avec son propre compte le remplace dès "
+    "qu'un fournisseur est configuré."
+)
+OPERATOR_NOTES_SIGN_IN = """- **Ajouter ou retirer un agent** : réglage `import_allowed` de `.streamlit/secrets.toml` (adresses
+  complètes ou domaines entiers, `"@anct.gouv.fr"`), placé avant la section `[auth]`, puis
+  redémarrage de l'application. La personne à qui les agents refusés doivent s'adresser :
+  `import_contact`.
+- **Fournisseur d'identité** : section `[auth]` du même fichier (`redirect_uri`, `cookie_secret`,
+  `client_id`, `client_secret`, `server_metadata_url`) ; une connexion vaut pour 8 heures.
+- **Journal** : chaque import et retour arrière y est inscrit avec l'adresse et l'identifiant (`sub`)
+  de l'agent (`fabriques.import`) ; les échecs de connexion sous `fabriques.connexion`.
+- Détails et exemples (ProConnect, LemonLDAP::NG) : `docs/deploy.md`, section « Connexion des agents ».
+"""
+OPERATOR_NOTES_PASSWORD = """- **Changer le mot de passe partagé** : `.venv/bin/python -m pipeline.importer --hash-password`
+  (12 caractères au moins) affiche son empreinte, à placer dans `.streamlit/secrets.toml`
+  (`import_password_hash = "pbkdf2_sha256$…"`) ou dans la variable d'environnement
+  `FABRIQUES_IMPORT_PASSWORD_HASH`, puis redémarrer l'application. Le mot de passe lui-même n'est
+  jamais stocké.
+- **Passer à la connexion de chaque agent** (recommandé) : configurer un fournisseur d'identité
+  (ProConnect, LemonLDAP::NG…) dans la section `[auth]` du même fichier et la liste des agents
+  habilités (`import_allowed`) : voir `docs/deploy.md`, section « Connexion des agents ». Le mot
+  de passe partagé cesse alors de servir.
 """
 
 ACTIONS = {"import": "Import", "retour_arriere": "Retour arrière"}
@@ -121,7 +147,7 @@ def version_facts(manifest: dict) -> list[tuple[str, str]]:
     ]
     imported = manifest.get("imported")
     if imported:
-        facts.append(("Importée", f"le {fr_datetime(manifest.get('created_at', ''))} par {imported['user']}"))
+        facts.append(("Importée", f"le {fr_datetime(manifest.get('created_at', ''))} par {public_name(imported.get('user'))}"))
         facts.append(("Fichier importé", imported.get("file_name", "—")))
         facts.append(("Version précédente", manifest.get("previous_version", "—")))
     else:
@@ -145,16 +171,26 @@ def extracts_table(manifest: dict) -> pd.DataFrame:
     )
 
 
-def history_table(history: list[dict]) -> pd.DataFrame:
-    """Most recent first: what each import or rollback did."""
+HISTORY_COLUMNS = ["Date", "Action", "Par", "Connexion", "Fichier", "Source", "De la version", "À la version",
+                   "Fabriques", "Ajoutées", "Retirées", "Modifiées"]
+
+
+def history_table(history: list[dict], with_addresses: bool = False) -> pd.DataFrame:
+    """Most recent first: what each import or rollback did, and who signed it. Visitors read a
+    name (or "agent habilité"), never an address; staff allowed to import also see the address
+    of each signed-in signer (`with_addresses`)."""
     rows = []
     for entry in reversed(history):
         is_import = entry.get("action") == "import"
         rows.append({
             "Date": fr_datetime(entry.get("at", "")),
             "Action": ACTIONS.get(entry.get("action"), entry.get("action", "")),
-            "Par": entry.get("user", ""),
+            "Par": public_name(entry.get("user")),
+            # Entries written before the signature was recorded say nothing of how it was made.
+            "Connexion": METHOD_LABELS.get(entry.get("method"), "—"),
+            "Adresse": entry.get("email", "") if isinstance(entry.get("email"), str) else "",
             "Fichier": entry.get("file_name", "") if is_import else "",
+            "Source": entry.get("source", "") if is_import else "",
             "De la version": entry.get("from_version", ""),
             "À la version": entry.get("to_version", ""),
             "Fabriques": fr_int(entry.get("laureates")),
@@ -163,8 +199,8 @@ def history_table(history: list[dict]) -> pd.DataFrame:
             "Retirées": fr_int(len(entry.get("removed", []))) if is_import else "—",
             "Modifiées": fr_int(len(entry.get("changed", []))) if is_import else "—",
         })
-    return pd.DataFrame(rows, columns=["Date", "Action", "Par", "Fichier", "De la version", "À la version",
-                                       "Fabriques", "Ajoutées", "Retirées", "Modifiées"])
+    columns = HISTORY_COLUMNS[:3] + ["Adresse"] + HISTORY_COLUMNS[3:] if with_addresses else HISTORY_COLUMNS
+    return pd.DataFrame(rows, columns=columns)
 
 
 def version_label(row: dict) -> str:

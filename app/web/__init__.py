@@ -26,7 +26,9 @@ from app.web import clients  # noqa: E402  (second: every layer below reads the 
 MIDDLEWARE.extend([french_errors.MIDDLEWARE, clients.MIDDLEWARE])
 EXCEPTION_HANDLERS[500] = french_errors.server_error
 
+from app.web import journal  # noqa: E402,F401  (registers the log handler of fabriques.* in STARTUP)
 from app.web import security  # noqa: E402,F401  (registers itself in MIDDLEWARE)
+from app.web import sign_in  # noqa: E402,F401  (registers the way back from the identity provider in MIDDLEWARE)
 from app.web import api  # noqa: E402,F401  (registers /api/v1/ in ROUTES, its settings check in STARTUP)
 from app.web import warm_start  # noqa: E402,F401  (registers the warm-up of the caches in STARTUP)
 from app.web import static_outlines  # noqa: E402,F401  (registers /contours/… in ROUTES)
