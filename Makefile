@@ -75,8 +75,27 @@ nginx:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
 	fi
 
+## The sign-in tests (tests/test_browser_sign_in.py) start a real OpenID Connect provider:
+## LemonLDAP::NG from Debian's packages, its portal served by plackup (libplack-perl, a dependency).
+## The portal's captcha, OpenID Connect issuer and JWKS need the few Perl modules listed after it;
+## the portal's package requires a web server package (nginx, as the nginx target installs); the
+## sign-in tests do not start it.
+LEMONLDAP_PACKAGES := liblemonldap-ng-portal-perl lemonldap-ng-fastcgi-server nginx \
+	libgd-securityimage-perl libimage-magick-perl libstring-random-perl libio-string-perl \
+	libcrypt-openssl-bignum-perl
+LEMONLDAP_CHECK := perl -MLemonldap::NG::Portal::Main -MLemonldap::NG::Portal::Issuer::OpenIDConnect \
+	-MLemonldap::NG::Portal::Captcha::SecurityImage -e1
+.PHONY: lemonldap
+lemonldap:
+	@if ! $(LEMONLDAP_CHECK) >/dev/null 2>&1 || ! command -v plackup >/dev/null 2>&1; then \
+		echo "Installation de LemonLDAP::NG (paquets Debian, pour les tests de connexion)…"; \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			-o DPkg::Lock::Timeout=300 --no-install-recommends \
+			$(LEMONLDAP_PACKAGES) >/dev/null; \
+	fi
+
 ## The whole suite: unit, query, AppTest and real-browser tests.
-test: $(TESTDEPS) chromium fonts dictionary nginx
+test: $(TESTDEPS) chromium fonts dictionary nginx lemonldap
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## Rewrite the accessibility declaration's results (docs/accessibilite/audit.json) from a real browser

@@ -153,8 +153,9 @@ def _sign_in_door(state: ImportAccess) -> imports.Signer | None:
         return None
     if access.state == sign_in.ALLOWED:
         signer = access.signer
-        st.success(f"Connecté(e) : {signer.shown_name} ({signer.email}). Chaque import et retour arrière est "
-                   "inscrit à votre nom dans l'historique.", icon=":material/verified_user:")
+        st.success("Vous êtes connecté(e) avec votre compte professionnel : chaque import et retour arrière "
+                   "est inscrit à votre nom dans l'historique.", icon=":material/verified_user:")
+        st.text(f"Connecté(e) : {signer.shown_name} ({signer.email})")  # the provider's words: text only
         _sign_out_button()
         return signer
     if access.state == sign_in.EXPIRED:
@@ -162,6 +163,8 @@ def _sign_in_door(state: ImportAccess) -> imports.Signer | None:
         _sign_in_buttons(settings, "Se reconnecter")
     else:
         st.warning(access.message, icon=":material/block:")
+        if access.details:
+            st.text("\n".join(access.details))  # an address and the operator's contact: text only
     _sign_out_button()
     return None
 

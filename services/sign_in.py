@@ -303,7 +303,8 @@ def userinfo(provider: Provider, identity: Identity, access_token: str | None, n
 @dataclass(frozen=True)
 class Access:
     state: str  # VISITOR, ALLOWED, REFUSED, EXPIRED or INCOMPLETE
-    message: str = ""  # French, for the person signed in (their own address at most)
+    message: str = ""  # French, fixed words (shown as Markdown)
+    details: tuple[str, ...] = ()  # lines holding the person's address or the contact: shown as text
     signer: Signer | None = None
     seconds_left: float = 0.0
 
@@ -334,18 +335,21 @@ def access(settings: Settings, user: Mapping, now: float) -> Access:
         token = tokens.get("access") if isinstance(tokens, Mapping) else None
         identity = identity_from_claims({**user, **userinfo(provider, identity, token, now),
                                          "sub": identity.subject, "iat": issued, "iss": identity.issuer})
+    ask = f"À qui demander : {settings.contact}"
     if not identity.email:
         return Access(INCOMPLETE, "Le fournisseur d'identité n'a pas transmis votre adresse électronique, qui "
                                   "dit si vous pouvez importer : reconnectez-vous. Si ce message revient, "
-                                  f"signalez-le à {settings.contact}.")
+                                  "signalez-le à la personne indiquée ci-dessous.", (ask,))
+    you = f"Adresse de connexion : {identity.email}"
     if identity.email_verified is False:
-        return Access(REFUSED, f"Votre adresse {identity.email} n'est pas vérifiée par le fournisseur "
-                               f"d'identité : l'import vous est fermé. Demandez à {settings.contact}.")
+        return Access(REFUSED, "Votre adresse n'est pas vérifiée par le fournisseur d'identité : l'import "
+                               "vous est fermé. Adressez-vous à la personne indiquée ci-dessous.", (you, ask))
     if not settings.allowed:
-        return Access(REFUSED, "Aucun agent n'est encore habilité à importer sur ce serveur (liste des agents "
-                               f"habilités vide ou illisible). Demandez à {settings.contact}.")
+        return Access(REFUSED, "Aucun agent n'est encore habilité à importer sur ce serveur (la liste des "
+                               "agents habilités est vide ou illisible). Adressez-vous à la personne indiquée "
+                               "ci-dessous.", (you, ask))
     if not settings.allowed.allows(identity.email):
-        return Access(REFUSED, f"Vous êtes connecté(e) avec l'adresse {identity.email}, qui n'est pas sur la "
-                               "liste des agents habilités à importer sur ce serveur. Pour y être ajouté(e), "
-                               f"demandez à {settings.contact}.")
+        return Access(REFUSED, "Vous êtes connecté(e), mais votre adresse n'est pas sur la liste des agents "
+                               "habilités à importer sur ce serveur. Pour y être ajouté(e), adressez-vous à "
+                               "la personne indiquée ci-dessous.", (you, ask))
     return Access(ALLOWED, signer=identity.signer(), seconds_left=issued + SIGN_IN_VALIDITY_SECONDS - now)

@@ -62,8 +62,10 @@ def _free_port() -> int:
 class ServedApp:
     """The app started with the README's command (`make run`) on a free port."""
 
-    def __init__(self, env: dict | None = None):
-        self.port = _free_port()
+    def __init__(self, env: dict | None = None, port: int | None = None):
+        # A port chosen beforehand when something else must know it first (an identity
+        # provider registers the app's redirect URI before the app starts).
+        self.port = port or _free_port()
         self.url = f"http://localhost:{self.port}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log = ARTIFACTS / f"server-{self.port}.log"
