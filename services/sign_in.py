@@ -243,6 +243,7 @@ def diagnose_failed_sign_in(provider: Provider, redirect_uri: str) -> str:
 def _verified_jwt(text: str, metadata: dict, provider: Provider) -> dict:
     """Userinfo sent as a signed JWT (as ProConnect sends it), checked with the provider's keys."""
     from joserfc import jwt
+    from joserfc.errors import JoseError
     from joserfc.jwk import KeySet, OctKey
 
     header = json.loads(base64.urlsafe_b64decode(text.split(".")[0] + "==").decode("utf-8"))
@@ -251,8 +252,11 @@ def _verified_jwt(text: str, metadata: dict, provider: Provider) -> dict:
     else:
         keys, _ = _get_json(metadata["jwks_uri"])
         key = KeySet.import_key_set(keys)
-    claims = jwt.decode(text, key, algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256",
-                                               "HS256", "HS384", "HS512"]).claims
+    try:
+        claims = jwt.decode(text, key, algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256",
+                                                   "HS256", "HS384", "HS512"]).claims
+    except JoseError as error:  # a bad signature, an unknown key or algorithm
+        raise ValueError(f"userinfo JWT rejected ({type(error).__name__})") from error
     audience = claims.get("aud")
     if claims.get("iss") not in (None, metadata["issuer"]) or (
             audience is not None and provider.client_id not in ([audience] if isinstance(audience, str) else audience)):
@@ -286,7 +290,7 @@ def userinfo(provider: Provider, identity: Identity, access_token: str | None, n
         claims = _verified_jwt(body, metadata, provider) if kind == "application/jwt" else body
         if not isinstance(claims, dict) or claims.get("sub") != identity.subject:
             raise ValueError("userinfo for another subject")
-    except (ProviderError, OSError, ValueError, KeyError) as error:
+    except (ProviderError, OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         # The exception text may quote the request; the token is in a header, never in it.
         LOGGER.warning("Connexion des agents : informations de l'utilisateur %r indisponibles (%s) : %s.",
                        identity.subject, provider.section, type(error).__name__)
@@ -324,7 +328,9 @@ def access(settings: Settings, user: Mapping, now: float) -> Access:
     identity = identity_from_claims(user)
     if identity is None or provider is None:
         return Access(INCOMPLETE, "Le fournisseur d'identité n'a pas dit qui vous êtes (identifiant « sub » "
-                                  "absent) : déconnectez-vous puis reconnectez-vous.")
+                                  "absent) : déconnectez-vous puis reconnectez-vous. Si ce message revient, "
+                                  "signalez-le à la personne indiquée ci-dessous.",
+                      (f"À qui demander : {settings.contact}",))
     issued = identity.signed_in_at
     if issued is None or now - issued > SIGN_IN_VALIDITY_SECONDS or issued - now > CLOCK_SKEW_SECONDS:
         hours = SIGN_IN_VALIDITY_SECONDS // 3600

@@ -177,3 +177,55 @@ def sign_in_on_portal(page, login: str) -> None:
     page.locator("input[name='user']").fill(login)
     page.locator("input[name='password']").fill(login)
     page.locator("button[type='submit']").first.click()
+
+
+class ScriptedEndpoints:
+    """Fixed answers at a provider's URLs, for the unit tests of what the dashboard does with
+    them (a discovery document, a token endpoint refusing the client, a userinfo JWT signed with
+    another key…). The sign-in itself is tested against LemonLDAP::NG above."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.requests: list[tuple[str, str, dict]] = []
+        endpoints = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                endpoints.requests.append((self.command, self.path, dict(self.headers)))
+                status, kind, body = endpoints.routes.get(self.path.split("?")[0], (404, "text/plain", b"absent"))
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def answer(self, path: str, body, status: int = 200, kind: str = "application/json") -> None:
+        raw = body if isinstance(body, bytes) else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+        self.routes[path] = (status, kind, raw)
+
+    def discovery(self, issuer: str | None = None) -> str:
+        issuer = issuer or self.url
+        self.answer("/.well-known/openid-configuration", {
+            "issuer": issuer, "authorization_endpoint": f"{self.url}/authorize",
+            "token_endpoint": f"{self.url}/token", "userinfo_endpoint": f"{self.url}/userinfo",
+            "jwks_uri": f"{self.url}/jwks", "end_session_endpoint": f"{self.url}/logout"})
+        return f"{self.url}/.well-known/openid-configuration"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
