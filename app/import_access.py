@@ -98,13 +98,13 @@ def operator_notes(state: ImportAccess) -> None:
 
 # --- Sign-in with the operator's identity provider ----------------------------------------
 
-def _notice(settings: sign_in.Settings) -> None:
+def _notice(settings: sign_in.Settings, access: sign_in.Access) -> None:
     """What the way back from the provider reported (app/web/sign_in.py), said once."""
     outcome = st.query_params.get("connexion")
     if outcome:
         del st.query_params["connexion"]
         redirect_uri = settings.redirect_uri
-        if outcome == "fin":
+        if outcome == "fin" and access.state == sign_in.VISITOR:
             notice = ("success", "Vous êtes déconnecté(e). Le reste du tableau de bord reste ouvert.")
         elif outcome == "refusee":
             notice = ("warning", "Le fournisseur d'identité n'a pas confirmé votre identité (connexion "
@@ -146,7 +146,7 @@ def _sign_in_door(state: ImportAccess) -> imports.Signer | None:
     if settings.problems or not settings.providers:
         st.error(sign_in.settings_problem_sentence(settings), icon=":material/settings:")
         return None
-    _notice(settings)
+    _notice(settings, access)
     if access.state == sign_in.VISITOR:
         st.info(dv.SIGN_IN_INVITE, icon=":material/lock:")
         _sign_in_buttons(settings, "Se connecter")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from joserfc import jwt
@@ -233,7 +234,9 @@ def run_middleware(path: str, query: bytes, status: int, headers: list) -> tuple
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "path": path, "query_string": query, "root_path": "", "headers": []}
-    asyncio.run(way_back.SignInMiddleware(streamlit)(scope, receive, send))
+    # In a thread of its own: Playwright's sync API may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, way_back.SignInMiddleware(streamlit)(scope, receive, send)).result()
     return sent, bool(called)
 
 
@@ -257,6 +260,11 @@ def test_a_sign_in_leads_back_to_donnees_and_a_failure_says_so():
     sent, _ = run_middleware("/auth/login", b"provider=x", 400, [(b"content-type", b"text/plain")])
     assert sent[0]["status"] == 302 and location_of(sent) == "/donnees?connexion=indisponible"
     assert b"Authentication error" not in b"".join(m.get("body", b"") for m in sent)
+    # A provider without an end-session endpoint: Streamlit's logout goes home, Données says it.
+    sent, _ = run_middleware("/auth/logout", b"", 302, [(b"location", b"/")])
+    assert location_of(sent) == "/donnees?connexion=fin"
+    sent, _ = run_middleware("/auth/logout", b"", 302, [(b"location", b"https://idp.example/logout?x=1")])
+    assert location_of(sent) == "https://idp.example/logout?x=1"
     sent, called = run_middleware("/carte", b"", 200, [])
     assert called and sent[0]["status"] == 200
 

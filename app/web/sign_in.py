@@ -13,7 +13,9 @@ the browser, to fixed paths of this site:
   and names the setting to check (services/sign_in.py);
 - the provider's return after a sign-out (no code, no state, no error): `/donnees?connexion=fin`,
   without passing it to Streamlit, which would log it as a stale sign-in;
-- `/auth/login` failing (provider unreachable): `/donnees?connexion=indisponible`.
+- `/auth/login` failing (provider unreachable): `/donnees?connexion=indisponible`;
+- `/auth/logout` sending the browser home (a provider without an end-session endpoint):
+  `/donnees?connexion=fin`.
 
 Pure ASGI middleware: the request, its cookies and the tokens are never read or logged here.
 """
@@ -30,6 +32,7 @@ from app import web
 LOGGER = logging.getLogger("fabriques.connexion")
 CALLBACK_PATH = re.compile(r"(?:/.*)?/oauth2callback/?")
 LOGIN_PATH = re.compile(r"(?:/.*)?/auth/login/?")
+LOGOUT_PATH = re.compile(r"(?:/.*)?/auth/logout/?")
 USER_COOKIE = b"_streamlit_user="
 PAGE = "donnees"
 
@@ -65,6 +68,8 @@ class SignInMiddleware:
             await self._callback(scope, receive, send)
         elif LOGIN_PATH.fullmatch(path):
             await self._login(scope, receive, send)
+        elif LOGOUT_PATH.fullmatch(path):
+            await self._logout(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
@@ -84,12 +89,28 @@ class SignInMiddleware:
                 else:
                     outcome = "refusee" if "error" in query else "echec"
                     # The provider's error code only (e.g. access_denied), one line, bounded.
-                    LOGGER.warning("Connexion des agents : retour du fournisseur sans identité (%s).",
-                                   re.sub(r"[^a-z_]", "", query.get("error", ["échange refusé"])[0][:40])
-                                   or "échange refusé")
+                    reason = (f"erreur du fournisseur : {re.sub(r'[^a-z_]', '', query['error'][0][:40]) or '?'}"
+                              if "error" in query else "échange du code contre les jetons refusé")
+                    LOGGER.warning("Connexion des agents : retour du fournisseur sans identité (%s).", reason)
                     target = urljoin(location(headers), f"{PAGE}?connexion={outcome}")
                 message = {**message, "headers": [(n, v) for n, v in headers if n.lower() != b"location"]
                            + [(b"location", target.encode("latin-1"))]}
+            await send(message)
+
+        await self.app(scope, receive, send_to_donnees)
+
+    async def _logout(self, scope, receive, send):
+        """A provider without an end-session endpoint: Streamlit sends the browser home; Données
+        says the sign-out instead. A provider's own logout page is left as it is (it comes back
+        through the callback above)."""
+        base = scope.get("root_path", "") + path_prefix(scope.get("path", ""))
+
+        async def send_to_donnees(message):
+            if message["type"] == "http.response.start" and message["status"] in (302, 303, 307):
+                headers = message.get("headers", [])
+                if location(headers) in ("/", base):
+                    message = {**message, "headers": [(n, v) for n, v in headers if n.lower() != b"location"]
+                               + [(b"location", f"{base}{PAGE}?connexion=fin".encode("latin-1"))]}
             await send(message)
 
         await self.app(scope, receive, send_to_donnees)
@@ -116,7 +137,7 @@ class SignInMiddleware:
 
 def path_prefix(path: str) -> str:
     """The site's base path ('/' unless Streamlit serves under a prefix) from a route's path."""
-    for route in ("oauth2callback", "auth/login"):
+    for route in ("oauth2callback", "auth/login", "auth/logout"):
         index = path.rfind("/" + route)
         if index >= 0:
             return path[:index] + "/"
