@@ -262,10 +262,11 @@ def rollback(data_dir: Path, version: str, user: str, signer: Signer | None = No
             "action": "retour_arriere", "at": now_iso(), **signer.history_fields(),
             "from_version": current["data_version"], "to_version": version,
             "laureates": manifest["extracts"]["laureates"]["rows"],
+            "source": str(manifest.get("laureates_source") or ""),  # the list put back in service
         })
-        LOGGER.info("Retour arrière : version %s remise en service (%d fabriques, depuis %s), par %s.",
-                    version, manifest["extracts"]["laureates"]["rows"], current["data_version"],
-                    signer.log_label())
+        LOGGER.info("Retour arrière : version %s remise en service (%d fabriques, depuis %s), source « %s », "
+                    "par %s.", version, manifest["extracts"]["laureates"]["rows"], current["data_version"],
+                    manifest.get("laureates_source") or "?", signer.log_label())
         return manifest
 
 

@@ -201,12 +201,14 @@ def test_import_and_rollback_record_the_signer_in_the_history_and_the_log(tmp_pa
         "user": "Doctor Who", "method": SIGNED_IN, "email": "dwho@badwolf.org", "sub": "dwho",
         "issuer": "https://idp.example", "file_name": "liste.csv", "source": "ANCT, liste"}
     assert (history[1]["action"], history[1]["email"], history[1]["sub"]) == ("retour_arriere", "rose@anct.gouv.fr", "r")
+    assert history[1]["source"] == versions.read_manifest(data_dir)["laureates_source"]
     assert versions.read_manifest(data_dir)["data_version"] == base
     lines = [r.getMessage() for r in caplog.records if r.name == "fabriques.import"]
     assert any(line.startswith(f"Import : version {entry['to_version']} en service (385 fabriques")
                and "fichier « liste.csv »" in line and "source « ANCT, liste »" in line
                and "par dwho@badwolf.org (sub dwho, fournisseur https://idp.example)" in line for line in lines)
     assert any(line.startswith(f"Retour arrière : version {base} remise en service")
+               and "source « ANCT, liste des Fabriques de territoire" in line
                and "par rose@anct.gouv.fr (sub r" in line for line in lines)
 
 

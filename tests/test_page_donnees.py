@@ -133,6 +133,10 @@ def test_import_then_rollback_with_the_password(data_dir, monkeypatch):
     at.button[0].click().run()
     assert not at.exception
     assert len(at.file_uploader) == 1
+    # Once authorised, the operator's instructions are in the import section (issue 24), and
+    # the page says the shared password is a fallback (issue 26).
+    assert "--hash-password" in "\n".join(m.value for m in at.markdown)
+    assert any("Mode de secours" in c.value for c in at.caption)
 
     at.text_input(key="import_user").input("Agent ANCT")
     at.file_uploader[0].set_value(("liste-vague-10.csv", listing_bytes(data_dir), "text/csv")).run()

@@ -190,7 +190,7 @@ def history_table(history: list[dict], with_addresses: bool = False) -> pd.DataF
             "Connexion": METHOD_LABELS.get(entry.get("method"), "—"),
             "Adresse": entry.get("email", "") if isinstance(entry.get("email"), str) else "",
             "Fichier": entry.get("file_name", "") if is_import else "",
-            "Source": entry.get("source", "") if is_import else "",
+            "Source": entry.get("source", ""),  # a rollback's: the list it put back in service
             "De la version": entry.get("from_version", ""),
             "À la version": entry.get("to_version", ""),
             "Fabriques": fr_int(entry.get("laureates")),
