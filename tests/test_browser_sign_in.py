@@ -135,11 +135,13 @@ def test_allowed_agent_signs_in_imports_and_the_history_names_them(server, brows
         shown = import_section_text(page)
         assert "Mot de passe d'import" not in shown and "Mode de secours" not in shown  # a provider: no password
         assert "--hash-password" not in shown and "secrets.toml" not in shown
+        show_import_section(page)
         screenshot(page, "connexion-visiteur")
         sign_in(page, server, ALLOWED)
         email, name = USERS[ALLOWED]
         page.get_by_text(f"Connecté(e) : {name} ({email})", exact=True).wait_for(timeout=30_000)
         page.get_by_role("button", name="Se déconnecter").wait_for(timeout=30_000)
+        show_import_section(page)
         screenshot(page, "connexion-agent-habilite")
 
         upload = tmp_path / "liste-vague-10.csv"
@@ -150,6 +152,7 @@ def test_allowed_agent_signs_in_imports_and_the_history_names_them(server, brows
         page.get_by_role("button", name="Importer cette liste").click()
         page.get_by_text("Import réussi").wait_for(timeout=60_000)
         wait_for_app(page)
+        show_import_section(page)
         screenshot(page, "connexion-import-signe")
         assert versions.read_manifest(server.data_dir)["extracts"]["laureates"]["rows"] == 385
 
@@ -168,6 +171,7 @@ def test_allowed_agent_signs_in_imports_and_the_history_names_them(server, brows
         visitor = new_page(browser)
         try:
             open_donnees(visitor, server.url)
+            show_import_section(visitor)
             screenshot(visitor, "connexion-historique-visiteur")
             text = import_section_text(visitor)
             assert email not in text and "@badwolf.org" not in text
@@ -182,6 +186,7 @@ def test_allowed_agent_signs_in_imports_and_the_history_names_them(server, brows
         page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
         assert page.locator("[data-testid='stFileUploaderDropzoneInput']").count() == 0
         assert not [c for c in page.context.cookies() if c["name"].startswith(USER_COOKIE)]
+        show_import_section(page)
         screenshot(page, "connexion-deconnecte")
         assert page.locator("[data-testid='stException']").count() == 0
         assert codes, "le navigateur n'a rapporté aucun code d'autorisation"
