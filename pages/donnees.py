@@ -150,8 +150,8 @@ def show_candidate(candidate, signer: imports.Signer | None) -> None:
 
 def import_section(signer: imports.Signer | None) -> None:
     st.markdown("**Importer une nouvelle liste des lauréats**")
-    st.caption("Colonnes reconnues : identifiant (id_territoire, fabt-NNN), code INSEE de la commune "
-               "(id_geo, code_insee), nom (lib_territoire, nom) ; facultatives : commune, département, "
+    st.caption("Colonnes reconnues : identifiant (`id_territoire`, `fabt-NNN`), code INSEE de la commune "
+               "(`id_geo`, `code_insee`), nom (`lib_territoire`, `nom`) ; facultatives : commune, département, "
                "région, latitude, longitude, vague, date. Rien n'est écrit avant votre confirmation.")
     st.html(dv.UPLOADER_IN_FRENCH, unsafe_allow_javascript=True)
     uploaded = st.file_uploader(

