@@ -54,7 +54,7 @@ def test_pptx_titles_figures_and_footers_are_text(brittany_deck):
     assert len(deck.slides) == 5 and deck.slide_width * 9 == deck.slide_height * 16
     titles = [page.shapes.title.text_frame.text for page in deck.slides]
     assert titles == ["Fabriques de territoire en Bretagne", "Part des fabriques de France en Bretagne",
-                      "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020",
+                      "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020 (France entière)",
                       "Types de territoire en Bretagne"]
     version = read_manifest()["data_version"]
     for page in deck.slides:

@@ -164,7 +164,7 @@ def test_finistere_then_brest_metropole_on_every_page(app_url, browser, expected
 
         _go_to(page, "Synthèse", "", siren, "Synthèse du programme Fabriques de territoire")
         assert _metric(page, "Fabriques dans la liste") == "1"
-        assert "En commune rurale (INSEE)" in _metric_labels(page)  # the rural card names its definition
+        assert "Hors grands centres urbains" in _metric_labels(page)  # the rural card names its definition
         _wait_text(page, f"{scope} : 1 fabrique dans la liste")
         _no_error(page)
         screenshot(page, "epci-brest-synthese-1280")

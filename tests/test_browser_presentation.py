@@ -15,7 +15,7 @@ from conftest import ARTIFACTS, new_page, screenshot, wait_for_app
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 TITLES = ["Fabriques de territoire en Bretagne", "Part des fabriques de France en Bretagne",
-          "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020",
+          "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020 (France entière)",
           "Types de territoire en Bretagne"]
 
 

@@ -18,7 +18,7 @@ TITLES = ["Fabriques de territoire", "Objectifs du programme", "Où sont les fab
           "Les vagues annoncées depuis 2020", "Types de territoire"]
 
 BRITTANY_TITLES = ["Fabriques de territoire en Bretagne", "Part des fabriques de France en Bretagne",
-                   "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020",
+                   "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020 (France entière)",
                    "Types de territoire en Bretagne"]
 
 

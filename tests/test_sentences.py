@@ -165,7 +165,11 @@ def test_real_timeline_draws_announced_totals_and_targets_only():
     assert lines == {300, 380}
     assert max(figure.layout.yaxis.range) < 500
     notes = sentences.timeline_caveats(announced, 382, date(2024, 1, 26))
-    assert "aucune projection" in notes and "28 octobre 2024 (407 fabriques)" in notes
+    assert "aucune projection" in notes
+    # The later wave and the list told as one story, from the milestones (25 new places + 55).
+    assert ("La vague annoncée le 28 octobre 2024 a retenu 80 lauréats, dont 25 nouveaux lieux et 55 "
+            "fabriques déjà labellisées qui le sont de nouveau : aux 382 fabriques de la liste de l'ANCT "
+            "de janvier 2024 s'ajoutent ses 25 nouveaux lieux, soit 407 fabriques.") in notes
 
 
 def test_an_announcement_dated_by_its_year_end_only_is_never_given_a_day():
