@@ -48,6 +48,10 @@ elif found.empty:
 else:
     st.caption(lv.count_sentence(len(found), in_scope, ctx.description, search)
                + " Triez avec « Trier par » ; cliquez sur une ligne pour ouvrir sa fiche.")
+    # The order is the page's own control, which the files keep: the grid's header menu (whose
+    # "Sort ascending/descending" no file could follow) is not offered on this page, and column
+    # selection switches the header click's sorting off. Static CSS, no data.
+    st.html("<style>[data-testid='stDataFrameColumnMenu'] { display: none !important; }</style>")
     selection = st.dataframe(
         listing.grid, hide_index=True, key="laureates_table", on_select="rerun",
         # Column selection switches the grid's header sorting off: the order is the page's own

@@ -137,6 +137,42 @@ def test_laureats_downloads_what_is_shown(app_url, page):
     _no_error(page)
 
 
+def _first_listed(page) -> str:
+    """The first fabrique id the grid shows (its accessible table holds the visible rows)."""
+    return page.evaluate("""() => [...document.querySelectorAll("[data-testid='stDataFrame'] tr td")]
+        .map(cell => cell.innerText.trim()).filter(text => /^fabt-[0-9]+$/.test(text))[0]""")
+
+
+def test_the_files_keep_the_order_the_list_shows(app_url, page):
+    """The list's order is the page's own control: a click on a column header does not sort the
+    grid (the files could not follow it) and its menu is not offered; « Trier par » sorts both."""
+    _open(page, app_url + "/laureats?region=53")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stDataFrame'] tr\").length > 3")
+    assert _first_listed(page) == "fabt-13"
+    box = grid.bounding_box()
+    for x in (200, 600):  # the headers of "Nom" and of the intercommunalité
+        page.mouse.click(box["x"] + x, box["y"] + 15)
+        wait_for_app(page)
+        assert _first_listed(page) == "fabt-13"
+        assert not page.locator("[data-testid='stDataFrameColumnMenu']").is_visible()
+    order = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(
+        has=page.get_by_text("Trier par", exact=True))
+    order.get_by_role("combobox").click()
+    page.get_by_role("option", name="Nom", exact=True).click()
+    wait_for_app(page)
+    page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stDataFrame'] tr td")]
+        .map(cell => cell.innerText.trim()).filter(text => /^fabt-[0-9]+$/.test(text))[0] !== 'fabt-13'""")
+    shown = _first_listed(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger la liste (CSV)").click()
+    rows = list(csv.reader(io.StringIO(open(download_info.value.path(), "rb").read().decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[1][0] == shown != "fabt-13"  # the file starts where the list does
+    _no_error(page)
+
+
 AXIS_TEXT = (".js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text, "
              ".js-plotly-plot .g-ytitle text, .js-plotly-plot .legendtext")
 
