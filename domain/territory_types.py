@@ -43,6 +43,8 @@ class TypeWords:
 
 _QPV = TypeWords("Commune avec QPV", "communes avec QPV", "en commune avec QPV",
                  "dans une commune comptant un quartier prioritaire")
+# The words QPV stands for, said once at the first mention of a deck or a document.
+QPV_IN_FULL = "de la politique de la ville (QPV)"
 _UNKNOWN = TypeWords("Non déterminé", "type non déterminé", "de type non déterminé",
                      "dans une commune de type non déterminé")
 WORDS = {

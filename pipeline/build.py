@@ -70,6 +70,35 @@ SOURCE_FILES = {
     facts.TARGETS_FILE: ("Objectifs du programme, compilés par le projet (URL par ligne)", "faits publics", "2019, 2023"),
 }
 
+# How a reader finds each source: its role (what it feeds, for the documents that cite it), who
+# publishes it, its title and a public page. Shown in the press kit and the PowerPoint's notes,
+# where a file name or a repository would mean nothing; empty when no public page is known.
+_OUTLINES = ("contours", "ANCT", "Contours généralisés des régions et des départements",
+             "https://www.observatoire-des-territoires.gouv.fr/")
+PUBLIC_SOURCES = {
+    sources.FABRIQUES_FILE: ("liste", "ANCT", "Liste des Fabriques de territoire",
+                             "https://agence-cohesion-territoires.gouv.fr/fabriques-de-territoire-582"),
+    sources.REGIONS_FILE: _OUTLINES,
+    sources.DEPARTEMENTS_FILE: _OUTLINES,
+    sources.QPV_COMMUNES_FILE: ("qpv", "ANCT", "Communes comptant un quartier prioritaire de la politique de la ville",
+                                "https://sig.ville.gouv.fr/"),
+    sources.DENSITY_FILE: ("densite", "INSEE", "Grille communale de densité à 7 niveaux",
+                           "https://www.insee.fr/fr/information/6439600"),
+    sources.COMMUNE_POINTS_FILE: ("communes", "INSEE", "Populations légales 2017",
+                                  "https://www.insee.fr/fr/statistiques/4265390?sommaire=4265511"),
+    sources.COMMUNE_EPCI_FILE: ("epci", "DGCL", "Intercommunalités à fiscalité propre et leurs communes",
+                                "https://www.banatic.interieur.gouv.fr/"),
+    sources.CENSUS_2019_FILE: ("recensement_2019", "CGET, Mission Coworking",
+                               "Recensement des tiers-lieux (rapport « Faire ensemble pour mieux vivre ensemble »)", ""),
+    facts.MILESTONES_FILE: ("annonces", "Annonces publiques du programme", "une source par annonce", ""),
+    facts.CENSUS_TOTALS_FILE: ("recensements", "Recensements nationaux des tiers-lieux",
+                               "une source par recensement", ""),
+    facts.CENSUS_2023_SHARES_FILE: ("observatoire_2023", "France Tiers-Lieux",
+                                    "Observatoire des tiers-lieux, répartition régionale 2023",
+                                    "https://observatoire.francetierslieux.fr/"),
+    facts.TARGETS_FILE: ("objectifs", "Objectifs du programme", "une source par objectif", ""),
+}
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -303,7 +332,8 @@ def write_extracts(extracts: dict[str, pd.DataFrame], out_dir: Path, source_dir:
                                    else []),
         "sources": [
             {"file": file, "producer": producer, "licence": licence, "vintage": vintage,
-             "sha256": _sha256(source_dir / file)}
+             "sha256": _sha256(source_dir / file),
+             **dict(zip(("role", "publisher", "title", "url"), PUBLIC_SOURCES[file]))}
             for file, (producer, licence, vintage) in SOURCE_FILES.items()
         ],
     }

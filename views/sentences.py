@@ -1,6 +1,7 @@
 """Ready-to-read French sentences for the current filter, with the right preposition per territory."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +10,7 @@ import pandas as pd
 from domain.epci import in_epci
 from domain.format import capitalised, fr_date, fr_decimal, fr_int, fr_milestone_when, fr_month, fr_percent, share
 from domain.prepositions import in_departement, in_region
-from domain.territory_types import DEFAULT_RURAL_DEFINITION, TYPE_ORDER, words
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, QPV_IN_FULL, TYPE_ORDER, words
 from views import synthese, timeline
 
 PROXY_NOTE = ("QPV et rural sont lus au niveau de la commune : la liste ne porte pas de label "
@@ -84,8 +85,16 @@ def headline_sentence(headline: pd.Series, place: Place, territoire: str | None,
         text += (f", soit {fr_percent(share(count, headline.national_fabriques))} des "
                  f"{fr_int(headline.national_fabriques)} fabriques de France")
     qpv, rural = int(headline.qpv), int(headline.rural)
-    return (f"{text} : {fr_int(qpv)} {_verb(qpv, 'est située', 'sont situées')} "
+    if count == 1:  # one fabrique, said of itself: "Elle est située hors des grands centres urbains."
+        kind = next((k for k in TYPE_ORDER if int(headline.get(k, 0) or 0)), "indetermine")
+        return f"{text}. Elle est située {words(kind, rural_definition).where}."
+    return (f"{text}. Parmi elles, {fr_int(qpv)} {_verb(qpv, 'est située', 'sont situées')} "
             f"{words('qpv', rural_definition).where} et {fr_int(rural)} {words('rural', rural_definition).where}.")
+
+
+def _count_with(count: int) -> str:
+    """A count inside a sentence read aloud: "aucune" rather than "0"."""
+    return fr_int(count) if count else "aucune"
 
 
 def headline_caveats(rural_definition: str = DEFAULT_RURAL_DEFINITION) -> str:
@@ -122,14 +131,24 @@ def gauges_sentence(targets: pd.DataFrame, place: Place) -> str:
                 text += (". Parmi elles, " if group.scope.eq("total").any() else " ; ") + listed
             sentences_by_deadline.append(text + ".")
         return " ".join(sentences_by_deadline)
-    parts = [
-        f"{fr_percent(share(t.achieved, t.national_achieved))} des "
-        f"{synthese.target_what(t, int(t.national_achieved)).split(' ', 1)[1]} de France "
-        f"({fr_int(t.achieved)} sur {fr_int(t.national_achieved)})"
-        for t in targets.drop_duplicates("scope").itertuples()
-    ]
-    return (f"{place.opening} : " + " ; ".join(parts) + ". Les objectifs du programme sont "
-            "nationaux : il n'existe pas d'objectif régional ou départemental.")
+    by_scope = {t.scope: t for t in targets.drop_duplicates("scope").itertuples()}
+    total = by_scope.get("total")
+    text = []
+    if total is not None:
+        count = int(total.achieved)
+        text.append(f"{place.opening} {_verb(count, 'se trouve', 'se trouvent')} "
+                    f"{_count_with(count)} des {fr_int(total.national_achieved)} fabriques de territoire de "
+                    f"France, soit {fr_percent(share(count, total.national_achieved))}.")
+    parts = [f"{_count_with(int(t.achieved))} {_verb(int(t.achieved), 'est située', 'sont situées')} "
+             f"{words(t.scope, synthese.counted_under(t)).where}, soit "
+             f"{fr_percent(share(t.achieved, t.national_achieved))} des {fr_int(t.national_achieved)} de France"
+             for scope, t in by_scope.items() if scope != "total"]
+    if parts:
+        opening = "Parmi elles, " if total is not None else f"{place.opening}, "
+        text.append(opening + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", et " + parts[-1]) + ".")
+    text.append("Les objectifs du programme sont nationaux : il n'existe pas d'objectif régional ou "
+                "départemental.")
+    return " ".join(text)
 
 
 def _lower_first(text: str) -> str:
@@ -180,16 +199,16 @@ def timeline_sentence(announced: pd.DataFrame, pace, place: Place) -> str:
             for row in ordered.itertuples()]
     steps = [f"{fr_int(row.announced_total)}{' fabriques' if index == 0 else ''} {moment}"
              for index, (row, moment) in enumerate(zip(ordered.itertuples(), when))]
-    text = ("Le programme a annoncé " + ", ".join(steps[:-1]) + f" et {steps[-1]} : "
+    opening = "Le programme a annoncé " if place.is_national else \
+        f"{NATIONAL_ANNOUNCEMENTS} Pour la France entière, le programme a annoncé "
+    text = (opening + ", ".join(steps[:-1]) + f" et {steps[-1]} : "
             f"{fr_int(pace.last_total - pace.first_total)} fabriques de plus en "
             f"{_months_between(pace.first_date, pace.last_date)} mois, soit {fr_decimal(pace.per_month)} "
             "par mois en moyenne.")
-    if not place.is_national:
-        text += f" {NATIONAL_ANNOUNCEMENTS}"
     return text
 
 
-NATIONAL_ANNOUNCEMENTS = "Les annonces sont nationales : elles ne sont pas détaillées par territoire."
+NATIONAL_ANNOUNCEMENTS = "Les annonces du programme sont nationales : elles ne sont pas détaillées par territoire."
 
 
 def _months_between(first: date, last: date) -> str:
@@ -218,9 +237,32 @@ def territory_types_sentence(headline: pd.Series, place: Place,
     count = int(headline.fabriques)
     if count == 0:
         return f"{place.opening}, aucune fabrique de territoire ne figure dans la liste pour ce filtre."
+    kinds = [kind for kind in TYPE_ORDER if headline[kind] or kind != "indetermine"]
+    # The verb once, with the first count: "8 sont situées dans …, 15 hors des …, et aucune …".
     parts = [
-        f"{fr_int(headline[kind])} {words(kind, rural_definition).among} "
-        f"({fr_percent(share(headline[kind], count))})"
-        for kind in TYPE_ORDER if headline[kind] or kind != "indetermine"
+        f"{_count_with(int(headline[kind]))} "
+        + (f"{_verb(int(headline[kind]), 'est située', 'sont situées')} " if i == 0 else "")
+        + words(kind, rural_definition).where
+        + (f", soit {fr_percent(share(headline[kind], count))}" if headline[kind] else "")
+        for i, kind in enumerate(kinds)
     ]
-    return f"{place.opening}, sur {_fabriques(count)} : " + ", ".join(parts) + "."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", et " + parts[-1]
+    return f"{place.opening}, sur {_fabriques(count)}, {listed}."
+
+
+QPV_WORDS = re.compile(r"\b(quartiers? prioritaires?)(?! de la politique de la ville)")
+
+
+def spell_out_qpv(texts: list[str]) -> list[str]:
+    """The first mention of a quartier prioritaire in a deck or a document, spelled out once
+    ("quartier prioritaire de la politique de la ville (QPV)"): the charts then say QPV."""
+    done = False
+    spelled = []
+    for text in texts:
+        if not done and QPV_WORDS.search(text):
+            text = QPV_WORDS.sub(lambda m: f"{m.group(1)} {QPV_IN_FULL}", text, count=1)
+            done = True
+        elif not done and "politique de la ville" in text:
+            done = True
+        spelled.append(text)
+    return spelled

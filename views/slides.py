@@ -6,7 +6,7 @@ with source, data version, date and filters), so the page, the PNG and the PPTX 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -32,6 +32,7 @@ class Slide:
     footer: str     # source, data version, date, filters
     national: bool = False  # the same figure whatever the filter (the waves' timeline)
     caveats: str = ""  # what the sentence does not say aloud: speaker notes and the page
+    source_line: str = ""  # the audience's short source line (the footer is the presenter's)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class SlideData:
     scope: str               # the filter in words, as the filter bar says it
     manifest: dict
     produced_on: date
+
+
+def source_line(sources: list[str]) -> str:
+    """What the audience reads under a slide: who published the figures, nothing more."""
+    return f"Source{'s' if len(sources) > 1 else ''} : {' ; '.join(sources)}."
 
 
 def footer_text(data: SlideData, source: str) -> str:
@@ -135,6 +141,13 @@ def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
     national_count = int(data.headline.national_fabriques)
     target_sources = " ; ".join(dict.fromkeys(synthese.target_source(t) for t in data.targets.itertuples()))
     where = "" if national else f" {data.place.locative}"
+    listed_by = data.manifest.get("laureates_attribution", {}).get("source") or source
+    publishers = list(dict.fromkeys(str(t.source_publisher).split(",")[0] for t in data.targets.itertuples()))
+    short = {"list": [listed_by],
+             "targets": [listed_by, "objectifs nationaux : " + ", ".join(publishers)],
+             "map": [listed_by, "contours ANCT (COG 2023)"],
+             "waves": ["annonces publiques du programme", listed_by],
+             "types": [listed_by, "INSEE, grille de densité", "ANCT, QPV 2024"]}
     map_figure = static_map.static_map_figure(data.outlines, data.points, data.region, data.departement,
                                               font_size=font_size, rural_definition=data.rural_definition)
     slides = [
@@ -142,38 +155,44 @@ def build_slides(data: SlideData, font_size: int = FONT_SIZE) -> list[Slide]:
               headline_figure(data.headline, national, data.rural_definition, font_size),
               sentences.headline_sentence(data.headline, data.place, data.territoire, list_date,
                                           data.rural_definition),
-              footer_text(data, source), caveats=sentences.headline_caveats(data.rural_definition)),
+              footer_text(data, source), caveats=sentences.headline_caveats(data.rural_definition),
+              source_line=source_line(short["list"])),
         Slide("objectifs", "Objectifs du programme" if national
               else f"Part des fabriques de France{where}",
               gauges_figure(data.targets, national, list_date, font_size),
               sentences.gauges_sentence(data.targets, data.place),
               footer_text(data, f"{source} ; objectifs : {target_sources}"),
-              caveats=sentences.gauges_caveats(data.targets, list_date)),
+              caveats=sentences.gauges_caveats(data.targets, list_date),
+              source_line=source_line(short["targets"])),
         Slide("carte", f"Où sont les fabriques{where}", map_figure,
               sentences.map_sentence(data.headline, data.place),
               footer_text(data, f"{source} ; contours ANCT (COG 2023)"),
-              caveats=sentences.MAP_CAVEATS + (f" {static_map.OVERSEAS_NOTE}" if national else "")),
+              caveats=sentences.MAP_CAVEATS + (f" {static_map.OVERSEAS_NOTE}" if national else ""),
+              source_line=source_line(short["map"])),
         # National whatever the filter: a regional deck says so in the slide's own title.
         Slide("vagues", f"Les vagues annoncées depuis {pace.first_date.year}"
               + ("" if national else " (France entière)"),
               timeline.announced_totals_figure(data.announced, data.targets, national_count, list_date,
                                                 timeline.SLIDE_STYLE, font_size),
-              " ".join(filter(None, [sentences.timeline_sentence(data.announced, pace, sentences.NATIONAL),
+              # A regional deck hears first that the announcements are national.
+              " ".join(filter(None, [sentences.timeline_sentence(data.announced, pace, data.place),
                                      timeline.list_and_later_wave_sentence(data.announced, national_count,
-                                                                            list_date),
-                                     None if national else sentences.NATIONAL_ANNOUNCEMENTS])),
+                                                                            list_date)])),
               footer_text(data, "annonces publiques du programme (une source par annonce) ; " + source),
-              national=True, caveats=sentences.timeline_caveats(data.announced, national_count, list_date)),
+              national=True, caveats=sentences.timeline_caveats(data.announced, national_count, list_date),
+              source_line=source_line(short["waves"])),
         Slide("types-de-territoire", f"Types de territoire{where}",
               territory_types_figure(data.headline, data.rural_definition, font_size),
               sentences.territory_types_sentence(data.headline, data.place, data.rural_definition),
               footer_text(data, f"{source} ; INSEE (grille de densité) ; ANCT (QPV 2024)"),
-              caveats=sentences.headline_caveats(data.rural_definition)),
+              caveats=sentences.headline_caveats(data.rural_definition),
+              source_line=source_line(short["types"])),
     ]
-    # A white page with dark text: the slide reads the same in either theme and in the exports.
-    return [Slide(f"{i}-{s.slug}", s.title, on_white_page(s.figure),
-                  s.sentence, s.footer, s.national, s.caveats)
-            for i, s in enumerate(slides, start=1)]
+    # QPV spelled out at its first mention in the deck; a white page with dark text: the slide
+    # reads the same in either theme and in the exports.
+    spoken = sentences.spell_out_qpv([s.sentence for s in slides])
+    return [replace(s, slug=f"{i}-{s.slug}", figure=on_white_page(s.figure), sentence=said)
+            for i, (s, said) in enumerate(zip(slides, spoken), start=1)]
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$:])")
