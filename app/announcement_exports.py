@@ -8,10 +8,13 @@ on request (a button).
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 import streamlit as st
 
+from domain.territory_types import DEFAULT_RURAL_DEFINITION, words
 from models import presentation
 from models.scope import Scope
 from models.store import kept
@@ -53,16 +56,25 @@ def press_kit_download(scope: Scope, key: str) -> None:
         st.error(str(error), icon=":material/error:")
     else:
         st.download_button("Télécharger le dossier de presse (PDF)", pdf,
-                           file_name=press_kit.file_name(scope_slug(scope), scope.version), mime="application/pdf",
+                           file_name=press_kit.file_name(scope_slug(scope), date.today()), mime="application/pdf",
                            icon=":material/download:", on_click="ignore", key=f"{key}_download")
 
 
 def scope_slug(scope: Scope) -> str:
+    """The scope in a file name: "region-53-bretagne", "departement-29-finistere-hors-grands-centres-urbains",
+    "france"; "-rural-insee" when the rural figures are INSEE's (the default is the call's)."""
     f = scope.filters
-    if f.epci:
-        return f"epci-{f.epci}"
-    if f.departement:
-        return f"departement-{f.departement}"
-    if f.region:
-        return f"region-{f.region}"
-    return "france"
+    level = next(((name, code) for name, code in (("epci", f.epci), ("departement", f.departement),
+                                                   ("region", f.region)) if code), None)
+    parts = [level[0], level[1], scope.place.name] if level else ["france"]
+    if f.territoire:
+        parts.append(words(f.territoire, f.rural_definition).plural)
+    if f.rural_definition != DEFAULT_RURAL_DEFINITION:
+        parts.append(f"rural-{f.rural_definition}")
+    return "-".join(filter(None, (_ascii_words(part) for part in parts)))
+
+
+def _ascii_words(text: str) -> str:
+    """"Finistère" → "finistere", "Côtes-d'Armor" → "cotes-d-armor": safe in any file system."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")

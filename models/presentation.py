@@ -32,7 +32,7 @@ def slide_data(scope: Scope, day: date) -> slides.SlideData:
             points=scope.run("static_map_points", **scope.params),
             place=scope.place, region=f.region, departement=f.departement,
             territoire=f.territoire, rural_definition=f.rural_definition,
-            scope=scope.description, manifest=scope.manifest, produced_on=day,
+            scope=scope.description, manifest=scope.manifest, produced_on=day, epci=f.epci,
         )
 
     return kept("presentation_data", _key(scope, day), build)

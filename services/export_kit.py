@@ -161,5 +161,6 @@ def file_name(slide: Slide, data_version: str) -> str:
     return f"fabriques-de-territoire-diapositive-{slide.slug}-{data_version}.png"
 
 
-def deck_file_name(data_version: str) -> str:
-    return f"fabriques-de-territoire-presentation-{data_version}.pptx"
+def deck_file_name(scope_slug: str, day) -> str:
+    """Named by what it shows and when: "fabriques-de-territoire-presentation-region-53-bretagne-2026-12-03.pptx"."""
+    return f"fabriques-de-territoire-presentation-{scope_slug}-{day.isoformat()}.pptx"

@@ -5,6 +5,10 @@ package fonts-dejavu-core, installed by `make run` and `make test` when missing;
 can be named in FABRIQUES_PDF_FONT_DIR). The document carries its title (shown by readers in
 place of the file name), its language (fr-FR) and an outline of its sections.
 
+Page 1 is what a journalist reads first and may be all they read: the key figures, the sentence,
+the map and, when the operator set one (FABRIQUES_CONTACT_PRESSE), the press contact. The sources
+are named by their publisher, title and public page (the manifest's words), never by a file.
+
 The map is drawn here as vector paths from the plotly figure of the Présentation's map slide
 (its outlines, points, inset frames and names), so the press kit needs no browser: without
 Chromium the PNG and PPTX exports stop with a message, and this one still works.
@@ -28,6 +32,12 @@ INSTALL_HINT = ("Installez le paquet Debian fonts-dejavu-core (`apt-get install 
                 "`make fonts`), ou indiquez le dossier des polices DejaVu dans la variable "
                 "d'environnement FABRIQUES_PDF_FONT_DIR.")
 PX_TO_MM = 0.16  # plotly sizes (px on a 1920-px-wide slide) to millimetres on the A4 map
+CONTACT_VARIABLE = "FABRIQUES_CONTACT_PRESSE"
+
+
+def press_contact() -> str:
+    """The press contact the operator set (docs/deploy.md); empty when unset: the PDF then says nothing."""
+    return " ".join(os.environ.get(CONTACT_VARIABLE, "").split())
 
 
 class PressKitError(RuntimeError):
@@ -65,7 +75,7 @@ class _Document(FPDF):
         self.set_y(-12)
         self.set_font(FONT, "", 8)
         self.set_text_color(*_rgb(GREY_TEXT))
-        self.cell(0, 5, f"{self.kit.title} — version des données {self.kit.data_version} — "
+        self.cell(0, 5, f"{self.kit.title} — données : {self.kit.data_said} — "
                         f"page {self.page_no()} sur {{nb}}", align="C")
 
 
@@ -153,20 +163,20 @@ def _target_rows(pdf: _Document, kit: PressKit) -> None:
 MAP_MAX_HEIGHT = 125
 
 
-def _map_size(pdf: _Document, figure) -> tuple[float, float]:
+def _map_size(pdf: _Document, figure, max_height: float = MAP_MAX_HEIGHT) -> tuple[float, float]:
     x_range, y_range = figure.layout.xaxis.range, figure.layout.yaxis.range
     span_x, span_y = x_range[1] - x_range[0], y_range[1] - y_range[0]
     width, height = pdf.epw, pdf.epw * span_y / span_x
-    if height > MAP_MAX_HEIGHT:
-        height, width = MAP_MAX_HEIGHT, MAP_MAX_HEIGHT * span_x / span_y
+    if height > max_height:
+        height, width = max_height, max_height * span_x / span_y
     return width, height
 
 
-def _map(pdf: _Document, figure) -> None:
+def _map(pdf: _Document, figure, max_height: float = MAP_MAX_HEIGHT) -> None:
     """The map slide's figure as vector paths: outlines, insets, points, and a legend."""
     x_range, y_range = list(figure.layout.xaxis.range), list(figure.layout.yaxis.range)
     span_x, span_y = x_range[1] - x_range[0], y_range[1] - y_range[0]
-    width, height = _map_size(pdf, figure)
+    width, height = _map_size(pdf, figure, max_height)
     left, top = pdf.l_margin + (pdf.epw - width) / 2, pdf.get_y()
 
     def at(x, y):
@@ -266,17 +276,29 @@ def press_kit_pdf(kit: PressKit) -> bytes:
     pdf.set_creator("Fabriques de territoire — tableau de bord")
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.add_page()
+    contact = press_contact()
 
     pdf.set_font(FONT, "B", 20)
     pdf.set_text_color(*_rgb(BLUE_FRANCE))
     pdf.multi_cell(0, 9, kit.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
-    _paragraph(pdf, f"Périmètre : {kit.scope}. Version des données : {kit.data_version}. "
-                    f"Produit le {kit.produced_on}.", size=9)
+    _paragraph(pdf, f"Périmètre : {kit.scope}. Données : {kit.data_said}. Produit le {kit.produced_on}.",
+               size=9)
 
+    # Page 1: the figures, the sentence, the map, the contact; the rest from page 2 on.
     _section(pdf, "Chiffres clés")
     _figure_boxes(pdf, kit.headline)
-    _paragraph(pdf, kit.headline_sentence)
+    _paragraph(pdf, kit.headline_sentence, size=11)
+    below_map = 30 + (14 if contact else 0)  # legend, sentence, contact
+    if kit.map_figure is not None:
+        room = pdf.h - pdf.b_margin - pdf.get_y() - 12 - below_map
+        _section(pdf, "Carte", needs=min(room, 60))
+        _map(pdf, kit.map_figure, max_height=max(min(room, MAP_MAX_HEIGHT + 30), 60))
+    _paragraph(pdf, kit.map_sentence)
+    if contact:
+        pdf.ln(2)
+        _paragraph(pdf, f"Contact presse : {contact}", size=10, color=BLUE_FRANCE, bold=True)
+    pdf.add_page()
 
     _section(pdf, "Progression vers les objectifs")
     if kit.target_progress:
@@ -285,11 +307,6 @@ def press_kit_pdf(kit: PressKit) -> bytes:
         _target_rows(pdf, kit)
     pdf.ln(1)
     _paragraph(pdf, kit.targets_sentence)
-
-    _section(pdf, "Carte", needs=(_map_size(pdf, kit.map_figure)[1] + 15) if kit.map_figure is not None else 20)
-    if kit.map_figure is not None:
-        _map(pdf, kit.map_figure)
-    _paragraph(pdf, kit.map_sentence)
 
     _section(pdf, "Fabriques par type de territoire")
     _table(pdf, kit.types_header, kit.types_rows, (90, 40, 50), ("LEFT", "RIGHT", "RIGHT"))
@@ -308,9 +325,11 @@ def press_kit_pdf(kit: PressKit) -> bytes:
     _section(pdf, "Sources")
     for source in kit.sources:
         _paragraph(pdf, f"• {source}", size=9)
-    _paragraph(pdf, f"Version des données : {kit.data_version}. Document produit le {kit.produced_on}.", size=9)
+    _paragraph(pdf, f"Données : {kit.data_said}. Document produit le {kit.produced_on}.", size=9)
+    if contact:
+        _paragraph(pdf, f"Contact presse : {contact}", size=9)
     return bytes(pdf.output())
 
 
-def file_name(scope_slug: str, data_version: str) -> str:
-    return f"fabriques-de-territoire-dossier-de-presse-{scope_slug}-{data_version}.pdf"
+def file_name(scope_slug: str, day) -> str:
+    return f"fabriques-de-territoire-dossier-de-presse-{scope_slug}-{day.isoformat()}.pdf"

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from domain import prepositions
+from domain.format import fr_percent, share
 from domain.prepositions import in_departement, in_region
 from queries import run
 from views import sentences, timeline
@@ -91,7 +92,13 @@ def test_headline_sentence_opens_with_the_place(region, departement, opening):
     text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26))
     assert text.startswith(f"{opening}, ")
     assert "janvier 2024" in text
-    assert ("quartier prioritaire" in text) == (headline.fabriques > 0)  # Belfort has none
+    # Its QPV and rural counts when it has several fabriques; where it is when it has one (Belfort has none).
+    if headline.fabriques > 1:
+        assert "quartier prioritaire" in text
+    elif headline.fabriques == 1:
+        assert text.endswith(".") and "Elle est située " in text
+    else:
+        assert "quartier prioritaire" not in text
     # Read aloud: no caveat, no internal wording; the caveats go to the notes.
     assert "nos sources" not in text and "au niveau de la commune" not in text
 
@@ -103,8 +110,8 @@ def test_the_brittany_example_reads_as_specified():
     text = sentences.headline_sentence(headline, place, None, date(2024, 1, 26), "insee")
     assert text == (
         f"En Bretagne, la liste de l'ANCT de janvier 2024 compte 23 fabriques de territoire, soit "
-        f"6,0{NBSP}% des 382 fabriques de France : 8 sont situées dans une commune comptant un quartier "
-        "prioritaire et 12 dans une commune rurale au sens de l'INSEE."
+        f"6,0{NBSP}% des 382 fabriques de France. Parmi elles, 8 sont situées dans une commune comptant un "
+        "quartier prioritaire et 12 dans une commune rurale au sens de l'INSEE."
     )
     # Under the default definition (the rural target's), the rural figure says its own name.
     default = run("headline_counts", region="53", departement=None, epci=None, territoire=None,
@@ -125,9 +132,11 @@ def test_numbers_and_agreement_are_french():
     place = sentences.Place("dans l'Ain", "Ain", False)
     many = sentences.headline_sentence(_headline(1250, 1, 0), place, None, date(2024, 1, 26))
     assert many.startswith(f"Dans l'Ain, la liste de l'ANCT de janvier 2024 compte 1{NBSP}250 fabriques "
-                           f"de territoire, soit 69,4{NBSP}% des 1{NBSP}800 fabriques de France : 1 est située")
+                           f"de territoire, soit 69,4{NBSP}% des 1{NBSP}800 fabriques de France. Parmi elles, "
+                           "1 est située")
     one = sentences.headline_sentence(_headline(1, 1, 0), place, None, date(2024, 1, 26))
     assert one.startswith("Dans l'Ain, la liste de l'ANCT de janvier 2024 compte 1 fabrique de territoire, soit 0,1")
+    assert one.endswith(". Elle est située dans une commune comptant un quartier prioritaire.")
     none = sentences.headline_sentence(_headline(0, 0, 0), place, None, date(2024, 1, 26))
     assert none == "Dans l'Ain, aucune fabrique de territoire ne figure dans la liste de l'ANCT de janvier 2024."
 
@@ -186,4 +195,55 @@ def test_an_announcement_dated_by_its_year_end_only_is_never_given_a_day():
     figure = timeline.announced_totals_figure(announced, announced.iloc[0:0].assign(scope=[], target_value=[]),
                                               382, date(2024, 1, 26))
     assert [when for when, _ in figure.data[0].customdata][3] == "fin 2021"
-    assert "fin 2021" in announcement.timeline_chart(announced).categories
+    # The PowerPoint's timeline stands each point at its date on a time axis; its alt text says "fin 2021".
+    chart = announcement.timeline_chart(announced)
+    assert "fin 2021 : 300" in chart.alt_text and "31 décembre" not in chart.alt_text
+
+
+# ---- Read aloud: whole sentences, QPV spelled out once, a national slide said national ----------
+
+BRETAGNE = sentences.Place("en Bretagne", "Bretagne", False)
+
+
+def _targets(definition: str) -> pd.DataFrame:
+    return run("progress_toward_targets", region="53", departement=None, epci=None, territoire=None,
+               rural_definition=definition)
+
+
+@pytest.mark.parametrize("definition, rural_words, rural, national_rural", [
+    ("hors_grands_centres", "hors des grands centres urbains", 15, 182),
+    ("insee", "dans une commune rurale au sens de l'INSEE", 12, 137)])
+def test_a_regions_share_of_france_is_said_in_sentences(definition, rural_words, rural, national_rural):
+    text = sentences.gauges_sentence(_targets(definition), BRETAGNE)
+    assert " ; " not in text and ";" not in text
+    assert text == (
+        f"En Bretagne se trouvent 23 des 382 fabriques de territoire de France, soit 6,0{NBSP}%. Parmi elles, "
+        f"8 sont situées dans une commune comptant un quartier prioritaire, soit 4,1{NBSP}% des 195 de France, "
+        f"et {rural} sont situées {rural_words}, soit "
+        f"{fr_percent(share(rural, national_rural))} des {national_rural} de France. "
+        "Les objectifs du programme sont nationaux : il n'existe pas d'objectif régional ou départemental.")
+
+
+def test_territory_types_are_a_sentence_with_a_verb():
+    text = sentences.territory_types_sentence(_headline(23, 8, 15), BRETAGNE)
+    assert text == (f"En Bretagne, sur 23 fabriques de territoire, 8 sont situées dans une commune comptant un "
+                    f"quartier prioritaire, soit 34,8{NBSP}%, 15 hors des grands centres urbains, soit 65,2{NBSP}%, "
+                    "et aucune dans un grand centre urbain sans quartier prioritaire.")
+
+
+def test_the_first_mention_of_a_qpv_is_spelled_out_once():
+    said = sentences.spell_out_qpv(["Sans quartier.", "8 dans une commune comptant un quartier prioritaire.",
+                                    "171 dans une commune comptant un quartier prioritaire, pour un objectif."])
+    assert said[0] == "Sans quartier."
+    assert said[1] == "8 dans une commune comptant un quartier prioritaire de la politique de la ville (QPV)."
+    assert said[2] == "171 dans une commune comptant un quartier prioritaire, pour un objectif."
+
+
+def test_the_waves_read_in_a_regional_deck_say_first_they_are_national():
+    announced = run("announced_totals")
+    pace = timeline.pace_of(announced)
+    regional = sentences.timeline_sentence(announced, pace, BRETAGNE)
+    assert regional.startswith("Les annonces du programme sont nationales : elles ne sont pas détaillées par "
+                               "territoire. Pour la France entière, le programme a annoncé 80 fabriques")
+    national = sentences.timeline_sentence(announced, pace, sentences.NATIONAL)
+    assert national.startswith("Le programme a annoncé 80 fabriques") and "nationales" not in national

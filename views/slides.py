@@ -51,6 +51,7 @@ class SlideData:
     scope: str               # the filter in words, as the filter bar says it
     manifest: dict
     produced_on: date
+    epci: str | None = None
 
 
 def source_line(sources: list[str]) -> str:
