@@ -45,13 +45,16 @@ def press_kit_bytes(scope: Scope, today: date) -> bytes:
 def press_kit_download(scope: Scope, key: str) -> None:
     """A button that prepares the press kit of the scope, then its download."""
     flag = f"{key}_ready"
-    if st.button("Préparer le dossier de presse (PDF)", icon=":material/picture_as_pdf:", key=key):
-        st.session_state[flag] = True
     if not st.session_state.get(flag):
+        # The flag is set before the rerun: the menu then says at once what it is preparing.
+        st.button("Préparer le dossier de presse (PDF)", icon=":material/picture_as_pdf:", key=key,
+                  on_click=st.session_state.__setitem__, args=(flag, True))
         return
     try:
-        with st.spinner("Mise en page du dossier de presse…"):
+        with st.status("Mise en page du dossier de presse (PDF A4 : chiffres, carte, liste des "
+                       "fabriques, sources)…", expanded=False) as progress:
             pdf = press_kit_bytes(scope, date.today())
+            progress.update(label="Dossier de presse prêt", state="complete")
     except press_kit.PressKitError as error:
         st.error(str(error), icon=":material/error:")
     else:

@@ -45,6 +45,13 @@ def screen_slides(scope: Scope, day: date) -> list[slides.Slide]:
                 large=True)
 
 
+def presenter_slides(scope: Scope, day: date) -> list[slides.Slide]:
+    """The same slides for the presenter's window, where the slide takes two thirds of the width."""
+    return kept("presentation_presenter_slides", _key(scope, day),
+                lambda: slides.build_slides(slide_data(scope, day), font_size=slides.PRESENTER_FONT_SIZE),
+                large=True)
+
+
 def export_slides(scope: Scope, day: date) -> list[slides.Slide]:
     """The slides with the type sizes of a 1920 × 1080 image."""
     return kept("presentation_export_slides", _key(scope, day),

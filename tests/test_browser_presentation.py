@@ -1,12 +1,17 @@
-"""The Présentation page in headless Chromium at projector sizes (1280 x 720 to 1920 x 1080): step
-through the slides with the buttons and the arrow keys, the URL follows, each slide with its
-sentence and navigation fits the screen without scrolling, full screen with the F key,
-screenshots kept in tests/artifacts/; then download the PPTX and a PNG as a user would."""
+"""The Présentation page in headless Chromium, as a presenter uses it in a room: the audience's
+window (`vue=projection`) shows the slide only at projector sizes, light and dark; the presenter's
+window shows the slide, what comes next, the sentence, the notes, the time and a way out; both
+windows of one browser follow each other whichever is driven (keys of a clicker, buttons); B
+blanks the audience screen; F puts the presenter's window in full screen, where it shows the
+audience's view; the export menu fits a 720-px screen and says what it prepares; the PowerPoint
+and the press kit download as a user gets them. Screenshots kept in tests/artifacts/."""
 import io
 import re
+import time
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from pptx import Presentation
 from pypdf import PdfReader
 
@@ -17,13 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TITLES = ["Fabriques de territoire en Bretagne", "Part des fabriques de France en Bretagne",
           "Où sont les fabriques en Bretagne", "Les vagues annoncées depuis 2020 (France entière)",
           "Types de territoire en Bretagne"]
-
-
-@pytest.fixture
-def projector(browser):
-    page = new_page(browser, 1920, 1080, accept_downloads=True)
-    yield page
-    page.context.close()
+AUDIENCE = "/presentation?region=53&vue=projection"
+PRESENTER = "/presentation?region=53"
+# What only the presenter may see: words of the notes and of the controls.
+PRESENTER_ONLY = ["À savoir", "À lire", "Diapositive 1 sur", "Ensuite", "Temps écoulé", "Exporter",
+                  "Version des données", "Quitter"]
 
 
 def _open(page, url: str) -> None:
@@ -33,30 +36,24 @@ def _open(page, url: str) -> None:
     wait_for_app(page)
 
 
-def _wait_for_slide(page, number: int) -> None:
-    page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=30_000)
-    page.get_by_text(f"Diapositive {number} sur 5", exact=True).wait_for(timeout=30_000)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+def _title(page) -> str:
+    return page.locator("[data-testid='stMainBlockContainer'] h1").first.inner_text().strip()
+
+
+def _wait_for_slide(page, number: int, timeout: int = 30_000) -> None:
+    page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=timeout)
+    page.wait_for_function("t => document.querySelector('[data-testid=stMainBlockContainer] h1')"
+                           "?.innerText.trim() === t", arg=TITLES[number - 1], timeout=30_000)
+    wait_for_app(page)
 
 
 def _projector_screenshot(page, name: str) -> None:
-    """What the projector shows: the 1920 x 1080 viewport, not the whole scrolled page."""
+    """What the screen shows: the viewport, not the whole scrolled page."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-PROJECTORS = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
-
-
-def _fits_the_screen(page, width: int, height: int) -> None:
-    """Navigation inside the viewport, nothing to scroll (neither the document nor Streamlit's main)."""
-    for name in ("Diapositive précédente", "Diapositive suivante", "Exporter"):
-        box = page.get_by_role("button", name=re.compile(name)).bounding_box()
-        assert box is not None, name
-        assert 0 <= box["x"] and box["x"] + box["width"] <= width, (name, box)
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height, (name, box)
-    full_screen = page.locator(".plein-ecran").bounding_box()
-    assert full_screen is not None and full_screen["y"] + full_screen["height"] <= height
+def _nothing_scrolls(page, width: int, height: int) -> None:
     sizes = page.evaluate("""() => {
         const main = document.querySelector('[data-testid="stMain"]');
         return {doc: document.documentElement.scrollHeight, docWidth: document.documentElement.scrollWidth,
@@ -64,175 +61,252 @@ def _fits_the_screen(page, width: int, height: int) -> None:
     }""")
     assert sizes["doc"] <= height and sizes["docWidth"] <= width, sizes
     assert sizes["main"] <= sizes["mainClient"] + 1 and sizes["scrolled"] == 0, sizes
-    # The sentence and the footer are readable: inside the viewport, not under the buttons.
-    sentence = page.get_by_text("À lire :").bounding_box()
-    footer = page.get_by_text(re.compile(r"^Source :")).bounding_box()
-    buttons = page.get_by_role("button", name=re.compile("Diapositive suivante")).bounding_box()
-    assert sentence["y"] >= 0 and footer["y"] + footer["height"] <= buttons["y"] + 1, (footer, buttons)
+
+
+# Controls on screen (Streamlit's skip link waits off screen until the keyboard focuses it).
+VISIBLE_CONTROLS = """() => [...document.querySelectorAll('button, a, [role=button], input, select, textarea')]
+    .filter(e => { const r = e.getBoundingClientRect();
+        return e.checkVisibility() && r.width > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth
+            && r.top < innerHeight; }).length"""
+
+
+def _slide_only(page, number: int, width: int, height: int) -> None:
+    """The audience's window: the slide's title, its figure and the short source line; no notes,
+    no control, nothing of Streamlit's chrome; the figure takes the screen, nothing scrolls."""
+    assert _title(page) == TITLES[number - 1]
+    text = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    for word in PRESENTER_ONLY:
+        assert word not in text, (word, text[:300])
+    assert page.evaluate(VISIBLE_CONTROLS) == 0
+    for chrome in ("stSidebar", "stToolbar", "stHeader", "stException"):
+        assert not page.locator(f"[data-testid='{chrome}']").first.is_visible(), chrome
+    line = page.locator(".st-key-diapositive").get_by_text(re.compile(r"^Sources? : "))
+    source = line.bounding_box()
+    assert source["y"] + source["height"] <= height and len(line.inner_text()) < 160
     chart = page.locator(".js-plotly-plot").first.bounding_box()
-    assert chart["height"] >= height * 0.4, chart  # the chart takes what is left, not a sliver
-    assert chart["y"] + chart["height"] <= sentence["y"] + 1, (chart, sentence)
-
-
-@pytest.mark.parametrize("width, height", PROJECTORS)
-def test_every_slide_fits_each_projector(app_url, browser, width, height):
-    page = new_page(browser, width, height)
-    try:
-        _open(page, app_url + "/presentation?region=53")
-        _wait_for_slide(page, 1)
-        for number in range(1, 6):
-            _fits_the_screen(page, width, height)
-            _projector_screenshot(page, f"presentation-bretagne-{width}x{height}-{number}")
-            if number < 5:
-                page.get_by_role("button", name=re.compile("Diapositive suivante")).click()
-                _wait_for_slide(page, number + 1)
-        # One arrow per button: the icon, no shortcut badge repeating it.
-        labels = [page.get_by_role("button", name=re.compile(name)).inner_text()
-                  for name in ("Diapositive précédente", "Diapositive suivante")]
-        assert all("←" not in label and "→" not in label for label in labels), labels
-    finally:
-        page.context.close()
-
-
-def test_keys_and_full_screen(app_url, browser):
-    page = new_page(browser, 1280, 720)
-    try:
-        _open(page, app_url + "/presentation?region=53")
-        _wait_for_slide(page, 1)
-        # Click in the page (a presenter does), then the keys of a keyboard or a clicker.
-        page.locator("[data-testid='stMainBlockContainer'] h1").first.click()
-        page.keyboard.press("ArrowRight")
-        _wait_for_slide(page, 2)
-        page.keyboard.press("PageDown")
-        _wait_for_slide(page, 3)
-        page.keyboard.press("ArrowLeft")
-        _wait_for_slide(page, 2)
-        # No frame around the screen: the page's scrolling area does not keep a visible focus...
-        focused = page.evaluate("""() => [document.activeElement.tagName,
-            document.activeElement.matches(':focus-visible')]""")
-        assert focused[0] != "MAIN" and not (focused[0] in ("DIV", "SECTION") and focused[1]), focused
-        # ...and the screen's left edge is the page's background from top to bottom.
-        _projector_screenshot(page, "presentation-after-keys-1280x720")
-        edge = Image.open(ARTIFACTS / "presentation-after-keys-1280x720.png").convert("RGB")
-        assert {edge.getpixel((1, y)) for y in range(0, 720, 20)} == {edge.getpixel((1, 5))}
-        # F: the browser's full screen (Fullscreen API); F again (or Échap) leaves it.
-        page.keyboard.press("f")
-        page.wait_for_function("() => document.fullscreenElement !== null", timeout=10_000)
-        page.get_by_text("Quitter le plein écran (Échap)").wait_for(timeout=10_000)
-        _fits_the_screen(page, *page.evaluate("[innerWidth, innerHeight]"))
-        _projector_screenshot(page, "presentation-full-screen")
-        page.keyboard.press("f")
-        page.wait_for_function("() => document.fullscreenElement === null", timeout=10_000)
-        # The button does the same with a click.
-        page.locator(".plein-ecran").click()
-        page.wait_for_function("() => document.fullscreenElement !== null", timeout=10_000)
-        page.evaluate("document.exitFullscreen()")
-        page.wait_for_function("() => document.fullscreenElement === null", timeout=10_000)
-        page.get_by_text("Plein écran (F)").wait_for(timeout=10_000)
-    finally:
-        page.context.close()
-
-
-def _check_slide(page, number: int) -> None:
-    heading = page.locator("[data-testid='stMainBlockContainer'] h1").first
-    assert heading.inner_text().strip() == TITLES[number - 1]
-    assert page.get_by_text("À lire :").count() == 1
-    assert page.get_by_text(re.compile(r"Version des données : [0-9a-f]{6,}")).count() >= 1
-    assert page.locator("[data-testid='stException']").count() == 0
-    # Projector: no sidebar, no toolbar, and the slide down to its buttons fits the screen.
-    assert not page.locator("[data-testid='stSidebar']").is_visible()
-    assert not page.locator("[data-testid='stToolbar']").is_visible()
-    _fits_the_screen(page, 1920, 1080)
-    chart = page.locator(".js-plotly-plot").first.bounding_box()
-    assert chart["width"] >= 1700  # full width
-
-
-def test_step_through_the_slides_with_the_buttons(app_url, projector):
-    page = projector
-    _open(page, app_url + "/presentation?region=53")
-    _wait_for_slide(page, 1)
-    for number in range(1, 6):
-        _check_slide(page, number)
-        _projector_screenshot(page, f"presentation-bretagne-{number}")
-        if number < 5:
-            page.get_by_role("button", name=re.compile("Diapositive suivante")).click()
-            _wait_for_slide(page, number + 1)
-    assert "region=53" in page.url
-    assert page.get_by_role("button", name=re.compile("Diapositive suivante")).is_disabled()
-    # Back with the left arrow key (a presenter's keyboard or clicker).
-    page.locator("[data-testid='stMainBlockContainer'] h1").first.click()
-    page.keyboard.press("ArrowLeft")
-    _wait_for_slide(page, 4)
-    _check_slide(page, 4)
-    assert page.dialogs == []
-
-
-def test_bad_slide_number_in_a_link_goes_to_the_first(app_url, projector):
-    page = projector
-    _open(page, app_url + "/presentation?slide=42")
-    _wait_for_slide(page, 1)
-    assert page.get_by_text("La diapositive 42 n'existe pas").count() == 1
-    screenshot(page, "presentation-bad-slide")
-
-
-def test_download_the_deck_and_a_png(app_url, projector):
-    page = projector
-    _open(page, app_url + "/presentation?region=53&slide=3")
-    _wait_for_slide(page, 3)
-    page.get_by_role("button", name=re.compile("Exporter")).click()
-    permalink = page.locator("[data-testid='stCode']").inner_text()
-    assert re.search(r"/presentation\?region=53&slide=3&version=[0-9a-f]{6,}", permalink)
-    page.get_by_role("button", name=re.compile("Préparer l'image et le diaporama")).click()
-    png_button = page.get_by_role("button", name=re.compile(r"Télécharger cette diapositive \(PNG\)"))
-    png_button.wait_for(timeout=120_000)
-    with page.expect_download() as download:
-        png_button.click()
-    assert download.value.suggested_filename.startswith("fabriques-de-territoire-diapositive-3-carte-")
-    image = Image.open(download.value.path())
-    assert image.size == (1920, 1080)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=re.compile(r"Télécharger le diaporama \(PPTX\)")).click()
-    deck = Presentation(io.BytesIO(open(download.value.path(), "rb").read()))
-    assert len(deck.slides) == 5
-    assert "En Bretagne" in deck.slides[0].notes_slide.notes_text_frame.text
-    assert deck.slides[2].shapes.title.text_frame.text == "Où sont les fabriques en Bretagne"
-    assert sum(shape.has_chart for page in deck.slides for shape in page.shapes) == 3  # native charts
-    # The press kit of the same filter.
-    page.get_by_role("button", name=re.compile(r"Préparer le dossier de presse \(PDF\)")).click()
-    pdf_button = page.get_by_role("button", name=re.compile(r"Télécharger le dossier de presse \(PDF\)"))
-    pdf_button.wait_for(timeout=120_000)
-    with page.expect_download() as download:
-        pdf_button.click()
-    assert download.value.suggested_filename.startswith("fabriques-de-territoire-dossier-de-presse-region-53-")
-    reader = PdfReader(download.value.path())
-    assert reader.metadata.title == "Dossier de presse — Fabriques de territoire en Bretagne"
-    assert "Les fabriques du périmètre (23)" in " ".join(p.extract_text() for p in reader.pages)
-    screenshot(page, "presentation-exports")
-
-
-SCOPE_BARS_JS = """() => {
-    const plots = [...document.querySelectorAll('.js-plotly-plot')];
-    return {plots: plots.length, dials: document.querySelectorAll('.js-plotly-plot .indicatorlayer .trace').length,
-            bars: document.querySelectorAll('.js-plotly-plot .barlayer .point').length};
-}"""
+    assert chart["height"] >= height * 0.6 and chart["width"] >= width * 0.9, chart
+    assert chart["y"] + chart["height"] <= source["y"] + 1
+    _nothing_scrolls(page, width, height)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
-def test_regional_targets_slide_has_bars_not_a_national_dial(app_url, browser, width, height, theme):
-    """Bretagne's 23 fabriques are not drawn on a 0–382 (or 0–300) dial: the slide shows the
-    région's own counts, one bar per target category, the targets written as national."""
+@pytest.mark.parametrize("width, height", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_the_audience_window_shows_the_slide_only(app_url, browser, width, height, theme):
     page = new_page(browser, width, height, color_scheme=theme)
     try:
-        _open(page, app_url + "/presentation?region=53&slide=2")
+        _open(page, app_url + AUDIENCE)
+        _wait_for_slide(page, 1)
+        for number in range(1, 6):
+            _slide_only(page, number, width, height)
+            _projector_screenshot(page, f"presentation-projection-{width}x{height}-{theme}-{number}")
+            if number < 5:
+                page.keyboard.press("PageDown")  # a clicker's key, in the audience's window itself
+                _wait_for_slide(page, number + 1)
+        page.keyboard.press("PageUp")
+        _wait_for_slide(page, 4)
+        assert page.dialogs == []
+    finally:
+        page.context.close()
+
+
+def _other_follows(page, number: int) -> float:
+    """Seconds until the other window's URL names the slide (a second at most), then its title."""
+    start = time.monotonic()
+    page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=1_000)
+    seconds = time.monotonic() - start
+    _wait_for_slide(page, number)
+    return seconds
+
+
+def test_two_windows_follow_each_other_and_b_blanks_the_audience(app_url, browser):
+    presenter = new_page(browser, 1280, 720)
+    try:
+        _open(presenter, app_url + PRESENTER)
+        link = presenter.get_by_role("link", name=re.compile("Ouvrir l'écran de projection"))
+        assert re.search(r"/presentation\?region=53&slide=1&vue=projection$", link.get_attribute("href"))
+        with presenter.context.expect_page() as opened:
+            link.click()
+        audience = opened.value
+        audience.set_viewport_size({"width": 1280, "height": 720})
+        wait_for_app(audience)
+        _wait_for_slide(audience, 1)
+        # Once through the deck (End, Home), to build each slide in both sessions: the first
+        # build is not the speed of the room, where the presenter has rehearsed.
+        presenter.bring_to_front()
+        presenter.locator("h1").first.click()
+        for key, number in (("PageDown", 2), ("PageDown", 3), ("PageDown", 4), ("End", 5), ("Home", 1)):
+            presenter.keyboard.press(key)
+            _wait_for_slide(audience, number)
+            _wait_for_slide(presenter, number)
+        timings = []
+        # The presenter drives with a clicker (Page Down), the space bar and the button...
+        presenter.keyboard.press("PageDown")
+        timings.append(_other_follows(audience, 2))
+        presenter.keyboard.press("Space")
+        timings.append(_other_follows(audience, 3))
+        presenter.get_by_role("button", name=re.compile("^Suivante")).click()
+        timings.append(_other_follows(audience, 4))
+        # ...and the audience's window, driven, drives the presenter's.
+        audience.bring_to_front()
+        audience.locator("h1").first.click()
+        audience.keyboard.press("ArrowLeft")
+        timings.append(_other_follows(presenter, 3))
+        audience.keyboard.press("PageDown")
+        timings.append(_other_follows(presenter, 4))
+        assert max(timings) < 1.0, timings
+        _projector_screenshot(audience, "presentation-deux-fenetres-public-4")
+        _projector_screenshot(presenter, "presentation-deux-fenetres-orateur-4")
+        # B blanks the audience's screen (black from edge to edge), and brings it back.
+        presenter.bring_to_front()
+        presenter.keyboard.press("b")
+        audience.wait_for_selector("#voile-ecran-noir", timeout=1_000)
+        presenter.get_by_text("Écran noir (B)").wait_for(timeout=1_000)
+        _projector_screenshot(audience, "presentation-ecran-noir")
+        black = Image.open(ARTIFACTS / "presentation-ecran-noir.png").convert("RGB")
+        assert black.getextrema() == ((0, 0), (0, 0), (0, 0))
+        assert not presenter.locator("#voile-ecran-noir").count()  # the presenter still sees the slide
+        presenter.keyboard.press("b")
+        audience.wait_for_selector("#voile-ecran-noir", state="detached", timeout=1_000)
+        assert _title(audience) == TITLES[3]
+    finally:
+        presenter.context.close()
+
+
+def test_the_presenter_sees_what_to_say_next_and_the_time_and_has_a_way_out(app_url, browser):
+    page = new_page(browser, 1280, 720)
+    try:
+        _open(page, app_url + PRESENTER + "&slide=2")
+        _wait_for_slide(page, 2)
+        text = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+        assert "Diapositive 2 sur 5" in text and f"Ensuite : {TITLES[2]}" in text
+        assert "À lire : En Bretagne se trouvent 23 des 382 fabriques" in text and "À savoir" in text
+        # The sentence in large type, larger than the notes.
+        sizes = page.evaluate("""() => [document.querySelector('.st-key-a_lire p'),
+            document.querySelector('.st-key-notes_orateur [data-testid=stCaptionContainer] p')]
+            .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes[0] >= 20 and sizes[0] > 1.4 * sizes[1], sizes
+        # The elapsed time runs.
+        clock = page.locator(".chrono")  # in the component's shadow root: the locator looks inside
+        expect(clock).to_have_text(re.compile(r"^\d+:\d\d$"))
+        expect(clock).not_to_have_text(clock.inner_text(), timeout=5_000)
+        # Everything in view, nothing scrolls but the notes inside their column.
+        for role, name in (("button", "Précédente"), ("button", "Suivante"), ("button", "Exporter"),
+                           ("link", "Ouvrir l'écran de projection"), ("link", "Quitter la présentation")):
+            box = page.get_by_role(role, name=re.compile(name)).first.bounding_box()
+            assert box and 0 <= box["y"] and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, name
+        _nothing_scrolls(page, 1280, 720)
+        _projector_screenshot(page, "presentation-orateur-1280x720-2")
+        # The way out: visible, back to Synthèse with the filters.
+        page.get_by_role("link", name="Quitter la présentation").click()
+        page.wait_for_url(re.compile(r"/\?region=53|/synthese\?region=53"), timeout=30_000)
+    finally:
+        page.context.close()
+
+
+def test_full_screen_shows_the_audience_view_in_the_presenters_window(app_url, browser):
+    """A laptop mirrored to the projector: one window, F, and the room sees the slide only."""
+    page = new_page(browser, 1280, 720)
+    try:
+        _open(page, app_url + PRESENTER + "&slide=3")
+        _wait_for_slide(page, 3)
+        page.locator("h1").first.click()
+        page.keyboard.press("f")
+        page.wait_for_function("() => document.fullscreenElement !== null", timeout=10_000)
+        page.wait_for_function("() => !document.querySelector('.st-key-notes_orateur')?.checkVisibility()",
+                               timeout=10_000)
+        width, height = page.evaluate("[innerWidth, innerHeight]")
+        page.wait_for_function(f"() => document.querySelector('.js-plotly-plot').getBoundingClientRect().width > {width * 0.9}",
+                               timeout=10_000)
+        _slide_only(page, 3, width, height)
+        _projector_screenshot(page, "presentation-plein-ecran-orateur")
+        page.keyboard.press("ArrowRight")  # still driven in full screen
+        _wait_for_slide(page, 4)
+        page.keyboard.press("b")  # one screen: the blank covers it
+        page.wait_for_selector("#voile-ecran-noir", timeout=1_000)
+        page.keyboard.press("b")
+        page.keyboard.press("f")
+        page.wait_for_function("() => document.fullscreenElement === null", timeout=10_000)
+        page.get_by_text("Plein écran (F)").wait_for(timeout=10_000)
+        assert page.locator(".st-key-notes_orateur").is_visible()
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("query, says, view", [
+    ("vue=tableau&slide=3", "Vue inconnue (« tableau »)", "orateur"),
+    ("vue=projection&slide=9", "La diapositive 9 n'existe pas", "projection"),
+])
+def test_a_bad_view_or_slide_in_a_link_goes_to_the_first_slide(app_url, browser, query, says, view):
+    page = new_page(browser, 1280, 720)
+    try:
+        _open(page, app_url + f"/presentation?region=53&{query}")
+        _wait_for_slide(page, 1)
+        assert page.get_by_text(says).count() == 1
+        assert (page.locator(".st-key-notes_orateur").count() == 1) == (view == "orateur")
+        screenshot(page, f"presentation-mauvais-lien-{view}")
+    finally:
+        page.context.close()
+
+
+def test_exports_fit_a_720_screen_say_what_they_prepare_and_download(app_url, browser):
+    page = new_page(browser, 1280, 720, accept_downloads=True)
+    try:
+        _open(page, app_url + PRESENTER + "&slide=3")
+        _wait_for_slide(page, 3)
+        page.get_by_role("button", name=re.compile("Exporter")).click()
+        menu = page.locator("[data-testid='stPopoverBody']")
+        permalink = menu.locator("[data-testid='stCode']").inner_text()
+        assert re.search(r"/presentation\?region=53&slide=3&version=[0-9a-f]{6,}", permalink)
+        menu.get_by_role("button", name=re.compile("Préparer l'image et le diaporama")).click()
+        # Says what it prepares, in words, while it does.
+        menu.get_by_text(re.compile(r"Préparation des 5 diapositives en 1920 × 1080")).wait_for(timeout=30_000)
+        png_button = menu.get_by_role("button", name=re.compile(r"Télécharger cette diapositive \(PNG\)"))
+        png_button.wait_for(timeout=120_000)
+        menu.get_by_role("button", name=re.compile(r"Préparer le dossier de presse \(PDF\)")).click()
+        pdf_button = menu.get_by_role("button", name=re.compile(r"Télécharger le dossier de presse \(PDF\)"))
+        pdf_button.wait_for(timeout=120_000)
+        wait_for_app(page)
+        box = menu.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720, box  # the whole menu on the screen
+        _projector_screenshot(page, "presentation-exports-1280x720")
+        with page.expect_download() as download:
+            png_button.click()
+        assert download.value.suggested_filename.startswith("fabriques-de-territoire-diapositive-3-carte-")
+        assert Image.open(download.value.path()).size == (1920, 1080)
+        with page.expect_download() as download:
+            menu.get_by_role("button", name=re.compile(r"Télécharger le diaporama \(PPTX\)")).click()
+        assert re.fullmatch(r"fabriques-de-territoire-presentation-region-53-bretagne-\d{4}-\d\d-\d\d\.pptx",
+                            download.value.suggested_filename)
+        deck = Presentation(io.BytesIO(open(download.value.path(), "rb").read()))
+        assert [s.shapes.title.text_frame.text for s in deck.slides] == TITLES
+        assert "quartier prioritaire de la politique de la ville (QPV)" in deck.slides[0].notes_slide.notes_text_frame.text
+        with page.expect_download() as download:
+            pdf_button.click()
+        assert re.fullmatch(r"fabriques-de-territoire-dossier-de-presse-region-53-bretagne-\d{4}-\d\d-\d\d\.pdf",
+                            download.value.suggested_filename)
+        reader = PdfReader(download.value.path())
+        text = " ".join(p.extract_text() for p in reader.pages)
+        assert "Les fabriques du périmètre (23)" in text and ".geojson" not in text
+    finally:
+        page.context.close()
+
+
+SCOPE_BARS_JS = """() => ({dials: document.querySelectorAll('.js-plotly-plot .indicatorlayer .trace').length,
+    bars: document.querySelectorAll('.js-plotly-plot .barlayer .point').length})"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_regional_targets_slide_has_bars_not_a_national_dial(app_url, browser, theme):
+    """Bretagne's 23 fabriques are not drawn on a 0–382 dial: the slide shows the région's own
+    counts, one bar per target category, the targets written as national."""
+    page = new_page(browser, 1920, 1080, color_scheme=theme)
+    try:
+        _open(page, app_url + AUDIENCE + "&slide=2")
         _wait_for_slide(page, 2)
         page.wait_for_function(f"() => ({SCOPE_BARS_JS})().bars === 3", timeout=30_000)
-        drawn = page.evaluate(SCOPE_BARS_JS)
-        assert drawn["dials"] == 0, drawn
-        chart = page.locator(".js-plotly-plot").first
-        text = chart.inner_text()
+        assert page.evaluate(SCOPE_BARS_JS)["dials"] == 0
+        text = page.locator(".js-plotly-plot").first.inner_text()
         assert "objectif national" in text and "des 382 de France" in text, text
-        _fits_the_screen(page, width, height)
-        _projector_screenshot(page, f"presentation-bretagne-objectifs-{width}x{height}-{theme}")
+        _projector_screenshot(page, f"presentation-bretagne-objectifs-1920x1080-{theme}")
     finally:
         page.context.close()

@@ -21,6 +21,7 @@ from views.colors import BLUE_FRANCE, GREY_GRID, GREY_TEXT, TERRITORY_COLORS
 
 FONT_SIZE = 22         # the exported 1920 x 1080 image
 SCREEN_FONT_SIZE = 15  # on screen the chart fills what the viewport leaves (from 1280 x 720 up)
+PRESENTER_FONT_SIZE = 12  # the presenter's copy of the slide, two thirds of the window wide
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def headline_figure(headline: pd.Series, national: bool, rural_definition: str,
              (words("rural", rural_definition).among, headline.rural, headline.national_rural, round(150 * scale))]
     domains = [(0.0, 0.46), (0.5, 0.74), (0.76, 1.0)]
     for (label, value, national_value, size), (x0, x1) in zip(cells, domains):
+        label = _two_lines(label)
         title = label if national else f"{label}<br><span style='font-size:0.8em'>" \
             f"{fr_percent(share(value, national_value))} des {fr_int(national_value)} de France</span>"
         figure.add_trace(go.Indicator(
@@ -83,6 +85,16 @@ def headline_figure(headline: pd.Series, national: bool, rural_definition: str,
             title={"text": title, "font": {"size": font_size + 6, "color": GREY_TEXT}},
         ))
     return french_layout(figure, margin={"l": 20, "r": 20, "t": 60, "b": 20})
+
+
+def _two_lines(label: str, longest: int = 18) -> str:
+    """A long label on two lines, broken at the space nearest its middle: three figures side by
+    side keep apart on a narrow screen ("hors grands centres<br>urbains")."""
+    if len(label) <= longest or " " not in label:
+        return label
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:cut]}<br>{label[cut + 1:]}"
 
 
 def gauges_figure(targets: pd.DataFrame, national: bool, list_date: date,
