@@ -67,7 +67,7 @@ def _nothing_scrolls(page, width: int, height: int) -> None:
 VISIBLE_CONTROLS = """() => [...document.querySelectorAll('button, a, [role=button], input, select, textarea')]
     .filter(e => { const r = e.getBoundingClientRect();
         return e.checkVisibility() && r.width > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth
-            && r.top < innerHeight; }).length"""
+            && r.top < innerHeight; }).map(e => e.outerHTML.slice(0, 120))"""
 
 
 def _slide_only(page, number: int, width: int, height: int) -> None:
@@ -77,7 +77,10 @@ def _slide_only(page, number: int, width: int, height: int) -> None:
     text = page.locator("[data-testid='stMainBlockContainer']").inner_text()
     for word in PRESENTER_ONLY:
         assert word not in text, (word, text[:300])
-    assert page.evaluate(VISIBLE_CONTROLS) == 0
+    try:  # once the page has settled (Streamlit may still be placing its elements)
+        page.wait_for_function(f"() => ({VISIBLE_CONTROLS})().length === 0", timeout=5_000)
+    except Exception:
+        raise AssertionError(f"contrôles visibles pour le public : {page.evaluate(VISIBLE_CONTROLS)}") from None
     for chrome in ("stSidebar", "stToolbar", "stHeader", "stException"):
         assert not page.locator(f"[data-testid='{chrome}']").first.is_visible(), chrome
     line = page.locator(".st-key-diapositive").get_by_text(re.compile(r"^Sources? : "))

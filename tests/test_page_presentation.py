@@ -1,5 +1,7 @@
-"""AppTest of the Présentation page: every slide, a filter, bad slide numbers, the buttons, the
-permalink with an unknown or an older data version, and a missing Chromium."""
+"""AppTest of the Présentation page: every slide, a filter, bad slide numbers and views, the
+presenter's window (buttons, what comes next, the link to the audience's window, the way out)
+and the audience's (the slide only), the permalink with an unknown or an older data version, and
+a missing Chromium."""
 from __future__ import annotations
 
 import io
@@ -46,7 +48,11 @@ def sentence(at) -> str:
 
 
 def footer(at) -> str:
-    return next(plain(c.value) for c in at.caption if c.value.startswith("Source"))
+    return next(plain(c.value) for c in at.caption if "Version des données" in c.value)
+
+
+def projection_link(at) -> str:
+    return next(b.proto.url for b in at.get("link_button") if "projection" in b.proto.label)
 
 
 def permalink(at) -> str:
@@ -62,8 +68,12 @@ def test_every_slide_shows_title_sentence_footer_and_its_number_in_the_url(numbe
     assert f"Version des données : {version}" in footer(at) and "Filtres : France entière" in footer(at)
     assert at.query_params["slide"] == [str(number)] or at.query_params["slide"] == str(number)
     assert not at.warning
-    assert any(m.value == f"Diapositive {number} sur 5" for m in at.markdown)
+    assert any(m.value == f"**Diapositive {number} sur 5**" for m in at.markdown)
     assert permalink(at).endswith(f"/presentation?slide={number}&version={version}")
+    assert projection_link(at) == f"/presentation?slide={number}&vue=projection"
+    following = [plain(m.value) for m in at.markdown if m.value.startswith(("Ensuite", "C'est la dernière"))]
+    assert following == ([f"Ensuite : {TITLES[number]}"] if number < 5 else ["C'est la dernière diapositive."])
+    assert any(c.value.startswith("Source") and "Version" not in c.value for c in at.caption)  # the audience's line
 
 
 @pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
@@ -73,7 +83,7 @@ def test_every_slide_honours_the_region_filter(number):
     if number != 4:  # the waves timeline is national: it says so instead
         assert "Bretagne" in title(at)
     else:
-        assert "Les annonces sont nationales" in sentence(at)
+        assert sentence(at).startswith("**À lire :** Les annonces du programme sont nationales")
     assert "region=53" in permalink(at) and f"slide={number}" in permalink(at)
 
 
@@ -82,6 +92,7 @@ def test_region_filter_headline_reads_the_brittany_sentence():
     assert sentence(at).startswith(
         f"**À lire :** En Bretagne, la liste de l'ANCT de janvier 2024 compte 23 fabriques de territoire, soit 6,0{NBSP}% des 382"
     )
+    assert "quartier prioritaire de la politique de la ville (QPV)" in sentence(at)
 
 
 def test_territory_filter_reaches_the_slides():
@@ -105,15 +116,55 @@ def test_bad_slide_numbers_go_to_the_first_slide_with_a_notice(raw, says):
 
 def test_buttons_step_through_the_slides():
     at = open_page({"region": "53"})
-    previous, following = at.button[0], at.button[1]
+    previous, following = at.button(key="diapositive_precedente"), at.button(key="diapositive_suivante")
     assert previous.disabled and not following.disabled
     for number in range(2, 6):
-        at.button[1].click().run()
+        at.button(key="diapositive_suivante").click().run()
         assert title(at) == BRITTANY_TITLES[number - 1]
         assert at.query_params["slide"] in (str(number), [str(number)])
-    assert at.button[1].disabled
-    at.button[0].click().run()
+    assert at.button(key="diapositive_suivante").disabled
+    at.button(key="diapositive_precedente").click().run()
     assert at.query_params["slide"] in ("4", ["4"])
+
+
+@pytest.mark.parametrize("number", [1, 3, 5])
+def test_the_audience_window_shows_the_slide_only(number):
+    at = open_page({"region": "53", "slide": str(number), "vue": "projection"})
+    assert title(at) == BRITTANY_TITLES[number - 1]
+    assert not at.button and not at.get("link_button") and not at.get("page_link") and not at.get("popover")
+    shown_texts = [m.value for m in at.markdown if not m.value.startswith("<style>")] + [c.value for c in at.caption]
+    assert [plain(t) for t in shown_texts] == [next(s.source_line for s in _deck(number))]
+    assert not at.warning and at.query_params["vue"] in ("projection", ["projection"])
+
+
+def _deck(number):
+    from datetime import date
+
+    from models import presentation
+    from models import scope as scopes
+    return [presentation.screen_slides(scopes.from_url({"region": "53"})[0], date.today())[number - 1]]
+
+
+@pytest.mark.parametrize("query, says", [
+    ({"vue": "tableau", "slide": "3"}, "Vue inconnue (« tableau »)"),
+    ({"vue": "<b>x</b>", "slide": "4"}, "Vue inconnue"),
+    ({"vue": "projection", "slide": "9"}, "La diapositive 9 n'existe pas"),
+])
+def test_a_bad_view_or_slide_goes_to_the_first_slide_with_a_notice(query, says):
+    at = open_page({"region": "53", **query})
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1 and says in notices[0] and "<b>" not in notices[0]
+    assert title(at) == BRITTANY_TITLES[0] and at.query_params["slide"] in ("1", ["1"])
+    # An unknown view opens the presenter's window; the projection stays the projection.
+    assert bool(at.button) == (query["vue"] != "projection")
+
+
+def test_the_presenter_has_a_way_out_and_opens_the_audience_window():
+    at = open_page({"region": "53", "slide": "2"})
+    way_out = [link for link in at.get("page_link") if link.proto.label == "Quitter la présentation"]
+    assert len(way_out) == 1 and way_out[0].proto.query_string == "region=53"
+    assert projection_link(at) == "/presentation?region=53&slide=2&vue=projection"
+    assert any("À savoir" in c.value for c in at.caption)
 
 
 def test_unknown_version_says_so_and_shows_the_current_figures():
@@ -170,7 +221,7 @@ def test_missing_chromium_is_said_and_the_rest_keeps_working(monkeypatch):
     assert len(errors) == 1 and "apt-get install chromium" in errors[0]
     assert title(at) == TITLES[1]
     labels = [b.label for b in at.button]  # navigation still there, no image nor deck
-    assert "Diapositive suivante" in labels and "Préparer l'image et le diaporama" not in labels
+    assert "Suivante" in labels and "Préparer l'image et le diaporama" not in labels
     # The press kit is drawn without a browser: it still downloads.
     at.button(key="presentation_press_kit").click().run()
     assert not at.exception and len(at.error) == 1
