@@ -50,7 +50,7 @@ def test_presentation_replaces_the_empty_slides_by_a_notice(slide, chart):
     assert len(app.get("plotly_chart")) == (1 if chart else 0)  # the waves' timeline is national
     notices = [info.value for info in app.info]
     assert any("cette diapositive n'a rien à montrer" in notice for notice in notices) != chart
-    assert "Quitter la présentation (Synthèse)" in [link.proto.label for link in app.get("page_link")]
+    assert "Quitter la présentation" in [link.proto.label for link in app.get("page_link")]
 
 
 def test_synthese_gauges_show_zero_shares_not_blank_charts():

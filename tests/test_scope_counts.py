@@ -43,7 +43,7 @@ def test_a_scope_gets_its_own_counts_as_bars_not_a_national_dial(place):
             assert "objectif national" in label
     # The same decision as the PowerPoint's regional slide: the same categories and counts.
     chart = announcement.targets_chart(SimpleNamespace(targets=targets, place=SimpleNamespace(
-        is_national=False, name="Ce périmètre")))
+        is_national=False, name="Ce périmètre", locative="dans ce périmètre")))
     assert chart.series[0][1] == [int(v) for v in synthese.gauges_to_show(targets, False).achieved]
 
 
