@@ -186,7 +186,7 @@ def test_pptx_notes_say_the_sentence_the_caveats_and_the_sources(brittany_deck):
         for internal in (".geojson", ".csv", ".parquet", "anct-carto", "superposeur", "compilé"):
             assert internal not in notes
     waves = deck.slides[3].notes_slide.notes_text_frame.text
-    assert "407 fabriques annoncées (28 octobre 2024" in waves and "banquedesterritoires.fr" in waves
+    assert "407 fabriques annoncées, 28 octobre 2024 — Vague 10" in waves and "banquedesterritoires.fr" in waves
 
 
 def test_export_files_are_named_by_scope_and_date():

@@ -116,9 +116,9 @@ def target_sources(targets: pd.DataFrame) -> list[str]:
 def announcement_sources(announced: pd.DataFrame) -> list[str]:
     """Each announced total with its date and the public page that gives it."""
     ordered = announced.dropna(subset=["announced_total"]).sort_values("milestone_date")
-    return [f"{fr_int(row.announced_total)} fabriques annoncées "
-            f"({fr_milestone_date(pd.Timestamp(row.milestone_date).date(), row.date_precision)}, "
-            f"{row.event}) : {row.source_url}"
+    return [f"{fr_int(row.announced_total)} fabriques annoncées, "
+            f"{fr_milestone_date(pd.Timestamp(row.milestone_date).date(), row.date_precision)} — "
+            f"{row.event} : {row.source_url}"
             for row in ordered.itertuples() if isinstance(row.source_url, str) and row.source_url]
 
 
