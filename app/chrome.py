@@ -20,12 +20,22 @@ from views.colors import GREY_MEDIUM
 # - The ⋮ menu only offers English items (System / Light / Dark, Print, Record screen, "Made
 #   with Streamlit"): hidden. The theme follows the system setting (prefers-color-scheme);
 #   printing is the browser's own (Ctrl+P).
-# - Element toolbars (tables: Show/hide columns, Download as CSV, Search, Fullscreen; charts
-#   and the map: Fullscreen) are English-only: hidden. The project's own French buttons
-#   replace them: CSV and XLSX downloads and the search field on Lauréats, the full-screen
-#   slides of Présentation.
+# - The toolbars of charts and of the map (one English "Fullscreen" button drawn over the
+#   chart) are hidden. The data grids keep theirs (search, full screen, columns shown), its
+#   labels, tooltips and menus translated below, except its "Download as CSV": that file writes
+#   the cells raw (a name "=1+1" would run in a spreadsheet) with commas; the pages' own French
+#   downloads neutralise such cells and use ";".
+# - The collapsed sidebar's button, an unlabelled "»" on a phone, says "Filtres" on screen.
 HIDE_ENGLISH_CONTROLS = """<style>
-[data-testid="stMainMenu"], [data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stMainMenu"],
+[data-testid="stElementToolbar"]:not([data-testid="stDataFrame"] *),
+[data-testid="stDataFrame"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]),
+[data-testid="stDataFrame"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Télécharger en CSV"]) {
+  display: none !important; }
+[data-testid="stExpandSidebarButton"] {
+  width: auto; gap: 0.25rem; padding: 0.25rem 0.75rem 0.25rem 0.5rem;
+  border: 1px solid currentColor; border-radius: 0.5rem; }
+[data-testid="stExpandSidebarButton"]::after { content: "Filtres"; font-size: 1rem; font-weight: 600; }
 </style>"""
 
 # Streamlit's English words that stay on screen or in the accessibility tree, in French.
@@ -45,7 +55,8 @@ ARIA_LABELS = {
     "App pages": "Pages du tableau de bord",
     "Sidebar": "Panneau latéral",
     "Collapse sidebar": "Replier le panneau latéral",
-    "Expand sidebar": "Déplier le panneau latéral",
+    # Named by what it opens (its visible word first: the name a voice command says).
+    "Expand sidebar": "Filtres et pages",
     "Main menu": "Menu principal",
     "Running...": "Calcul en cours…",
     "Stop script": "Arrêter le calcul",
@@ -57,16 +68,79 @@ ARIA_LABELS = {
     "Show password": "Afficher le mot de passe",
     "Hide password": "Masquer le mot de passe",
     "file upload": "Choisir un fichier",
+    # The data grids' toolbar (its buttons' names and tooltips), its search bar and its menus.
+    **{
+        "Show/hide columns": "Afficher ou masquer des colonnes",
+        "Download as CSV": "Télécharger en CSV",
+        "Search": "Rechercher dans le tableau",
+        "Fullscreen": "Plein écran",
+        "Close fullscreen": "Quitter le plein écran",
+        "Clear selection": "Effacer la sélection",
+        "Previous Result": "Résultat précédent",
+        "Next Result": "Résultat suivant",
+        "Close Search": "Fermer la recherche",
+        "Dataframe column menu": "Menu de la colonne",
+        "Copy column name": "Copier le nom de la colonne",
+    },
 }
 # Labels that end with a name from the page: "Help for <label>" on the (?) button of a widget's
 # help text, "Remove <file name>" on the uploader's button that drops a chosen file (and "Cancel
 # upload of <file name>" while it is sent).
 ARIA_PREFIXES = {"Help for ": "Aide : ", "Remove ": "Retirer ", "Cancel upload of ": "Annuler l'envoi de "}
+# A grid with an accessible name (st.dataframe's alt) names its toolbar's buttons "Search: <name>".
+ARIA_PREFIXES.update({f"{english}: ": f"{ARIA_LABELS[english]} : " for english in (
+    "Show/hide columns", "Download as CSV", "Search", "Fullscreen", "Close fullscreen")})
 # Inside the file uploader only: its button and instructions, the file's size ("24.2KB"), the
 # limit ("20MB per file") and the refusal of a larger file ("File must be 20.0MB or smaller."),
 # with French units and a decimal comma.
 # Short words translated only inside the element that owns them (by its data-testid).
+# The data grids' menus: a column's (sort, statistics, format, pin, hide), the list of columns
+# shown, and the toolbar's tooltips.
+GRID_TEXTS = {
+    "Sort ascending": "Trier par ordre croissant",
+    "Sort descending": "Trier par ordre décroissant",
+    "Statistics": "Statistiques",
+    "Autosize": "Ajuster la largeur",
+    "Pin column": "Épingler la colonne",
+    "Unpin column": "Détacher la colonne",
+    "Hide column": "Masquer la colonne",
+    "Select all": "Tout cocher",
+    "Type to search": "Tapez pour rechercher",
+    "Count": "Nombre",
+    "Distinct": "Valeurs distinctes",
+    "Empty": "Vides",
+    "Values": "Valeurs",
+    "Average": "Moyenne",
+    "Average length": "Longueur moyenne",
+    "Median": "Médiane",
+    "Sum": "Somme",
+    "Range": "Étendue",
+    "Standard deviation": "Écart type",
+    "Minimum length": "Longueur minimale",
+    "Maximum length": "Longueur maximale",
+    "Based on sample": "Calculé sur un échantillon",
+    "No data": "Aucune donnée",
+    "True": "Vrai",
+    "False": "Faux",
+    "Automatic": "Automatique",
+    "Localized": "Selon la langue",
+    "Plain": "Sans mise en forme",
+    "Percent": "Pourcentage",
+    "Scientific": "Scientifique",
+    "Accounting": "Comptable",
+    "Calendar": "Calendrier",
+    "Duration": "Durée",
+}
+TOOLTIP_TEXTS = {english: ARIA_LABELS[english] for english in (
+    "Show/hide columns", "Download as CSV", "Search", "Fullscreen", "Close fullscreen", "Clear selection")}
+# The grid and its menus (drawn outside it, in a popover), by data-testid.
+GRID_SCOPES = ("stDataFrame", "stDataFrameColumnMenu", "stDataFrameColumnFormattingMenu",
+               "stDataFrameColumnVisibilityMenu", "stDataFrameStatisticsMenu", "stDataFrameStatisticsContent")
+# The grid's search bar: its field has no name once a search is typed (its only label, "Type to
+# search", goes away with the first letter); the script names it.
+GRID_SEARCH_FIELD_LABEL = "Rechercher dans le tableau"
 SCOPED_TEXTS = {
+    "stTooltipContent": TOOLTIP_TEXTS,
     "stFileUploader": {
         "Upload": "Choisir un fichier",
         "Drag and drop a file here": "Glissez un fichier ici",
@@ -88,7 +162,10 @@ _SCRIPT = """<script>
   if (window.__fabriquesEnFrancais) return;
   window.__fabriquesEnFrancais = true;
   const texts = %(texts)s, labels = %(labels)s, units = %(units)s, prefixes = %(prefixes)s;
-  const scoped = %(scoped)s;
+  const scoped = %(scoped)s, gridTexts = %(grid_texts)s;
+  const gridScope = %(grid_scopes)s.map((testid) => `[data-testid=${testid}]`).join(",");
+  // The grid's search results: "8 results", "1 result", "2 of 8 results", "over 1000".
+  const results = /^(?:(\d+) of )?(over 1000|\d+) results?$/;
   const size = /^(\\d+(?:\\.\\d+)?)(B|KB|MB|GB)$/;
   const perFile = /^(\\d+(?:\\.\\d+)?)(B|KB|MB|GB) per file$/;
   const tooLarge = /^File must be (\\d+(?:\\.\\d+)?)(B|KB|MB|GB) or smaller\\.$/;
@@ -100,6 +177,15 @@ _SCRIPT = """<script>
     for (const testid in scoped) {
       if (!result && parent && scoped[testid][value] && parent.closest(`[data-testid=${testid}]`)) {
         result = scoped[testid][value];
+      }
+    }
+    if (!result && parent && (gridTexts[value] || results.test(value)) && parent.closest(gridScope)) {
+      const m = value.match(results);
+      if (!m) result = gridTexts[value];
+      else {
+        const count = m[2] === "over 1000" ? "plus de 1\u00a0000" : m[2];
+        const total = count + " résultat" + (m[2] === "1" ? "" : "s");
+        result = m[1] ? m[1] + " sur " + total : total;
       }
     }
     if (!result && parent && parent.closest("[data-testid=stFileUploader]")) {
@@ -114,20 +200,30 @@ _SCRIPT = """<script>
     }
     if (result) node.data = node.data.replace(value, result);
   };
-  const translateLabel = (element) => {
-    const value = element.getAttribute("aria-label");
+  // An aria-label, or a title (the tooltip the browser shows and a screen reader may read).
+  const translateAttribute = (element, attribute) => {
+    const value = element.getAttribute(attribute);
     if (!value) return;
     let result = labels[value];
     for (const prefix in prefixes) {
       if (!result && value.startsWith(prefix)) result = prefixes[prefix] + value.slice(prefix.length);
     }
-    if (result) element.setAttribute("aria-label", result);
+    if (result) element.setAttribute(attribute, result);
+  };
+  const translateLabel = (element) => {
+    translateAttribute(element, "aria-label");
+    translateAttribute(element, "title");
+  };
+  const nameSearchField = (root) => {
+    root.querySelectorAll("input[data-testid=search-input]:not([aria-label])")
+      .forEach((field) => field.setAttribute("aria-label", %(search_label)s));
   };
   const visit = (node) => {
     if (node.nodeType === Node.TEXT_NODE) { translateText(node); return; }
     if (node.nodeType !== Node.ELEMENT_NODE) return;
-    if (node.hasAttribute("aria-label")) translateLabel(node);
-    node.querySelectorAll("[aria-label]").forEach(translateLabel);
+    translateLabel(node);
+    node.querySelectorAll("[aria-label], [title]").forEach(translateLabel);
+    nameSearchField(node);
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
     for (let text = walker.nextNode(); text; text = walker.nextNode()) translateText(text);
   };
@@ -138,7 +234,7 @@ _SCRIPT = """<script>
       else m.addedNodes.forEach(visit);
     }
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
-                             attributes: true, attributeFilter: ["aria-label"]});
+                             attributes: true, attributeFilter: ["aria-label", "title"]});
   visit(document.body);
 })();
 </script>"""
@@ -146,7 +242,8 @@ _SCRIPT = """<script>
 IN_FRENCH_SCRIPT = _SCRIPT % {
     "texts": json.dumps(TEXTS, ensure_ascii=False), "labels": json.dumps(ARIA_LABELS, ensure_ascii=False),
     "units": json.dumps(UNITS, ensure_ascii=False), "prefixes": json.dumps(ARIA_PREFIXES, ensure_ascii=False),
-    "scoped": json.dumps(SCOPED_TEXTS, ensure_ascii=False),
+    "scoped": json.dumps(SCOPED_TEXTS, ensure_ascii=False), "grid_texts": json.dumps(GRID_TEXTS, ensure_ascii=False),
+    "grid_scopes": json.dumps(GRID_SCOPES), "search_label": json.dumps(GRID_SEARCH_FIELD_LABEL, ensure_ascii=False),
 }
 
 

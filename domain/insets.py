@@ -104,3 +104,11 @@ def display_geometry(geometry: BaseGeometry, dep_code: str | None) -> BaseGeomet
     (lon_c, lat_c), (lon_b, lat_b) = inset.source_centre, inset.box_centre
     sx, sy = inset.scale, inset.lat_scale
     return affinity.affine_transform(geometry, [sx, 0, 0, sy, lon_b - sx * lon_c, lat_b - sy * lat_c])
+
+
+def insets_in(box: tuple[float, float, float, float]) -> list[Inset]:
+    """The insets whose box meets a displayed area (lon0, lat0, lon1, lat1), in the table's order:
+    a map framed on Bretagne holds none, the whole of France all six."""
+    lon0, lat0, lon1, lat1 = box
+    return [inset for inset in INSETS.values()
+            if inset.box[0] < lon1 and lon0 < inset.box[2] and inset.box[1] < lat1 and lat0 < inset.box[3]]

@@ -42,10 +42,10 @@ class CartePage:
     without_table: pa.Table | None
     choropleth_table: pa.Table
 
-    def legend(self, options: map_options.MapOptions, scope: Scope) -> str:
+    def legend(self, options: map_options.MapOptions, scope: Scope, insets_in_view: bool = True) -> str:
         return map_text.legend_html(map_text.legend_entries(
             options, self.headline, self.choropleth_frame, scope.manifest.get("population_vintage"),
-            scope.rural_definition))
+            scope.rural_definition, insets_in_view))
 
 
 def _labelled(frame: pd.DataFrame, rural_definition: str) -> pd.DataFrame:

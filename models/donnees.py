@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import pyarrow as pa
 
 from models.grid import for_grid
@@ -26,6 +27,7 @@ class DonneesPage:
     sources: pa.Table
     limits: str
     splits: pa.Table
+    splits_shown: tuple[tuple[str, pd.DataFrame], ...]  # the same, one announcement at a time (the page's)
     extracts: pa.Table
     downloads: tuple[tuple[str, str, int], ...]  # (extract, title, rows)
 
@@ -34,13 +36,14 @@ def page(scope: Scope) -> DonneesPage:
     def build() -> DonneesPage:
         manifest = scope.manifest
         list_date = manifest.get("laureates_list_date")
+        splits = dv.splits_table(scope.run("announced_splits"))
         return DonneesPage(
             version_facts=tuple(dv.version_facts(manifest)),
             sources=for_grid(dv.sources_table(manifest)),
             limits=dv.limits_text(scope.run("inferred_waves"), scope.run("announced_totals"),
                                   manifest["extracts"]["laureates"]["rows"],
                                   date.fromisoformat(list_date) if list_date else None),
-            splits=for_grid(dv.splits_table(scope.run("announced_splits"))),
+            splits=for_grid(splits), splits_shown=tuple(dv.splits_by_announcement(splits)),
             extracts=for_grid(dv.extracts_table(manifest)),
             # A version built before the EPCI level has no epci extract.
             downloads=tuple((name, title, manifest["extracts"][name]["rows"])

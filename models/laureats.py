@@ -29,6 +29,7 @@ class LaureatsList:
     labels: dict[str, str]  # fabrique id → how the card's selector names it
     options: list[str]  # fabrique ids, in the order shown
     in_scope: int  # the scope's count (Synthèse's), whatever the search
+    compact_html: str  # the same list as cards, for a phone (views/laureats.compact_list_html)
 
 
 def listing(scope: Scope, search: str | None, order: str = DEFAULT_ORDER) -> LaureatsList:
@@ -36,7 +37,8 @@ def listing(scope: Scope, search: str | None, order: str = DEFAULT_ORDER) -> Lau
         found = lv.sort_laureates(scope.run("laureates_list", **scope.params, search=search), order)
         table = lv.laureates_table(found, scope.rural_definition)
         return LaureatsList(found=found, table=table, grid=for_grid(table), labels=lv.option_labels(found),
-                            options=list(found["fabrique_id"]), in_scope=figures.of(scope).fabriques)
+                            options=list(found["fabrique_id"]), in_scope=figures.of(scope).fabriques,
+                            compact_html=lv.compact_list_html(table))
 
     return kept("laureats", (*scope.key, search, order), build)
 

@@ -73,6 +73,7 @@ def _page(scope: Scope) -> SynthesePage:
     f = scope.filters
     census_2019 = scope.run("tiers_lieux_2019_count", region=f.region, departement=f.departement,
                             epci=f.epci).iloc[0]
+    scope_figure = None if national else synthese.scope_counts_figure(targets, list_date, labels_above=True)
     by_definition = {definition: scope_figures.of(scope.with_rural(definition)).targets
                      for definition in RURAL_DEFINITIONS}
     return SynthesePage(
@@ -86,8 +87,8 @@ def _page(scope: Scope) -> SynthesePage:
                       synthese.gauge_readings_markdown(target, list_date))
             for target, sentence in zip(gauges.itertuples(), sentences_of_targets)) if national else (),
         scope_sentences=() if national else sentences_of_targets,
-        scope_figure=None if national else synthese.scope_counts_figure(targets, list_date),
-        scope_figure_height=110 * len(gauges) + 80,
+        scope_figure=scope_figure,
+        scope_figure_height=int(scope_figure.layout.height) if scope_figure is not None else 0,
         gauges_table=synthese.progress_table(gauges, national, list_date),
         definitions_comparison=synthese.definitions_comparison(by_definition, list_date, national),
         census_cards=(*synthese.census_cards(census),

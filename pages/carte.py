@@ -13,7 +13,8 @@ from domain.format import fr_int
 from domain.labels import empty_scope, widen_scope
 from models import carte, figures
 from views import epci as epci_views
-from views import map_options, map_text, map_tooltip, map_view
+from domain.insets import insets_in
+from views import map_card, map_options, map_text, map_tooltip, map_view
 from views.filters import shown
 
 FABRIQUE_ID = re.compile(r"fabt-[0-9]{1,4}")  # ASCII digits, matched whole
@@ -74,46 +75,42 @@ if CHOICE_KEY not in st.session_state:
     st.session_state[CHOICE_KEY] = _fabrique_from_url()
 # A new map key when the points change: a stale click index never points at another commune.
 map_key = "carte_map_" + "_".join(str(v) for v in (*ctx.scope.params.values(), options.insets))
-choice = st.session_state[CHOICE_KEY]
-selected_commune = view.commune_of.get(choice)
 bounds = view.bounds
-with map_column:
-    # Fitted to the column's width once the browser has reported it (mainland France fills a
-    # wide screen's map too), to the narrowest column the page is made for until then.
-    width = map_view.map_width(map_width.reported_width())
-    # Built once per filter, options, selected commune and width; a rerun only sends it. Outlines
-    # and points travel by URL: files the browser fetches once (app/web/static_outlines.py,
-    # app/web/static_points.py).
-    deck = carte.deck(ctx.scope, options, selected_commune, width,
-                      outline_urls=static_outlines.outline_urls(options.insets, ctx.data_version),
-                      point_urls=static_points.point_urls(options.insets, ctx.data_version, ctx.filters))
-    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
-                            height=map_view.frame_height(bounds, width),
-                            alt=map_text.alt_text(headline, ctx.description, options, view.not_placed,
-                                                   ctx.filters.rural_definition))
-    # A click that is new (the selection differs from the last one seen) chooses its commune.
-    selection = event.get("selection", {}) if event is not None else {}
+
+
+def close_card() -> None:
+    st.session_state[CHOICE_KEY] = ""
+
+
+def take_click() -> None:
+    """A click that is new (the selection differs from the last one seen) chooses its commune's
+    first fabrique, or closes the card (a click beside the points). Read before the map is built,
+    so that the map rings the point the card describes."""
+    state = st.session_state.get(map_key) or {}
+    indices = (state.get("selection") or {}).get("indices") or {}
     seen = st.session_state.get("carte_last_click")
-    if seen is not None and seen[0] == map_key and seen[1] != selection.get("indices"):
-        commune = map_view.clicked_commune(points, {"indices": selection.get("indices", {})})
+    if seen is not None and seen[0] == map_key and seen[1] != indices:
+        commune = map_view.clicked_commune(points, {"indices": indices})
         in_commune = table[table.commune_code == commune]
         st.session_state[CHOICE_KEY] = in_commune.fabrique_id.iloc[0] if len(in_commune) else ""
-    st.session_state["carte_last_click"] = (map_key, selection.get("indices", {}))
-    if options.insets:
-        st.caption("Encarts : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte et Saint-Martin, "
-                   "chacun à sa propre échelle (Guyane réduite, les îles agrandies).")
-    if epci:
-        st.caption(epci_views.NO_OUTLINES)
+    st.session_state["carte_last_click"] = (map_key, indices)
 
 
-def detail_card(choice: str) -> None:
-    """The chosen fabrique's card, beside the map (a click must not open it below the fold)."""
+def detail_card(choice: str, width: int) -> None:
+    """The chosen fabrique's card (placed by views/map_card.py), closed by its button or Escape."""
     found = carte.card(ctx.scope, choice)
     if found is None:
         return
     commune_code, fields = found.commune_code, found.fields
-    with st.container(border=True, key="carte_fiche"):
-        st.markdown("**Fiche de la fabrique**")
+    point = view.points[view.points.commune_code == commune_code]
+    side = map_view.card_side(bounds, float(point.lon.iloc[0]) if len(point) else None, width)
+    st.html(map_card.card_style(map_view.frame_height(bounds, width), side))
+    with st.container(border=True, key=map_card.CARD_KEY):
+        # Title and button on one line when the card is wide enough, the button under it otherwise.
+        heading = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
+        heading.markdown("**Fiche de la fabrique**", width="content")
+        heading.button("Fermer la fiche", icon=":material/close:", key=f"{map_card.CARD_KEY}_fermer",
+                       on_click=close_card, help="Ou touche Échap.")
         if choice not in view.commune_of:
             st.caption("Cette fabrique est hors du périmètre filtré.")
         in_commune = view.fabriques_in_commune.get(commune_code, 0)
@@ -125,9 +122,34 @@ def detail_card(choice: str) -> None:
             st.text(value)  # data text, shown as text
 
 
-with side_column:
+take_click()
+selected_commune = view.commune_of.get(st.session_state[CHOICE_KEY])
+with map_column:
+    # Fitted to the column's width once the browser has reported it (mainland France fills a
+    # wide screen's map too), to the narrowest column the page is made for until then.
+    width = map_view.map_width(map_width.reported_width())
+    # Built once per filter, options, selected commune and width; a rerun only sends it. Outlines
+    # and points travel by URL: files the browser fetches once (app/web/static_outlines.py,
+    # app/web/static_points.py).
+    deck = carte.deck(ctx.scope, options, selected_commune, width,
+                      outline_urls=static_outlines.outline_urls(options.insets, ctx.data_version),
+                      point_urls=static_points.point_urls(options.insets, ctx.data_version, ctx.filters))
+    st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=map_key,
+                    height=map_view.frame_height(bounds, width),
+                    alt=map_text.alt_text(headline, ctx.description, options, view.not_placed,
+                                          ctx.filters.rural_definition))
+    # The chosen fabrique's card, right after the map: under it on a phone, over it (on the side
+    # away from its point) on a wider screen.
     if st.session_state[CHOICE_KEY] and not ctx.embedded:
-        detail_card(st.session_state[CHOICE_KEY])
+        detail_card(st.session_state[CHOICE_KEY], width)
+    in_view = insets_in(map_view.visible_box(bounds, width)) if options.insets else []
+    caption = map_text.insets_caption(in_view)
+    if caption:  # only when the view holds an inset: a map of Bretagne holds none
+        st.caption(caption)
+    if epci:
+        st.caption(epci_views.NO_OUTLINES)
+
+with side_column:
     st.metric("Fabriques", fr_int(headline.fabriques), border=True,
               help="Même décompte que la page Synthèse pour ce filtre.")
     st.metric("Communes", fr_int(headline.communes), border=True)
@@ -136,8 +158,10 @@ with side_column:
                     "pas un département), où la liste compte aussi des fabriques.")
               if headline.collectivites else None)
     st.markdown("**Légende**")
-    st.html(view.legend(options, ctx.scope))
-    st.html(map_tooltip.KEEP_INSIDE_SCRIPT, unsafe_allow_javascript=True)  # no content: below all
+    st.html(view.legend(options, ctx.scope, insets_in_view=bool(in_view)))
+    st.html(map_tooltip.HIDE_ON_TOUCH_STYLE)
+    # No content: below all.
+    st.html(map_tooltip.KEEP_INSIDE_SCRIPT + map_card.CARD_SCRIPT, unsafe_allow_javascript=True)
 
 if ctx.embedded:  # an embed shows the map, its legend and its source only
     context.footer(ctx)

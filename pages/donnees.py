@@ -42,16 +42,21 @@ st.markdown(view.limits)
 st.header("Chiffres annoncés et approximation au niveau de la commune", anchor=False)
 st.caption("Les répartitions QPV / rural annoncées par le programme, à côté de ce que donne "
            "l'approximation communale du tableau de bord pour les mêmes fabriques.")
-st.dataframe(view.splits, hide_index=True,
-             column_config={"Source": st.column_config.LinkColumn("Source")})
+# One short table per announcement: a phone's width holds it, where one wide grid was cut.
+for heading, frame in view.splits_shown:
+    st.markdown(heading)
+    st.table(frame, hide_index=True)
 st.markdown(dv.SPLITS_NOTE)
 
 st.header("Télécharger les extraits de cette version", anchor=False)
 st.caption("CSV séparés par « ; », encodage UTF-8 : ils s'ouvrent directement dans un tableur en français. "
            "Une cellule qui commencerait par =, +, - ou @ est précédée d'une apostrophe.")
 version = manifest["data_version"]
-for column, (name, title, rows) in zip(st.columns(len(view.downloads)), view.downloads):
-    column.download_button(
+# Side by side, each as wide as its label, the next on a new line when the screen is narrow (four
+# equal columns cut "Lauréats (CSV, 382 li…" at 1280 px).
+downloads = st.container(horizontal=True)
+for name, title, rows in view.downloads:
+    downloads.download_button(
         f"{title} (CSV, {fr_int(rows)} lignes)",
         lambda name=name: dv.extract_csv(imports.extract(data_dir, manifest, name)),
         file_name=dv.extract_file_name(title, version), mime="text/csv",

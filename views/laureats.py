@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from html import escape
 
 import pandas as pd
 
@@ -111,6 +112,41 @@ def laureates_table(laureates: pd.DataFrame, rural_definition: str) -> pd.DataFr
         "Source": laureates["source"].to_numpy(),
     }, columns=COLUMNS)
     return table
+
+
+# On a phone the grid (a canvas whose cells never wrap) cut names and communes: below the width at
+# which Streamlit stacks columns, the page shows the list as cards instead (CSS chooses; both are
+# sent), each name whole. Up to COMPACT_MAX cards (the 382 of the list; a longer list says where
+# the rest is).
+COMPACT_MAX = 500
+NARROW_PX = 640
+
+
+def compact_list_html(table: pd.DataFrame, most: int = COMPACT_MAX) -> str:
+    """The list as shown (`laureates_table`, in its order) as cards: name, commune and département,
+    identifier and type. Every value from the data is escaped: shown as text, never as HTML."""
+    shown = table.head(most)
+    cards = "".join(
+        f"<li><strong>{escape(str(name))}</strong><br>{escape(str(commune))} — {escape(str(departement))}"
+        f"<br><span>{escape(str(fabrique_id))} · {escape(str(kind))}</span></li>"
+        for fabrique_id, name, commune, departement, kind in zip(
+            shown["Identifiant"], shown["Nom"], shown["Commune"], shown["Département"], shown["Type de territoire"]))
+    more = (f"<p>Les {fr_int(most)} premières sur {fr_int(len(table))} : affinez la recherche, ou téléchargez "
+            "la liste entière ci-dessous.</p>" if len(table) > most else "")
+    return f'<ul class="fabriques-en-fiches" aria-label="Liste des fabriques">{cards}</ul>{more}'
+
+
+COMPACT_STYLE = f"""<style>
+.st-key-laureates_fiches {{ display: none !important; }}
+@media (max-width: {NARROW_PX - 0.02}px) {{
+  .st-key-laureates_table {{ display: none !important; }}
+  .st-key-laureates_fiches {{ display: flex !important; }}
+}}
+.fabriques-en-fiches {{ list-style: none; padding: 0; margin: 0; }}
+.fabriques-en-fiches li {{ padding: 0.5rem 0; border-bottom: 1px solid rgba(128, 128, 128, 0.4); margin: 0;
+  overflow-wrap: anywhere; }}
+.fabriques-en-fiches li span {{ font-size: 0.875rem; }}
+</style>"""
 
 
 def coordinates_text(lat, lon) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from domain.territory_types import type_label
+from views.colors import GREY_TITLE, WHITE
 
 
 def detail_fields(detail, definition: str, rural_definition: str) -> list[tuple[str, str]]:
@@ -24,3 +25,68 @@ def detail_fields(detail, definition: str, rural_definition: str) -> list[tuple[
         ("Position", position),
         ("Source", str(detail.source)),
     ]
+
+
+# The card lies right after the map in the map's column. On a phone (Streamlit stacks the columns
+# below 640 px) it comes under the map, where one tap on a point opens it; wider, it lies over the
+# map, on the side away from the chosen point, no taller than the map, with its own scroll: the
+# card is read beside the point without leaving the map. Static CSS but for the map's height (a
+# number) and the side (one of two words).
+CARD_KEY = "carte_fiche"
+NARROW_PX = 640
+CARD_SIDES = ("left", "right")
+
+
+def card_style(map_height_px: int, side: str) -> str:
+    """The card's placement for a map `map_height_px` tall, the card on `side` ("left" or "right")."""
+    if side not in CARD_SIDES:
+        raise ValueError(f"côté de la fiche inconnu : {side!r}")
+    height = max(int(map_height_px) - 16, 160)
+    # On the left, below the map's zoom buttons (top left of the map).
+    top = "3.5rem" if side == "left" else "0.5rem"
+    return f"""<style>
+.st-key-{CARD_KEY} {{ background-color: {WHITE}; gap: 0.2rem; }}
+.st-key-{CARD_KEY} [data-testid="stMarkdownContainer"] p {{ margin-bottom: 0; }}
+@media (prefers-color-scheme: dark) {{ .st-key-{CARD_KEY} {{ background-color: {GREY_TITLE}; }} }}
+@media (min-width: {NARROW_PX}px) {{
+  [data-testid="stColumn"]:has(.st-key-{CARD_KEY}) > [data-testid="stVerticalBlock"] {{ position: relative; }}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-{CARD_KEY}) {{
+    position: absolute; top: {top}; {side}: 0.5rem; width: min(22rem, 55%); z-index: 5; }}
+  .st-key-{CARD_KEY} {{
+    max-height: {height}px; overflow-y: auto; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.35); }}
+}}
+</style>"""
+
+
+# Escape closes the card (its "Fermer la fiche" button is pressed), unless the key was meant for a
+# field, a list or a menu. On a phone, a card that a tap on the map opened or replaced is scrolled
+# into view if it lies out of sight (a card opened by a shared link is left where the page puts
+# it). No content: it only presses the card's own button and scrolls.
+CARD_SCRIPT = """<script>
+(() => {
+  if (window.__fabriquesCardWatch) return;
+  window.__fabriquesCardWatch = true;
+  const card = () => document.querySelector(".st-key-%(key)s");
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || !card()) return;
+    const target = event.target;
+    if (target instanceof Element && target.closest(
+        "input, textarea, select, [role=combobox], [role=listbox], [role=dialog], [role=menu]")) return;
+    const close = card().querySelector(".st-key-%(key)s_fermer button");
+    if (close) { close.click(); event.preventDefault(); }
+  }, true);
+  let tapped = 0, shown = null;
+  document.addEventListener("pointerdown", (event) => {
+    if (event.target instanceof Element && event.target.closest("[data-testid=stDeckGlJsonChart]")) tapped = Date.now();
+  }, true);
+  new MutationObserver(() => {
+    const current = card();
+    const text = current ? current.innerText : null;
+    if (text === shown) return;
+    shown = text;
+    if (!current || window.innerWidth >= %(narrow)d || Date.now() - tapped > 30000) return;
+    const box = current.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight - 160) current.scrollIntoView({block: "start", behavior: "smooth"});
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+})();
+</script>""" % {"key": CARD_KEY, "narrow": NARROW_PX}

@@ -68,8 +68,10 @@ def population_note(options: MapOptions, population_vintage: str | None) -> str:
 
 def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame,
                    population_vintage: str | None = None,
-                   rural_definition: str = DEFAULT_RURAL_DEFINITION) -> list[LegendEntry]:
-    """What the map shows, in words: colour, shape and meaning of each mark."""
+                   rural_definition: str = DEFAULT_RURAL_DEFINITION,
+                   insets_in_view: bool = True) -> list[LegendEntry]:
+    """What the map shows, in words: colour, shape and meaning of each mark (the insets' frame
+    only when the view holds an inset: a map of Bretagne shows none)."""
     counts = {"qpv": headline.qpv, "rural": headline.rural, "urbain": headline.urbain,
               "indetermine": headline.indetermine}
     entries = [
@@ -95,10 +97,28 @@ def legend_entries(options: MapOptions, headline, choropleth_frame: pd.DataFrame
          "Mayotte : pas de population dans la source"),
         (options.without_fabrique, RED_MARIANNE, "contour rouge épais", "Département sans fabrique",
          "pour le filtre choisi"),
-        (options.insets, GREY_LINE, "cadre fin", "Outre-mer en encart", "déplacé et agrandi (échelles différentes)"),
+        (options.insets and insets_in_view, GREY_LINE, "cadre fin", "Outre-mer en encart", "déplacé et agrandi (échelles différentes)"),
     ]
     entries += [LegendEntry(*fields) for shown, *fields in optional if shown]
     return entries
+
+
+def insets_caption(insets: list) -> str | None:
+    """'Encarts : Guadeloupe, …, chacun à sa propre échelle (…)', for the insets the view holds
+    (domain.insets.insets_in); None when it holds none (a map of Bretagne)."""
+    if not insets:
+        return None
+    names = [inset.name for inset in insets]
+    listed = ", ".join(names[:-1]) + f" et {names[-1]}" if len(names) > 1 else names[0]
+    reduced = [inset.name for inset in insets if inset.scale < 1]
+    enlarged = [inset.name for inset in insets if inset.scale > 1]
+    if len(insets) == 1:
+        return f"Encart : {listed}, à sa propre échelle ({'réduite' if reduced else 'agrandie'})."
+    if reduced and len(enlarged) == len(insets) - len(reduced) and len(enlarged) > 1:
+        scales = f"{' et '.join(reduced)} réduite, les îles agrandies"
+    else:
+        scales = "agrandies"
+    return f"Encarts : {listed}, chacun à sa propre échelle ({scales})."
 
 
 def alt_text(headline, scope: str, options: MapOptions, not_placed: int,

@@ -40,3 +40,11 @@ KEEP_INSIDE_SCRIPT = """
 })();
 </script>
 """ % GAP_PX
+
+
+# On a touch screen (no pointer that hovers) a tap both picks a point and shows deck.gl's tooltip,
+# which then covers half a phone's map; the tap opens the point's card under the map, which says
+# the same and more: the tooltip is not shown there.
+HIDE_ON_TOUCH_STYLE = """<style>
+@media (hover: none) { .deck-tooltip { display: none !important; } }
+</style>"""

@@ -55,6 +55,26 @@ def fit_view(bounds: pd.Series, width: int = MAP_WIDTH_PX, height: int | None = 
                          zoom=round(max(0.5, min(zoom, 12)), 2))
 
 
+def visible_box(bounds: pd.Series, width: int = MAP_WIDTH_PX) -> tuple[float, float, float, float]:
+    """What the canvas shows (lon0, lat0, lon1, lat1) with the view fit_view sends at `width`: the
+    territory and the margin around it, wider or taller than its own box."""
+    view, height = fit_view(bounds, width), frame_height(bounds, width)
+    pixels_per_radian = 512 * 2 ** view.zoom / (2 * math.pi)
+    half_lon = math.degrees(width / 2 / pixels_per_radian)
+    centre_y, half_y = northing(view.latitude), height / 2 / pixels_per_radian
+    return (view.longitude - half_lon, latitude(centre_y - half_y),
+            view.longitude + half_lon, latitude(centre_y + half_y))
+
+
+def card_side(bounds: pd.Series, lon: float | None, width: int = MAP_WIDTH_PX) -> str:
+    """Where a fabrique's card lies over the map: on the side away from its point ("left" for a
+    point in the east of the view), so that the card never hides the point it describes."""
+    if lon is None or lon != lon:
+        return "right"
+    west, _, east, _ = visible_box(bounds, width)
+    return "left" if lon > (west + east) / 2 else "right"
+
+
 def commune_at(points: pd.DataFrame, layer_id: str, index: int) -> str | None:
     """The commune code of the point a click selected (layer id + index in that layer)."""
     if not layer_id.startswith(POINT_LAYER_PREFIX):

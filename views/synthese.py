@@ -10,7 +10,7 @@ from domain.format import fr_date, fr_int, fr_milestone_date, fr_milestone_when,
 from domain.labels import scope_label, scope_noun
 from domain.territory_types import DEFAULT_RURAL_DEFINITION, RURAL_DEFINITION_NAMES, RURAL_DEFINITIONS
 from views import timeline
-from views.charts import french_layout
+from views.charts import french_layout, labels_above_bars, wrapped
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, GREY_BACKGROUND_ALT, RED_MARIANNE
 
 
@@ -153,11 +153,16 @@ def national_targets_text(targets: pd.DataFrame, scope: str) -> str:
                                               for t in rows.itertuples())
 
 
-def scope_counts_figure(targets: pd.DataFrame, list_date, font_size: int = 15) -> go.Figure:
+def scope_counts_figure(targets: pd.DataFrame, list_date, font_size: int = 15,
+                        labels_above: bool = False) -> go.Figure:
     """Under a région or a département filter: the scope's own counts in the list, one bar per
     target category (gauges_to_show), each with its share of France; the targets are national,
     so they are written under each category as national and never drawn against these counts
-    (23 on a 0–382 dial is a sliver nobody can read)."""
+    (23 on a 0–382 dial is a sliver nobody can read).
+
+    `labels_above` (the page): each category is written above its bar, on short lines, so that a
+    phone's width holds the names, the bars and their counts (views/charts.labels_above_bars);
+    the slide keeps them beside the bars, on its fixed 16:9 page."""
     shown = gauges_to_show(targets, national_scope=False)
     # The category (its definition), the share of France, the national target: each on its line.
     names = [f"<b>{target_name(t)}</b><br>{fr_percent(share(t.achieved, t.national_achieved))} des "
@@ -170,14 +175,31 @@ def scope_counts_figure(targets: pd.DataFrame, list_date, font_size: int = 15) -
         text=[f"<b>{fr_int(v)}</b>" for v in values], textposition="outside", cliponaxis=False,
         textfont={"size": round(font_size * 1.6)}, hovertemplate="%{x} fabriques<extra></extra>",
     ))
-    return french_layout(
-        figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, bargap=0.35, font_size=font_size,
-        xaxis={"title": f"Fabriques dans la liste de {fr_month(list_date)}", "tickformat": "d",
-               "range": [0, max(values + [1]) * 1.2], "automargin": True,
-               # Whole ticks on a short axis (an EPCI's 1 fabrique): "d" alone wrote 0 0 0 1 1 1.
-               **({"dtick": 1} if max(values + [1]) <= 5 else {})},
-        yaxis={"autorange": "reversed", "automargin": True},
-    )
+    most = max(values + [1])
+    xaxis = {"title": f"Fabriques dans la liste de {fr_month(list_date)}", "tickformat": "d",
+             "range": [0, most * 1.2], "automargin": True,
+             # Whole ticks on a short axis (an EPCI's 1 fabrique): "d" alone wrote 0 0 0 1 1 1.
+             **({"dtick": 1} if most <= 5 else {})}
+    if not labels_above:
+        return french_layout(
+            figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, bargap=0.35, font_size=font_size,
+            xaxis=xaxis, yaxis={"autorange": "reversed", "automargin": True},
+        )
+    # Short lines: the national targets one per line ("objectif national :" first), every other
+    # line wrapped; the count's room at the bars' end is kept by the axis range (1.3 × the most).
+    above = []
+    for t in shown.itertuples():
+        goals = national_targets_text(targets, t.scope).split(" : ", 1)
+        lines = [f"<b>{line}</b>" for line in wrapped(target_name(t)).split("<br>")]
+        lines += wrapped(f"{fr_percent(share(t.achieved, t.national_achieved))} des "
+                         f"{fr_int(t.national_achieved)} de France").split("<br>")
+        lines += [f"{goals[0]} :", *goals[1].split(", ")]
+        above.append("<br>".join(lines))
+    rows = labels_above_bars(figure, above, bar_px=28, gap_px=16, font_size=font_size - 1)
+    french_layout(figure, margin={"l": 10, "r": 10, "t": 10, "b": 10}, font_size=font_size,
+                  height=rows.band_px * len(above) + 70, xaxis={**xaxis, "range": [0, most * 1.3]})
+    figure.update_yaxes(automargin=False)
+    return figure
 
 
 def gauge_heading(target: pd.Series) -> str:

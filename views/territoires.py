@@ -11,16 +11,17 @@ import plotly.graph_objects as go
 from domain.format import as_text, fr_date, fr_decimal, fr_int, fr_percent
 from domain.labels import SCOPES, scope_label
 from domain.territory_types import DEFAULT_RURAL_DEFINITION, TYPE_ORDER, type_label
-from views.charts import french_layout
+from views.charts import BarRows, french_layout, labels_above_bars, wrapped
 from views.colors import BLUE_FRANCE_MAIN, CATEGORICAL, GREY_MEDIUM, TERRITORY_COLORS, readable_text_on
 
 TARGET_COLORS = {"total": GREY_MEDIUM, "qpv": TERRITORY_COLORS["qpv"], "rural": TERRITORY_COLORS["rural"]}
-BAR_HEIGHT = 30  # pixels per row of a horizontal bar chart: names stay readable
+BAR_PX = 18  # thickness of a bar, its name written above it (views/charts.labels_above_bars)
 
 
 def _axis_labels(names: pd.Series, highlighted: str | None) -> list[str]:
-    # Plotly reads a few HTML tags in labels: names are escaped, the chosen one is set in bold.
-    return [f"<b>{escape(name)}</b>" if name == highlighted else escape(name) for name in names]
+    # Plotly reads a few HTML tags in labels: names are escaped, the chosen one is set in bold; a
+    # long name (an intercommunalité's) is wrapped.
+    return [f"<b>{wrapped(escape(name))}</b>" if name == highlighted else wrapped(escape(name)) for name in names]
 
 
 def _types_present(frame: pd.DataFrame) -> list[str]:
@@ -28,18 +29,20 @@ def _types_present(frame: pd.DataFrame) -> list[str]:
     return [t for t in TYPE_ORDER if t != "indetermine" or frame[t].sum() > 0]
 
 
-def _horizontal_layout(figure: go.Figure, rows: int, x_title: str, row_height: int = BAR_HEIGHT,
-                       **layout) -> go.Figure:
-    # The legend sits above the bars: a long chart would push it out of sight below.
-    return french_layout(
+def _horizontal_layout(figure: go.Figure, labels: list[str], x_title: str, bar_px: int = BAR_PX,
+                       grouped: bool = False, **layout) -> BarRows:
+    """Names above the bars (readable at a phone's width as at a laptop's), the legend above them
+    all (a long chart would push it out of sight below), the axis title wrapped."""
+    rows = labels_above_bars(figure, labels, bar_px, grouped=grouped)
+    french_layout(
         figure,
-        height=max(220, 110 + row_height * rows),
+        height=max(220, 110 + rows.band_px * len(labels)),
         margin={"l": 10, "r": 40, "t": 40, "b": 50},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
-        xaxis={"title": x_title, "rangemode": "tozero"},
-        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"title": wrapped(x_title, 36), "rangemode": "tozero", "automargin": True},
         **layout,
     )
+    return rows
 
 
 def counts_chart(frame: pd.DataFrame, name_column: str, rural_definition: str,
@@ -59,21 +62,21 @@ def counts_chart(frame: pd.DataFrame, name_column: str, rural_definition: str,
             hovertemplate="%{y} : %{x} fabrique(s) — " + type_label(territory, rural_definition)
                           + "<extra></extra>",
         ))
-    # The total at the end of each bar: the exact figure without adding segments up.
-    figure.add_trace(go.Scatter(
-        y=labels, x=frame["fabriques"], mode="text", text=[f"  {fr_int(v)}" for v in frame["fabriques"]],
-        textposition="middle right", showlegend=False, hoverinfo="skip", textfont={"size": 14},
-        # Not clipped at the axis end: with a short axis (an EPCI with 1 fabrique) the total
-        # would be cut to a sliver; the right margin holds it.
-        cliponaxis=False,
-    ))
     most = max(int(frame["fabriques"].max()), 1)
     # Whole ticks on a short axis (no "0,5 fabrique").
     ticks = {"xaxis_dtick": 1} if most <= 5 else {}
-    # Labels keep one size and stay upright, even in a one-fabrique segment.
-    return _horizontal_layout(figure, len(frame), "Fabriques", barmode="stack",
-                              xaxis_range=[0, most * 1.12], uniformtext={"minsize": 12, "mode": "show"},
+    # Labels keep one size and stay upright; one that does not fit its segment (a one-fabrique
+    # segment on a phone) is left out rather than cut: the total, the hover and the table give it.
+    rows = _horizontal_layout(figure, labels, "Fabriques", bar_px=20, barmode="stack",
+                              xaxis_range=[0, most * 1.12], uniformtext={"minsize": 12, "mode": "hide"},
                               **ticks)
+    # The total at the end of each bar: the exact figure without adding segments up. A text, not
+    # clipped at the axis end (with a short axis, an EPCI with 1 fabrique, it would be cut to a
+    # sliver); the right margin holds it.
+    for index, total in enumerate(frame["fabriques"]):
+        figure.add_annotation(x=total, xref="x", y=rows.centre(index), yref="y", xanchor="left",
+                              text=f" {fr_int(total)}", showarrow=False, font={"size": 14})
+    return figure
 
 
 def counts_alt(frame: pd.DataFrame, name_column: str, scope: str, rural_definition: str) -> str:
@@ -120,7 +123,8 @@ def per_100k_chart(frame: pd.DataFrame, name_column: str, highlighted: str | Non
     axis_max = max(float(rates.max()) if rates.notna().any() else 0, 0.1) * 1.25
     title = "Fabriques pour 100 000 habitants" + (f" ({population_label(population_vintage)})"
                                                   if population_vintage else "")
-    return _horizontal_layout(figure, len(frame), title, xaxis_range=[0, axis_max])
+    _horizontal_layout(figure, labels, title, xaxis_range=[0, axis_max])
+    return figure
 
 
 def per_100k_alt(frame: pd.DataFrame, name_column: str, population_vintage: str | None = None) -> str:
@@ -145,8 +149,9 @@ def tiers_lieux_chart(regions: pd.DataFrame, highlighted: str | None = None) -> 
             hovertemplate="%{y} : %{x:.1f} %<extra>" + name + "</extra>",
         ))
     axis_max = max(float(frame[["fabriques_share_pct", "tiers_lieux_share_pct"]].max().max()), 1) * 1.2
-    return _horizontal_layout(figure, 2 * len(frame), "Part du total national (%)", row_height=18,
-                              barmode="group", xaxis_range=[0, axis_max], bargap=0.25)
+    _horizontal_layout(figure, labels, "Part du total national (%)", bar_px=15, grouped=True,
+                       xaxis_range=[0, axis_max])
+    return figure
 
 
 def tiers_lieux_alt(regions: pd.DataFrame) -> str:
@@ -250,8 +255,9 @@ def target_shares_chart(shares: pd.DataFrame, highlighted: str | None = None) ->
                           + name + "</extra>",
         ))
     axis_max = max(float(shares["share_of_national_pct"].max()), 1) * 1.2
-    return _horizontal_layout(figure, 3 * len(names), "Part du total national (%)", row_height=15,
-                              barmode="group", xaxis_range=[0, axis_max], bargap=0.2)
+    _horizontal_layout(figure, labels, "Part du total national (%)", bar_px=14, grouped=True,
+                       xaxis_range=[0, axis_max])
+    return figure
 
 
 def target_shares_table(shares: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from domain.format import fr_date, fr_int, fr_milestone_date, fr_milestone_when, fr_month
-from views.charts import french_layout
+from views.charts import french_layout, wrapped
 from views.colors import BLUE_FRANCE, BLUE_FRANCE_MAIN, CATEGORICAL, GREY_GRID, GREY_LINE, GREY_TEXT
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -100,14 +100,20 @@ def announced_totals_figure(announced: pd.DataFrame, targets: pd.DataFrame, list
         x=ordered.milestone_date, y=ordered.announced_total, mode="lines+markers+text",
         name="Total annoncé (cumul)", line={"color": style.line_color, "width": style.line_width},
         marker={"size": style.marker_size, "symbol": "circle"},
-        text=[fr_int(v) for v in ordered.announced_total], textposition="top left",
+        text=[fr_int(v) for v in ordered.announced_total],
+        # Above left of each point, clear of the rising line; the first one, at the axis' start,
+        # below right (left of it, its number met the axis' ticks).
+        textposition=["bottom right"] + ["top left"] * (len(ordered) - 1), cliponaxis=False,
         customdata=list(zip([fr_milestone_date(d, p) for d, p in zip(ordered.milestone_date, ordered.date_precision)],
                             ordered.event)),
         hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{y} fabriques annoncées<extra></extra>",
         **({"textfont": {"size": font_size + 2, "color": style.line_color}} if style.slide else {}),
     ))
     figure.add_trace(go.Scatter(
-        x=[list_date], y=[list_count], mode="markers", name=f"{list_name} : {fr_int(list_count)} fabriques",
+        x=[list_date], y=[list_count], mode="markers",
+        # On the page the legend may be a phone's width: on two lines there.
+        name=(f"{list_name} : {fr_int(list_count)} fabriques" if style.slide
+              else wrapped(f"{list_name} : {fr_int(list_count)} fabriques", 34)),
         marker={"size": style.list_marker_size, "symbol": "diamond", "color": CATEGORICAL[3]},
         hovertemplate=f"{list_name} : {fr_int(list_count)} fabriques<extra></extra>",
     ))
@@ -116,7 +122,9 @@ def announced_totals_figure(announced: pd.DataFrame, targets: pd.DataFrame, list
         figure.add_hline(
             y=target.target_value,
             line={"color": GREY_LINE, "dash": style.target_dash, **({"width": 2} if style.slide else {})},
-            annotation_text=f"Objectif {fr_int(target.target_value)} ({fr_date(target.deadline)})",
+            # On the page, on two short lines: whole on a phone, clear of the line it labels.
+            annotation_text=(f"Objectif {fr_int(target.target_value)} ({fr_date(target.deadline)})" if style.slide
+                             else f"Objectif {fr_int(target.target_value)}<br>{fr_date(target.deadline)}"),
             annotation_position="bottom right" if i == 0 else "top left",
             **({"annotation_font": {"size": font_size - 2, "color": GREY_TEXT}} if style.slide else {}),
         )
@@ -126,8 +134,13 @@ def announced_totals_figure(announced: pd.DataFrame, targets: pd.DataFrame, list
     top = max([int(ordered.announced_total.max()), list_count, *[int(v) for v in totals.target_value]])
     yaxis = {"title": "Fabriques (cumul)", "rangemode": "tozero", "tickformat": "d", "range": [0, top * 1.15]}
     if not style.slide:
+        # Four months before the first total: room for its number, left of the point.
+        start = pd.Timestamp(ordered.milestone_date.min()) - pd.DateOffset(months=4)
+        end = pd.Timestamp(max(pd.Timestamp(ordered.milestone_date.max()), pd.Timestamp(list_date))) \
+            + pd.DateOffset(months=2)
         return french_layout(figure, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                             legend={"orientation": "h", "y": -0.15}, xaxis=xaxis, yaxis=yaxis)
+                             legend={"orientation": "h", "y": -0.15},
+                             xaxis={**xaxis, "range": [start, end]}, yaxis={**yaxis, "automargin": True})
     french_layout(
         figure, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         # Legend and axis labels inside the paper area: the export adds bands around it.
