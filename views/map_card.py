@@ -41,22 +41,24 @@ def card_style(map_height_px: int, side: str) -> str:
     """The card's placement for a map `map_height_px` tall, the card on `side` ("left" or "right")."""
     if side not in CARD_SIDES:
         raise ValueError(f"côté de la fiche inconnu : {side!r}")
-    height = max(int(map_height_px) - 16, 160)
-    # On the left, below the map's zoom buttons (top left of the map).
-    top = "3.5rem" if side == "left" else "0.5rem"
+    # On the left, below the map's zoom buttons (top left of the map); 8 px from its bottom.
+    top = 56 if side == "left" else 8
+    height = max(int(map_height_px) - top - 8, 160)
     return f"""<style>
 .st-key-{CARD_KEY} {{ background-color: {WHITE}; gap: 0.2rem; }}
-.st-key-{CARD_KEY} [data-testid="stMarkdownContainer"] p {{ margin-bottom: 0; }}
+.st-key-{CARD_KEY} [data-testid="stMarkdownContainer"] p {{ margin: 0.4rem 0 0; }}
 @media (prefers-color-scheme: dark) {{ .st-key-{CARD_KEY} {{ background-color: {GREY_TITLE}; }} }}
 @media (min-width: {NARROW_PX}px) {{
   [data-testid="stColumn"]:has(.st-key-{CARD_KEY}) > [data-testid="stVerticalBlock"] {{ position: relative; }}
   [data-testid="stLayoutWrapper"]:has(> .st-key-{CARD_KEY}) {{
-    position: absolute; top: {top}; {side}: 0.5rem; width: min(22rem, 55%); z-index: 5; }}
+    position: absolute; top: {top}px; {side}: 0.5rem; width: min(21rem, 48%); z-index: 5; }}
   .st-key-{CARD_KEY} {{
     max-height: {height}px; overflow-y: auto; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.35); }}
 }}
 </style>"""
 
+
+PRIME_DELAY_MS = 0  # as soon as the canvas appears: before any click can come
 
 # Escape closes the card (its "Fermer la fiche" button is pressed), unless the key was meant for a
 # field, a list or a menu. On a phone, a card that a tap on the map opened or replaced is scrolled
@@ -75,11 +77,38 @@ CARD_SCRIPT = """<script>
     const close = card().querySelector(".st-key-%(key)s_fermer button");
     if (close) { close.click(); event.preventDefault(); }
   }, true);
+  // deck.gl (Streamlit 1.67) loses the first click or tap on a new map: its first pick comes back
+  // empty (measured: every first click on a point of a freshly opened map was lost, the second
+  // one taken; on a phone, whose tap has no hover before it, that is "a second tap to open a
+  // card"). A click is therefore made once on each new map, in its top left corner (no point
+  // lies there: nothing is selected), before anyone clicks.
+  const primed = new WeakSet();
+  const prime = (canvas) => {
+    primed.add(canvas);
+    const box = canvas.getBoundingClientRect();
+    const at = {clientX: box.left + 2, clientY: box.top + 2, bubbles: true, pointerType: "mouse",
+                isPrimary: true, pointerId: 1, button: 0, buttons: 1};
+    canvas.dispatchEvent(new PointerEvent("pointerdown", at));
+    setTimeout(() => {
+      canvas.dispatchEvent(new PointerEvent("pointerup", {...at, buttons: 0}));
+      window.dispatchEvent(new PointerEvent("pointerup", {...at, buttons: 0}));
+    }, 20);
+  };
+  const primeNewMaps = () => {
+    document.querySelectorAll("[data-testid=stDeckGlJsonChart] canvas").forEach((canvas) => {
+      if (!primed.has(canvas) && canvas.getBoundingClientRect().width > 0) {
+        primed.add(canvas);
+        setTimeout(() => prime(canvas), %(prime_delay)d);
+      }
+    });
+  };
+  primeNewMaps();
   let tapped = 0, shown = null;
   document.addEventListener("pointerdown", (event) => {
     if (event.target instanceof Element && event.target.closest("[data-testid=stDeckGlJsonChart]")) tapped = Date.now();
   }, true);
   new MutationObserver(() => {
+    primeNewMaps();
     const current = card();
     const text = current ? current.innerText : null;
     if (text === shown) return;
@@ -89,4 +118,4 @@ CARD_SCRIPT = """<script>
     if (box.top < 0 || box.top > window.innerHeight - 160) current.scrollIntoView({block: "start", behavior: "smooth"});
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 })();
-</script>""" % {"key": CARD_KEY, "narrow": NARROW_PX}
+</script>""" % {"key": CARD_KEY, "narrow": NARROW_PX, "prime_delay": PRIME_DELAY_MS}
