@@ -256,6 +256,14 @@ CHART_TEXT_CONTRAST = f"""<style>
 @media (prefers-color-scheme: light) {{
   .js-plotly-plot text[style*="fill: {STREAMLIT_CHART_GREY}"] {{ fill: {GREY_MEDIUM} !important; }}
 }}
+</style>
+<style>
+/* A card's or a switch's label is read whole: Streamlit cuts it with an ellipsis ("Fabrique…",
+   "Hors gra…") when three cards or two columns of switches share a tablet's width beside the
+   sidebar; it wraps instead. */
+[data-testid="stMetricLabel"] *, [data-testid="stCheckbox"] [data-testid="stWidgetLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 </style>"""
 
 

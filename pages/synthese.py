@@ -72,9 +72,6 @@ st.html("""<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   font-size: clamp(1.5rem, 2.1vw, 2.25rem); line-height: 1.2;
 }
-.st-key-recensements [data-testid="stMetricLabel"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
 </style>""")
 with st.container(key="recensements"):
     columns = st.columns(len(view.census_cards))

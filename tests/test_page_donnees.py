@@ -75,14 +75,14 @@ def splits_shown(at) -> pd.DataFrame:
     together as one frame with the columns of views/donnees.splits_table."""
     headings = [m.value for m in at.markdown if m.value.startswith("**") and " fabriques" in m.value
                 and ("Vague" in m.value or "annonce" in m.value.lower())]
-    tables = [t.value for t in at.table if ("Annoncé", "nombre") in list(t.value.columns)]
+    tables = [t.value for t in at.table if "Annoncé (nombre)" in list(t.value.columns)]
     assert len(headings) == len(tables) >= 3, (headings, len(tables))
     rows = []
     for heading, table in zip(headings, tables):
-        # Grouped under « Annoncé » and « Approximation »: one unit per column, short columns.
+        # One unit per column (a count or a share), short columns.
         approximation = "Approxi\u00admation"  # may break there on a phone
-        assert list(table.columns) == [("Catégorie", ""), ("Annoncé", "nombre"), ("Annoncé", "part"),
-                                       (approximation, "nombre"), (approximation, "part")]
+        assert list(table.columns) == ["Catégorie", "Annoncé (nombre)", "Annoncé (part)",
+                                       f"{approximation} (nombre)", f"{approximation} (part)"]
         title = heading.split("**")[1].replace("\\", "")
         for values in table.itertuples(index=False):
             rows.append({"Annonce": title, "Catégorie": values[0].replace("\\", ""),

@@ -101,22 +101,20 @@ APPROXIMATION = _WORD[:7] + "\u00ad" + _WORD[7:]
 
 def splits_by_announcement(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """`splits_table` one announcement at a time, for a screen of any width: a heading (Markdown:
-    the announcement, a link to its source) and its categories in a table whose four figures
-    are grouped under « Annoncé » and « Approximation » (nombre, part). One unit per column
-    still; short columns that a phone's width holds, where one wide grid was cut on the right.
-    Text from the data is escaped (st.table reads Markdown)."""
+    the announcement, a link to its source) and its categories in a table of five short columns,
+    one unit per column (a count or a share). Short tables that a phone's width holds, where one
+    wide grid was cut on the right. Text from the data is escaped (st.table reads Markdown)."""
     shown = []
     for (heading, source), rows in table.groupby(["Annonce", "Source"], sort=False):
         link = f" — [source : {as_text(urlsplit(source).netloc.removeprefix('www.'))}]({source})" \
             if isinstance(source, str) and urlsplit(source).scheme in ("http", "https") else ""
         frame = pd.DataFrame({
-            ("Catégorie", ""): rows["Catégorie"].map(as_text).to_numpy(),
-            ("Annoncé", "nombre"): rows["Annoncé : fabriques"].to_numpy(),
-            ("Annoncé", "part"): rows["Annoncé : part"].to_numpy(),
-            (APPROXIMATION, "nombre"): rows["Approximation : fabriques"].to_numpy(),
-            (APPROXIMATION, "part"): rows["Approximation : part"].to_numpy(),
+            "Catégorie": rows["Catégorie"].map(as_text).to_numpy(),
+            "Annoncé (nombre)": rows["Annoncé : fabriques"].to_numpy(),
+            "Annoncé (part)": rows["Annoncé : part"].to_numpy(),
+            f"{APPROXIMATION} (nombre)": rows["Approximation : fabriques"].to_numpy(),
+            f"{APPROXIMATION} (part)": rows["Approximation : part"].to_numpy(),
         })
-        frame.columns = pd.MultiIndex.from_tuples(frame.columns)
         shown.append((f"**{as_text(heading)}**{link}", frame))
     return shown
 
