@@ -19,9 +19,16 @@ $(TESTDEPS): $(RUNTIME) requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-## Start the dashboard on http://localhost:8501 on the extracts shipped in data/.
+## Start the dashboard on http://localhost:8501 on the extracts shipped in data/, served as in
+## production: the options live in .streamlit/config.toml, which the systemd unit reads too
+## (docs/deploy.md); no file watcher.
 run: $(RUNTIME) fonts
 	$(PY) -m app.serve --server.port $(PORT)
+
+## The same with hot reload for development: the file watcher on, a saved file reruns the page.
+.PHONY: dev
+dev: $(RUNTIME) fonts
+	$(PY) -m app.serve --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
 ## Rebuild the Parquet extracts and data/manifest.json from data/sources/.
 data: $(RUNTIME)
@@ -126,6 +133,13 @@ load-nginx: $(BENCHDEPS)
 .PHONY: load-attack
 load-attack: $(BENCHDEPS)
 	$(PY) -m bench.load_attack
+
+## A steady crowd for a long time (issue 25): 25 sessions for MINUTES (30) on loopback, bounded;
+## memory growth ≤ 10 %, p95 of the last 5 minutes ≤ 1.2× the first 5, 0 errors.
+MINUTES ?= 30
+.PHONY: soak
+soak: $(BENCHDEPS)
+	$(PY) -m bench.soak --minutes $(MINUTES)
 
 clean:
 	rm -rf $(VENV) tests/artifacts bench/results.json

@@ -6,13 +6,18 @@
 - the same with 100,000 synthetic fabriques (bench/synthetic.py, temporary folder) / 382;
 - bytes of the map sent to the browser at each rerun, and per point;
 - headless Chromium, first visits of every page: navigation → last chart painted, and
-  navigation → the page stops changing, / a hello-world page (bench/browser.py).
+  navigation → the page stops changing, / a hello-world page and / a one-gauge page of the
+  same run (bench/browser.py, bench/first_visits.py), with where each visit's time goes
+  (bench/first_visit_profile.py), and test pages: four gauges by plotly.js or as SVG, the
+  filter bar alone;
+- the warm-up at start, alone and with visitors of / meanwhile (bench/warm_visits.py).
 Budgets (bench/budgets.py) are checked and printed with a mark; for a missed server budget,
 the page is profiled (pyinstrument), for a missed browser budget Chromium's own counters
 are printed; both go into bench/results.json.
 Absolute times are printed for information only: the machine is shared and noisy.
 
     python -m bench.run [--runs 15] [--scale 100000] [--browser-runs 5] [--skip-browser]
+                        [--skip-warm-up] [--browser-only]
 """
 from __future__ import annotations
 
@@ -32,6 +37,13 @@ from bench.timing import median, script_timer
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 PAGES = sorted((ROOT / "pages").glob("*.py"))
+# Test pages measured beside the app (issue 25): four gauges drawn by plotly.js in the browser,
+# and the same four as static SVG drawn on the server (services/static_figure.py).
+EXTRA_PAGES = {"4 jauges plotly.js": ROOT / "bench" / "four_gauges_page.py",
+               "4 jauges SVG": ROOT / "bench" / "four_gauges_svg_page.py",
+               # The floor of the app's frame: hello-world plus the filter bar's widgets.
+               "barre de filtres": ROOT / "bench" / "filter_bar_page.py"}
+BROWSER_BUDGETS = ("browser", "settled", "settled_map", "gauge", "gauge_map", "hello_laureats", "landing")
 BASELINE_NOTE = (
     "Mesurée dans le fil d'exécution du script, la page d'une ligne coûte moins d'une "
     "milliseconde : 4× et 15× laissent 2 à 10 ms à une page, moins que ce que coûte la "
@@ -113,11 +125,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--browser-runs", type=int, default=5)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-warm-up", action="store_true", help="sans la mesure du préchauffage")
+    parser.add_argument("--browser-only", action="store_true",
+                        help="seulement les premières visites dans Chromium et le préchauffage")
     args = parser.parse_args(argv)
-    if args.runs < 15:
+    if args.runs < 15 and not args.browser_only:
         print(f"Attention : {args.runs} mesures par page, le ticket en demande au moins 15.")
     results: dict = {"runs": args.runs, "scale_fabriques": args.scale}
     checks: list[budgets.Check] = []
+    if not args.browser_only:
+        server_section(args, results, checks)
+    if not args.skip_browser:
+        browser_section(args.browser_runs, results, checks)
+    if not args.skip_warm_up:
+        warm_up_section(results, checks)
+    print()
+    print(budgets.format_checks(checks))
+    results["checks"] = [item.as_dict() for item in checks]
+    results["note"] = BASELINE_NOTE
+    if any(not item.passed and item.budget in ("warm", "cold") for item in checks):
+        print(BASELINE_NOTE)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Résultats (et profils des pages hors budget) écrits dans {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def server_section(args, results: dict, checks: list[budgets.Check]) -> None:
+    """Server time of each page (issues 8 and 15), with 100,000 fabriques, and the map's bytes."""
     fresh = server_time.FreshFilters(server_time.region_codes(ROOT / "data"))
 
     with tempfile.TemporaryDirectory(prefix="fabriques-bench-") as scratch, \
@@ -176,47 +210,59 @@ def main(argv: list[str] | None = None) -> int:
             results["profiles"]["presentation suivante"] = profile_next_slide()
 
     print_server_table(results)
-    if not args.skip_browser:
-        from bench import browser
 
-        print("Navigateur (Chromium sans écran), première visite, médianes …", flush=True)
-        visits = browser.measure(args.browser_runs)
-        hello = visits["hello"]["median_ms"]
-        hello_settled = visits["hello"]["settled_median_ms"]
-        results["browser"] = visits
-        print(f"  {'page':<14}{'peint ms':>9}{'×':>6}{'stable ms':>11}{'×':>6}{'octets ws':>11}"
-              f"{'script ms':>10}{'mise en page ms':>16}{'nœuds':>7}")
-        for path in browser.APP_PATHS:
-            visit = visits[path]
-            visit["ratio"] = budgets.ratio(visit["median_ms"], hello)
-            visit["settled_ratio"] = budgets.ratio(visit["settled_median_ms"], hello_settled)
-            if path in ("/", "/carte"):
-                checks.append(budgets.check("browser", path, visit["ratio"]))
-            checks.append(budgets.check("settled_map" if path == "/carte" else "settled", path,
-                                        visit["settled_ratio"]))
-            print(f"  {path:<14}{visit['median_ms']:>9.0f}{visit['ratio']:>6.2f}{visit['settled_median_ms']:>11.0f}"
-                  f"{visit['settled_ratio']:>6.2f}" + format_browser_profile(visit["profile"]))
-        print(f"  {'« bonjour »':<14}{hello:>9.0f}{'':>6}{hello_settled:>11.0f}{'':>6}"
-              + format_browser_profile(visits["hello"]["profile"]))
-        # Not a budget: the floor under them, the one-line page plus one plotly gauge.
-        floor = visits["one_chart"]
-        floor["ratio"] = budgets.ratio(floor["median_ms"], hello)
-        floor["settled_ratio"] = budgets.ratio(floor["settled_median_ms"], hello_settled)
-        print(f"  {'une jauge':<14}{floor['median_ms']:>9.0f}{floor['ratio']:>6.2f}{floor['settled_median_ms']:>11.0f}"
-              f"{floor['settled_ratio']:>6.2f}" + format_browser_profile(floor["profile"])
-              + "  (plancher : la page d'une ligne + une jauge plotly)")
-        missed = [item.subject for item in checks if not item.passed and item.budget in ("settled", "settled_map", "browser")]
-        results["browser_profiles"] = {path: visits[path]["profile"] for path in sorted(set(missed))}
 
+def browser_section(runs: int, results: dict, checks: list[budgets.Check]) -> None:
+    """First visits in Chromium: the budgets of issues 8 and 15 against the hello-world page,
+    issue 25's against the hello-world and the one-gauge pages, and where the time goes."""
+    from bench import browser, first_visit_profile, first_visits
+
+    print("Navigateur (Chromium sans écran), première visite, médianes …", flush=True)
+    visits = browser.measure(runs, extra_pages=EXTRA_PAGES)
+    hello = visits["hello"]["median_ms"]
+    hello_settled = visits["hello"]["settled_median_ms"]
+    results["browser"] = visits
+    print(f"  {'page':<14}{'peint ms':>9}{'×':>6}{'stable ms':>11}{'×':>6}{'octets ws':>11}"
+          f"{'script ms':>10}{'mise en page ms':>16}{'nœuds':>7}")
+    for path in browser.APP_PATHS:
+        visit = visits[path]
+        visit["ratio"] = budgets.ratio(visit["median_ms"], hello)
+        visit["settled_ratio"] = budgets.ratio(visit["settled_median_ms"], hello_settled)
+        if path in ("/", "/carte"):
+            checks.append(budgets.check("browser", path, visit["ratio"]))
+        checks.append(budgets.check("settled_map" if path == "/carte" else "settled", path,
+                                    visit["settled_ratio"]))
+        print(f"  {path:<14}{visit['median_ms']:>9.0f}{visit['ratio']:>6.2f}{visit['settled_median_ms']:>11.0f}"
+              f"{visit['settled_ratio']:>6.2f}" + format_browser_profile(visit["profile"]))
+    print(f"  {'« bonjour »':<14}{hello:>9.0f}{'':>6}{hello_settled:>11.0f}{'':>6}"
+          + format_browser_profile(visits["hello"]["profile"]))
+    # The floor under them, the one-line page plus one plotly gauge (issue 25's reference).
+    floor = visits["one_chart"]
+    floor["ratio"] = budgets.ratio(floor["median_ms"], hello)
+    floor["settled_ratio"] = budgets.ratio(floor["settled_median_ms"], hello_settled)
+    print(f"  {'une jauge':<14}{floor['median_ms']:>9.0f}{floor['ratio']:>6.2f}{floor['settled_median_ms']:>11.0f}"
+          f"{floor['settled_ratio']:>6.2f}" + format_browser_profile(floor["profile"])
+          + "  (plancher : la page d'une ligne + une jauge plotly)")
     print()
-    print(budgets.format_checks(checks))
-    results["checks"] = [item.as_dict() for item in checks]
-    results["note"] = BASELINE_NOTE
-    if any(not item.passed and item.budget in ("warm", "cold") for item in checks):
-        print(BASELINE_NOTE)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Résultats (et profils des pages hors budget) écrits dans {RESULTS.relative_to(ROOT)}")
-    return 0
+    print(first_visits.table(visits, browser.APP_PATHS, extra=tuple(EXTRA_PAGES)))
+    checks.extend(first_visits.page_checks(visits, browser.APP_PATHS))
+    print()
+    print(first_visit_profile.format_profile(
+        {name: visits[name]["milestones"] for name in (*browser.APP_PATHS, *EXTRA_PAGES, "hello", "one_chart")}))
+    missed = [item.subject for item in checks if not item.passed and item.budget in BROWSER_BUDGETS]
+    results["browser_profiles"] = {path: {**visits[path]["profile"], "milestones": visits[path]["milestones"]}
+                                   for path in sorted(set(missed))}
+
+
+def warm_up_section(results: dict, checks: list[budgets.Check]) -> None:
+    """The warm-up at start, alone and with visitors of / (bench/warm_visits.py)."""
+    from bench import warm_visits
+
+    print("\nPréchauffage, seul puis avec des visiteurs (deux démarrages, quelques minutes) …", flush=True)
+    result = warm_visits.measure()
+    results["warm_up"] = result
+    print(warm_visits.table(result))
+    checks.extend(warm_visits.checks(result))
 
 
 def format_browser_profile(profile: dict) -> str:

@@ -127,9 +127,9 @@ class ScaleOut:
             log = (self.run_dir / f"backend-{index}.log").open("w")
             process = subprocess.Popen(
                 [str(PYTHON), "-m", self.app_module, "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true",
-                 # Served code does not change under a running process (a deploy restarts it).
-                 "--server.fileWatcherType", "none"],
+                 # Where it listens; how it serves (no file watcher, headless) is in
+                 # .streamlit/config.toml, read by make run and the systemd unit alike.
+                 "--server.address", "127.0.0.1"],
                 cwd=ROOT, env=self.backend_env(index), stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )

@@ -125,9 +125,10 @@ def detail_card(choice: str, width: int) -> None:
 take_click()
 selected_commune = view.commune_of.get(st.session_state[CHOICE_KEY])
 with map_column:
-    # Fitted to the column's width once the browser has reported it (mainland France fills a
-    # wide screen's map too), to the narrowest column the page is made for until then.
-    width = map_view.map_width(map_width.reported_width())
+    # Fitted to the column's width (mainland France fills a wide screen's map too): known before
+    # the first draw when the browser announced its viewport (app/map_width.py), else reported by
+    # the browser after it; the narrowest column the page is made for until then.
+    width = map_view.map_width(map_width.column_width())
     # Built once per filter, options, selected commune and width; a rerun only sends it. Outlines
     # and points travel by URL: files the browser fetches once (app/web/static_outlines.py,
     # app/web/static_points.py).

@@ -62,7 +62,7 @@ class StreamlitSession:
         self.widget_states: dict[str, WidgetState] = {}
         self.page_script_hash = ""
         self.session_id = ""  # the server's id of this session (file uploads are sent under it)
-        self.headers: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # sent with the page request and the websocket handshake
         self.upstream_http: str | None = None
         self.upstream_ws: str | None = None
         self._socket = None
@@ -70,7 +70,8 @@ class StreamlitSession:
     # --- connection -------------------------------------------------------------------
     def open(self) -> StreamlitSession:
         # The page itself first, as a browser does: behind nginx this sets the sticky cookie.
-        request = urllib.request.Request(f"{self.base_url}/{self.page}?{self.query_string}")
+        request = urllib.request.Request(f"{self.base_url}/{self.page}?{self.query_string}",
+                                         headers=self.headers)
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             response.read()
             self.upstream_http = response.headers.get("X-Fabriques-Backend")

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from bench import budgets
+from bench import budgets, first_visit_profile, first_visits, soak, warm_visits
 from bench.load_sessions import Budget
 from bench.server_time import FreshFilters, filter_combinations
 from services.loopback_session import ensure_loopback
@@ -55,7 +55,9 @@ def test_budget_marks(key, value, passed):
 def test_budgets_are_the_issue_s():
     assert {key: budget.limit for key, budget in budgets.BUDGETS.items()} == {
         "warm": 4.0, "cold": 15.0, "scale": 20.0, "map_bytes": 40.0, "browser": 1.5,
-        "warm_15": 40.0, "map_rerun": 60_000, "settled": 1.5, "settled_map": 2.5, "attack": 1.5}
+        "warm_15": 40.0, "map_rerun": 60_000, "settled": 1.5, "settled_map": 2.5, "attack": 1.5,
+        "gauge": 1.25, "gauge_map": 1.5, "hello_laureats": 1.8, "landing": 1.5, "warm_visit": 1.5,
+        "warm_up": 60.0}
 
 
 def test_budget_table_counts_the_misses():
@@ -282,3 +284,106 @@ def test_hashes_an_address_may_get_under_the_lockout(duration_s, allowed):
     from bench.load_attack import hashes_allowed
 
     assert hashes_allowed(duration_s) == allowed
+
+
+# --- issue 25: soak, warm-up, first visits ---------------------------------------------------
+def test_soak_windows_are_five_minutes_or_a_third_of_a_short_run():
+    assert soak.window_length(1800) == 300
+    assert soak.window_length(90) == 30
+    with pytest.raises(ValueError):
+        soak.window_length(0)
+
+
+def test_soak_compares_the_first_and_last_windows_of_the_steady_run():
+    samples = [(float(t), float(t)) for t in range(0, 1000)]
+    first, last = soak.compare_windows(samples, steady_from=100, steady_to=1000, window_s=300)
+    assert (min(first), max(first)) == (100, 399) and (min(last), max(last)) == (700, 999)
+
+
+@pytest.mark.parametrize("last_wait, last_rss, errors, met", [
+    (1.2, 110, 0, [True, True, True]),
+    (1.21, 110, 0, [True, True, False]),
+    (1.0, 111, 0, [True, False, True]),
+    (1.0, 100, 1, [False, True, True]),
+])
+def test_soak_budgets(last_wait, last_rss, errors, met):
+    waits = [(10.0 + i, 1.0) for i in range(100)] + [(900.0 + i, last_wait) for i in range(100)]
+    rss = [(10.0 + i, 100.0) for i in range(0, 100, 5)] + [(900.0 + i, float(last_rss)) for i in range(0, 100, 5)]
+    checks = soak.verdicts(waits, rss, errors, steady_from=10, steady_to=1000, window_s=100)
+    assert [item["met"] for item in checks] == met
+
+
+def test_soak_without_samples_in_a_window_fails_rather_than_passes():
+    checks = soak.verdicts([(5.0, 1.0)], [(5.0, 100.0)], 0, steady_from=0, steady_to=1000, window_s=100)
+    assert [item["met"] for item in checks] == [True, False, False]
+
+
+def test_soak_table_shows_both_windows_and_the_verdicts():
+    waits = [(float(t), 0.1, "clic" if t % 2 else "chargement") for t in range(0, 600)]
+    rss = [(float(t), 300.0 * 2**20) for t in range(0, 600, 5)]
+    load = [(float(t), 1.5) for t in range(0, 600, 5)]
+    summary = {"sessions": 25, "minutes": 10, "window_s": 200, "visits": 40, "waits": 600,
+               "rss_before_mb": 290, "rss_peak_mb": 301, "cursors_open": 0, "errors": [],
+               "windows": soak.window_rows(waits, rss, load, 0, 600, window_s=200),
+               "checks": soak.verdicts([(a, s) for a, s, _ in waits], rss, 0, 0, 600, window_s=200)}
+    text = soak.format_table(summary)
+    assert "première" in text and "dernière" in text and text.count("✓ tenu") == 3
+
+
+@pytest.mark.parametrize("log, expected", [
+    ("… Préchauffage : 238 pages calculées en 52 s, 0 erreur(s)",
+     {"runs": 238, "seconds": 52, "yielded_s": 0, "errors": 0}),
+    ("Préchauffage : 238 pages calculées en 61 s (dont 9 s cédées aux visiteurs), 1 erreur(s) — x",
+     {"runs": 238, "seconds": 61, "yielded_s": 9, "errors": 1}),
+    ("Démarrage…", None),
+])
+def test_warm_up_figures_are_read_from_its_log_line(log, expected):
+    assert warm_visits.warm_line(log) == expected
+
+
+def test_warm_visit_budget_compares_during_with_after():
+    result = {"alone": {"seconds": 45}, "during_median_ms": 3000.0, "after_median_ms": 2000.0}
+    found = warm_visits.checks(result)
+    assert [(item.budget, item.passed) for item in found] == [("warm_up", True), ("warm_visit", True)]
+    result["during_median_ms"] = 3100.0
+    assert not warm_visits.checks(result)[1].passed
+
+
+def test_first_visit_budgets_of_issue_25():
+    visits = {"hello": {"settled_median_ms": 1000.0}, "one_chart": {"settled_median_ms": 2000.0},
+              "/": {"settled_median_ms": 1500.0}, "/carte": {"settled_median_ms": 3100.0},
+              "/laureats": {"settled_median_ms": 1800.0}, "/territoires": {"settled_median_ms": 2500.0}}
+    checks = first_visits.page_checks(visits, ["/", "/carte", "/laureats", "/territoires"])
+    verdicts = {(item.budget, item.subject): item.passed for item in checks}
+    assert verdicts == {("gauge", "/"): True, ("landing", "/"): True,
+                        ("gauge_map", "/carte"): False,  # 1.55× the one-gauge page
+                        ("gauge", "/laureats"): True, ("hello_laureats", "/laureats"): True,
+                        ("gauge", "/territoires"): True}
+    table = first_visits.table(visits, ["/", "/carte"])
+    assert "1.55" in table and "≤ 1.5× une jauge" in table
+
+
+def test_seconds_are_printed_as_seconds():
+    text = budgets.format_checks([budgets.check("warm_up", "seul", 52.4)])
+    assert "52 s" in text and "60 s" in text
+
+
+def test_first_visit_profile_takes_medians_of_what_each_visit_has():
+    samples = [{"html": 10.0, "runs": 1, "lazy_js": [["PlotlyChart", 4600.0], ["Html", 3.0]],
+                "painted_ms": 900.0, "settled_ms": 1000.0},
+               {"html": 30.0, "runs": 2, "lazy_js": [["DeckGlJsonChart", 2900.0]], "painted_ms": 1100.0,
+                "settled_ms": 1200.0},
+               {"html": 20.0, "runs": 2, "lazy_js": [], "painted_ms": 1000.0, "settled_ms": 1100.0,
+                "data_end": 700.0}]
+    summary = first_visit_profile.summarise(samples)
+    assert (summary["html"], summary["runs"], summary["settled_ms"]) == (20.0, 2, 1100.0)
+    assert summary["data_end"] == 700.0 and summary["first_msg"] is None
+    assert summary["lazy_js"] == {"PlotlyChart": 4600.0, "DeckGlJsonChart": 2900.0}  # the big ones
+    assert "—" in first_visit_profile.format_profile({"/": summary})
+
+
+def test_soak_cpu_per_wait_scales_to_the_window():
+    cpu = [(float(t), t * 0.5) for t in range(0, 100, 5)]  # half a CPU second per second
+    assert soak.cpu_per_wait_ms(cpu, waits=50, start=0, end=100) == pytest.approx(1000.0)
+    assert soak.cpu_per_wait_ms(cpu[:1], waits=50, start=0, end=100) is None
+    assert soak.cpu_per_wait_ms(cpu, waits=0, start=0, end=100) is None

@@ -30,6 +30,8 @@ from app.web import journal  # noqa: E402,F401  (registers the log handler of fa
 from app.web import security  # noqa: E402,F401  (registers itself in MIDDLEWARE)
 from app.web import sign_in  # noqa: E402,F401  (registers the way back from the identity provider in MIDDLEWARE)
 from app.web import api  # noqa: E402,F401  (registers /api/v1/ in ROUTES, its settings check in STARTUP)
+from app.web import visitor_activity  # noqa: E402,F401  (notes visitors' requests for the warm-up, MIDDLEWARE)
+from app.web import viewport_hint  # noqa: E402,F401  (the viewport width before a first run, MIDDLEWARE)
 from app.web import warm_start  # noqa: E402,F401  (registers the warm-up of the caches in STARTUP)
 from app.web import static_outlines  # noqa: E402,F401  (registers /contours/… in ROUTES)
 from app.web import static_points  # noqa: E402,F401  (registers /points/… in ROUTES)

@@ -6,8 +6,11 @@ then opens one loopback session per (filter, page) — the national view first, 
 région, then each of them with a type de territoire (the sidebar's next click) —, as a
 browser would (services/loopback_session.py). Each run fills the query cache
 and the page models (models/store.py) that a visitor's first run then
-only sends. The sessions run one after the other, in one script thread at a time, so that a
-visitor arriving meanwhile waits for one page run at most, not for the whole warm-up.
+only sends. The sessions run one after the other, in one script thread at a time, and each
+waits until visitors have been quiet for QUIET_S (app/web/visitor_activity.py): Python runs
+one thread at a time, so a visitor arriving meanwhile would otherwise share the interpreter
+with the warm-up for the whole of their first visit. A visitor now waits for the one page run
+under way at most. Under a steady crowd, a page is still warmed every MAX_YIELD_S.
 
 FABRIQUES_WARM_AT_START=0 turns it off (the browser tests' servers, whose CPU the shared test
 machine needs); =national warms the national view only.
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from app.web import STARTUP
+from app.web import STARTUP, visitor_activity
 from domain.territory_types import FILTERABLE_TERRITORY_TYPES
 
 ENV_SWITCH = "FABRIQUES_WARM_AT_START"
@@ -36,6 +39,8 @@ PAGES = ("", "territoires", "carte", "laureats", "presentation")
 TYPED_PAGES = tuple(page for page in PAGES if page != "presentation")
 HEALTH_WAIT_S = 120
 RUN_TIMEOUT_S = 120
+QUIET_S = 1.5  # visitors' silence before the next warm-up run (their page's last files, a click)
+MAX_YIELD_S = 30.0
 LOG = logging.getLogger("fabriques.warm_start")
 
 
@@ -45,6 +50,8 @@ class WarmReport:
     runs: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    yielded_s: float = 0.0  # of which waiting for visitors to be quiet
+    per_page: dict[str, float] = field(default_factory=dict)  # seconds of the runs, by page
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -109,7 +116,10 @@ def warm(url: str, report: WarmReport = REPORT) -> WarmReport:
             return report
         steps = (plan(_region_codes(), FILTERABLE_TERRITORY_TYPES) if mode() == "all" else plan([]))
         for page, query in steps:
+            report.yielded_s += yield_to_visitors()
             session = StreamlitSession(url, page=page, query_string=query, timeout=RUN_TIMEOUT_S)
+            session.headers[visitor_activity.WARM_UP_HEADER] = "1"  # not a visitor to yield to
+            step_start = time.perf_counter()
             try:
                 result = session.open().rerun()
                 report.errors.extend(f"/{page}?{query} : {problem}" for problem in result.exceptions)
@@ -117,17 +127,33 @@ def warm(url: str, report: WarmReport = REPORT) -> WarmReport:
             except Exception as error:  # a failed warm-up run must never stop the server
                 report.errors.append(f"/{page}?{query} : {type(error).__name__}: {error}")
             finally:
+                elapsed = time.perf_counter() - step_start
+                report.per_page[page] = report.per_page.get(page, 0.0) + elapsed
                 session.close()
     except Exception as error:
         report.errors.append(f"{type(error).__name__}: {error}")
     finally:
         settle_the_warmed_heap()
         report.seconds = time.perf_counter() - start
-        LOG.warning("Préchauffage : %d pages calculées en %.0f s, %d erreur(s)%s", report.runs,
-                    report.seconds, len(report.errors),
+        LOG.warning("Préchauffage : %d pages calculées en %.0f s (dont %.0f s cédées aux visiteurs), "
+                    "%d erreur(s)%s", report.runs, report.seconds, report.yielded_s, len(report.errors),
                     "" if not report.errors else " — " + " ; ".join(report.errors[:3]))
+        LOG.warning("Préchauffage, secondes par page : %s", ", ".join(
+            f"/{page} {seconds:.1f}" for page, seconds in sorted(report.per_page.items(), key=lambda item: -item[1])))
         report.done.set()
     return report
+
+
+def yield_to_visitors(activity: visitor_activity.Activity = visitor_activity.ACTIVITY,
+                      quiet_s: float = QUIET_S, max_wait_s: float = MAX_YIELD_S,
+                      clock=time.monotonic, sleep=time.sleep) -> float:
+    """Wait until visitors have been quiet for quiet_s, or max_wait_s at most; the seconds waited."""
+    start = clock()
+    while True:
+        quiet, waited = activity.quiet_for(), clock() - start
+        if quiet >= quiet_s or waited >= max_wait_s:
+            return waited
+        sleep(max(0.02, min(quiet_s - quiet, max_wait_s - waited)))
 
 
 def settle_the_warmed_heap() -> None:
