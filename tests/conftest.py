@@ -172,6 +172,16 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     )
 
 
+def run_coroutine(coroutine):
+    """Run an ASGI call to its end in a thread of its own: a worker that has driven a browser
+    holds Playwright's event loop in its main thread, where asyncio.run() is refused."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def wait_until(page, condition, what: str, timeout: float = 30.0) -> None:
     """Poll a condition read on the Python side (a screenshot's pixels, a count) until it holds;
     fail naming what was awaited. For what the DOM cannot tell, such as a WebGL canvas drawn."""

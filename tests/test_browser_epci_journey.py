@@ -99,18 +99,19 @@ def _go_to(page, title: str, path: str, siren: str | None, heading: str) -> None
 
 
 def _epci_chart_totals(page) -> dict[str, int]:
-    """The EPCI bars as drawn: each name on the axis and the total written at its bar's end,
-    read from the plotly figure in the page (its text trace of totals)."""
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('.js-plotly-plot')].some(p => (p.data || []).some("
-        "t => t.mode === 'text' && (t.y || []).some(y => y.includes(n))))", arg=BREST_NAME, timeout=60_000)
-    traces = page.evaluate(
-        "n => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p.data || []).find("
-        "t => t.mode === 'text' && (t.y || []).some(y => y.includes(n)))).filter(Boolean)"
-        ".map(t => ({y: [...t.y], text: [...t.text]}))", BREST_NAME)
-    assert len(traces) == 1, "un seul graphique des intercommunalités"
-    names = [html.unescape(re.sub(r"</?b>", "", label)) for label in traces[0]["y"]]
-    return dict(zip(names, (int(text.strip()) for text in traces[0]["text"])))
+    """The EPCI bars as drawn: each name written above its bar and the total written at its
+    bar's end, read from the plotly figure in the page (its annotations: names from the plot's
+    left edge, totals on the x axis, in the same band)."""
+    chart = ("n => [...document.querySelectorAll('.js-plotly-plot')].find(p => ((p.layout || {}).annotations "
+             "|| []).some(a => (a.text || '').replace(/<br>/g, ' ').includes(n)))")
+    page.wait_for_function(f"n => !!({chart})(n)", arg=BREST_NAME, timeout=60_000)
+    annotations = page.evaluate(
+        f"n => ({chart})(n).layout.annotations.map(a => ({{text: a.text, xref: a.xref, y: a.y}}))", BREST_NAME)
+    names = {round(a["y"] + 0.5): html.unescape(re.sub(r"</?b>", "", a["text"].replace("<br>", " ")))
+             for a in annotations if a["xref"] == "paper"}
+    totals = {round(a["y"]): int(a["text"].strip()) for a in annotations if a["xref"] == "x"}
+    assert set(names) == set(totals), "un total au bout de chaque barre nommée"
+    return {names[index]: totals[index] for index in names}
 
 
 def _no_error(page) -> None:

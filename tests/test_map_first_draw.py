@@ -3,12 +3,12 @@ announced by Chromium's client hints before the first run (app/web/viewport_hint
 column's width (app/map_width.py) before the map is first drawn."""
 from __future__ import annotations
 
-import asyncio
 import binascii
 
 import pytest
 
 from app.web import viewport_hint
+from conftest import run_coroutine
 
 
 def xsrf_cookie(token: bytes, mask: bytes = b"\x01\x02\x03\x04") -> str:
@@ -60,7 +60,7 @@ def _request(widths, headers, answer_headers=()):
         sent.append(message)
 
     scope = {"type": "http", "path": "/_stcore/health", "headers": headers}
-    asyncio.run(viewport_hint.ViewportHintMiddleware(app, widths)(scope, receive, send))
+    run_coroutine(viewport_hint.ViewportHintMiddleware(app, widths)(scope, receive, send))
     return dict(sent[0]["headers"])
 
 

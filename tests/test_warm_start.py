@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from app.web import STARTUP, visitor_activity, warm_start
-from conftest import ServedApp
+from conftest import ServedApp, run_coroutine
 
 
 def test_the_warm_up_is_a_startup_step():
@@ -133,8 +133,6 @@ def _scope(kind: str, path: str, warm_up: bool = False) -> dict:
 
 
 def _through_middleware(scope: dict) -> visitor_activity.Activity:
-    import asyncio
-
     activity = visitor_activity.Activity()
 
     async def app(scope, receive, send):
@@ -148,7 +146,7 @@ def _through_middleware(scope: dict) -> visitor_activity.Activity:
     async def send(message):
         return None
 
-    asyncio.run(visitor_activity.VisitorActivityMiddleware(app, activity)(scope, receive, send))
+    run_coroutine(visitor_activity.VisitorActivityMiddleware(app, activity)(scope, receive, send))
     return activity
 
 
