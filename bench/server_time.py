@@ -16,6 +16,7 @@ import pandas as pd
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from app import slideshow
 from bench.timing import ScriptTimer, median
 from domain.territory_types import FILTERABLE_TERRITORY_TYPES, RURAL_DEFINITIONS
 
@@ -97,7 +98,7 @@ def time_baseline(timer: ScriptTimer, runs: int, cpu: list | None = None) -> lis
 
 
 def time_next_slide(timer: ScriptTimer, runs: int) -> dict:
-    """Présentation: a click on « Diapositive suivante » (the → key), then back with ←.
+    """Présentation: a click on the next-slide button (the → key), then back with the previous one (←).
 
     Each sample is one change of slide, on the same filter: what a presenter's arrow key costs.
     """
@@ -105,8 +106,7 @@ def time_next_slide(timer: ScriptTimer, runs: int) -> dict:
     app.run()
     samples, cpu, forward = [], [], True
     while len(samples) < runs:
-        label = "Diapositive suivante" if forward else "Diapositive précédente"
-        button = next(b for b in app.button if b.label == label)
+        button = app.button(key=slideshow.NEXT_KEY if forward else slideshow.PREVIOUS_KEY)
         if button.disabled:
             forward = not forward
             continue
