@@ -168,7 +168,7 @@ if ctx.embedded:  # an embed shows the map, its legend and its source only
     context.footer(ctx)
     st.stop()
 
-# --- Choosing a fabrique without the mouse (its card opens beside the map) ---------------
+# --- Choosing a fabrique without the mouse (its card opens over the map, under it on a phone) ----
 notice = st.session_state.pop("carte_notice", None)
 if notice:
     st.warning(notice, icon=":material/info:")

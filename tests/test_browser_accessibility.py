@@ -127,9 +127,11 @@ def _open(page, url: str) -> None:
     page.wait_for_function("() => window.__fabriquesEnFrancais === true")  # app/chrome.py's script
     # The footer is the last thing a page writes, and the browser may show it most of a second
     # after the run is reported over (measured: 0.9 s on Synthèse, while its charts mount):
-    # the page is whole, for the checks and for axe, once it is there. Présentation has none.
+    # the page is whole, for the checks and for axe, once it is there, its links included (the
+    # container can be drawn up to a second before its links: measured on Données). Présentation
+    # has none.
     if urlsplit(url).path != "/presentation":
-        page.locator(".st-key-pied_de_page").wait_for(timeout=60_000)
+        page.locator(".st-key-pied_de_page a").last.wait_for(timeout=60_000)
         wait_for_app(page)  # and what mounted with it has drawn
 
 

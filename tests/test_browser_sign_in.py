@@ -99,7 +99,7 @@ def open_donnees(page, url: str) -> None:
 def settled(page) -> None:
     """The Données page drawn to its end: the import section's door and the footer."""
     page.get_by_role("heading", name="Import et retour arrière (agents habilités)").wait_for(timeout=60_000)
-    page.locator(".st-key-pied_de_page").wait_for(timeout=60_000)
+    page.locator(".st-key-pied_de_page a").last.wait_for(timeout=60_000)
     wait_for_app(page)
 
 

@@ -71,7 +71,7 @@ def _open(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
     page.wait_for_function("() => window.__fabriquesEnFrancais === true")
-    page.locator(".st-key-pied_de_page").wait_for(timeout=60_000)
+    page.locator(".st-key-pied_de_page a").last.wait_for(timeout=60_000)
     wait_for_app(page)
 
 
