@@ -113,13 +113,10 @@ def _filters_button_opens_the_filters(page) -> None:
         return bool(box) and 0 <= box["x"] and box["x"] + box["width"] <= page.viewport_size["width"]
 
     wait_until(page, region_on_screen, "le filtre « Région » est à l'écran")
-    if width_of(page) < NARROW_PX:  # over the page on a phone: closed again by its « button
-        page.locator("[data-testid=stSidebarCollapseButton] button").click()
-        wait_until(page, lambda: not region_on_screen(), "les filtres se referment")
-
-
-def width_of(page) -> int:
-    return page.viewport_size["width"]
+    # Closed again by its « button, as a first visit finds it (Carte predicts its map's width for
+    # that layout: app/map_width.py).
+    page.locator("[data-testid=stSidebarCollapseButton] button").click()
+    wait_until(page, lambda: not region_on_screen(), "les filtres se referment")
 
 
 def _point_drawn_at(page, x: float, y: float) -> bool:
@@ -364,8 +361,16 @@ def test_map_card_over_the_map_replaced_by_the_next_click_closed_by_button_and_e
         # A click opens one again; its button closes it.
         x, y = _screen_position(view, box, float(concarneau.lon), float(concarneau.lat))
         wait_until(page, lambda: _point_drawn_at(page, x, y), "le point de Concarneau est dessiné")
-        page.mouse.click(x, y)
-        card.wait_for(timeout=60_000)
+        # The map drawn again once the card closed: its first click may be lost (views/map_card.py),
+        # a second is allowed, never a third.
+        for clicks in (1, 2):
+            page.mouse.click(x, y)
+            try:
+                card.wait_for(timeout=10_000 if clicks == 1 else 60_000)
+                break
+            except PlaywrightTimeout:
+                if clicks == 2:
+                    raise
         wait_for_app(page)
         assert "Konk Ar Lab" in card.inner_text()
         page.get_by_role("button", name="Fermer la fiche").click()
