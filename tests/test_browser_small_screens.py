@@ -131,6 +131,21 @@ def _point_drawn_at(page, x: float, y: float) -> bool:
     return any(max(pixel[:3]) - min(pixel[:3]) > 60 for pixel in picture.convert("RGB").getdata())
 
 
+def _until_the_card_opens(card, press) -> int:
+    """Press a point (a tap or a click) until its card opens; how many presses it took. deck.gl in
+    Streamlit 1.67 often drops the first press on a newly drawn map (views/map_card.py): a second
+    is allowed, never a third."""
+    for presses in (1, 2):
+        press()
+        try:
+            card.wait_for(timeout=10_000 if presses == 1 else 60_000)
+            return presses
+        except PlaywrightTimeout:
+            if presses == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _one_tap_opens_a_card(page, wide: bool) -> None:
     """A tap on Concarneau's point (fabt-13, alone in its commune) opens its card: under the map
     on a phone, over it on a tablet; deck.gl's tooltip is not shown on a touch screen."""
@@ -145,16 +160,7 @@ def _one_tap_opens_a_card(page, wide: bool) -> None:
     assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
     card = page.locator(CARD)
     wait_until(page, lambda: _point_drawn_at(page, x, y), "le point de Concarneau est dessiné")
-    # deck.gl in Streamlit 1.67 sometimes loses the first tap on a new map (views/map_card.py):
-    # a second tap is allowed, never a third; the number of taps is written down for the report.
-    for taps in (1, 2):
-        page.touchscreen.tap(x, y)
-        try:
-            card.wait_for(timeout=10_000 if taps == 1 else 60_000)
-            break
-        except PlaywrightTimeout:
-            if taps == 2:
-                raise
+    taps = _until_the_card_opens(card, lambda: page.touchscreen.tap(x, y))
     (ARTIFACTS / "carte-touchers.txt").open("a").write(f"{page.viewport_size['width']} px : {taps} toucher(s)\n")
     wait_for_app(page)
     assert "Konk Ar Lab" in card.inner_text()
@@ -361,16 +367,7 @@ def test_map_card_over_the_map_replaced_by_the_next_click_closed_by_button_and_e
         # A click opens one again; its button closes it.
         x, y = _screen_position(view, box, float(concarneau.lon), float(concarneau.lat))
         wait_until(page, lambda: _point_drawn_at(page, x, y), "le point de Concarneau est dessiné")
-        # The map drawn again once the card closed: its first click may be lost (views/map_card.py),
-        # a second is allowed, never a third.
-        for clicks in (1, 2):
-            page.mouse.click(x, y)
-            try:
-                card.wait_for(timeout=10_000 if clicks == 1 else 60_000)
-                break
-            except PlaywrightTimeout:
-                if clicks == 2:
-                    raise
+        _until_the_card_opens(card, lambda: page.mouse.click(x, y))  # on the map drawn again
         wait_for_app(page)
         assert "Konk Ar Lab" in card.inner_text()
         page.get_by_role("button", name="Fermer la fiche").click()
