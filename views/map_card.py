@@ -59,14 +59,14 @@ def card_style(map_height_px: int, side: str) -> str:
 </style>"""
 
 
-# Once the map has had time to set up its event handling (measured on a phone's first visit: a click
-# made as soon as the canvas appears was itself lost in 3 of 4 tries, one made a second later in 1 of 4).
-PRIME_DELAY_MS = 1000
+# A press on a point is a click for deck.gl only if its press lasts less than its click recognizer's
+# `time` (250 ms by default), measured from when the press is handled. On a new map the first press
+# also makes deck.gl's first picking pass (measured: about 200 ms on a quiet 2-core machine, more
+# under load), so the first tap or click on a point was often not a click at all: no selection
+# reached the server and the card did not open (4 first taps in 5 lost on a phone). The press may
+# last up to PRESS_MS: still far below a long press, and no other gesture of this map uses one.
+PRESS_MS = 1500
 
-# Escape closes the card (its "Fermer la fiche" button is pressed), unless the key was meant for a
-# field, a list or a menu. On a phone, a card that a tap on the map opened or replaced is scrolled
-# into view if it lies out of sight (a card opened by a shared link is left where the page puts
-# it). No content: it only presses the card's own button and scrolls.
 CARD_SCRIPT = """<script>
 (() => {
   if (window.__fabriquesCardWatch) return;
@@ -80,38 +80,40 @@ CARD_SCRIPT = """<script>
     const close = card().querySelector(".st-key-%(key)s_fermer button");
     if (close) { close.click(); event.preventDefault(); }
   }, true);
-  // deck.gl (Streamlit 1.67) often loses the first click or tap on a new map: no selection
-  // reaches the server (measured on a phone: the first tap on a point lost in 3 of 4 visits, the
-  // second one always taken). A click is therefore made once on each new map, in its top left
-  // corner (no point lies there: nothing is selected), a moment after it appears. It lowers the
-  // loss (1 visit in 4 measured) without removing it: the cause lies in the map component.
-  const primed = new WeakSet();
-  const prime = (canvas) => {
-    primed.add(canvas);
-    const box = canvas.getBoundingClientRect();
-    const at = {clientX: box.left + 2, clientY: box.top + 2, bubbles: true, pointerType: "mouse",
-                isPrimary: true, pointerId: 1, button: 0, buttons: 1};
-    canvas.dispatchEvent(new PointerEvent("pointerdown", at));
-    setTimeout(() => {
-      canvas.dispatchEvent(new PointerEvent("pointerup", {...at, buttons: 0}));
-      window.dispatchEvent(new PointerEvent("pointerup", {...at, buttons: 0}));
-    }, 20);
-  };
-  const primeNewMaps = () => {
-    document.querySelectorAll("[data-testid=stDeckGlJsonChart] canvas").forEach((canvas) => {
-      if (!primed.has(canvas) && canvas.getBoundingClientRect().width > 0) {
-        primed.add(canvas);
-        setTimeout(() => prime(canvas), %(prime_delay)d);
+  // The map component keeps its deck.gl instance in a React ref next to its canvas: found from the
+  // canvas, its click recognizer is given the longer press time (see PRESS_MS). Each new map (a
+  // new canvas) is adjusted once; a canvas whose instance is not found yet is tried again at the
+  // next frames.
+  const adjusted = new WeakSet();
+  const deckOf = (canvas) => {
+    const key = Object.keys(canvas).find((name) => name.startsWith("__reactFiber"));
+    for (let fiber = key && canvas[key]; fiber; fiber = fiber.return) {
+      for (let hook = fiber.memoizedState; hook && typeof hook === "object" && "next" in hook; hook = hook.next) {
+        const held = hook.memoizedState;
+        if (held && held.current && held.current.deck) return held.current.deck;
       }
+    }
+    return null;
+  };
+  const lengthenPress = (canvas, tries) => {
+    const click = deckOf(canvas)?.eventManager?.manager?.get("click");
+    if (click) { click.set({time: %(press_ms)d}); canvas.dataset.pressMs = "%(press_ms)d"; return; }
+    if (tries > 0) requestAnimationFrame(() => lengthenPress(canvas, tries - 1));
+  };
+  const adjustNewMaps = () => {
+    document.querySelectorAll("[data-testid=stDeckGlJsonChart] canvas").forEach((canvas) => {
+      if (adjusted.has(canvas)) return;
+      adjusted.add(canvas);
+      lengthenPress(canvas, 120);
     });
   };
-  primeNewMaps();
+  adjustNewMaps();
   let tapped = 0, shown = null;
   document.addEventListener("pointerdown", (event) => {
     if (event.target instanceof Element && event.target.closest("[data-testid=stDeckGlJsonChart]")) tapped = Date.now();
   }, true);
   new MutationObserver(() => {
-    primeNewMaps();
+    adjustNewMaps();
     const current = card();
     const text = current ? current.innerText : null;
     if (text === shown) return;
@@ -121,4 +123,4 @@ CARD_SCRIPT = """<script>
     if (box.top < 0 || box.top > window.innerHeight - 160) current.scrollIntoView({block: "start", behavior: "smooth"});
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 })();
-</script>""" % {"key": CARD_KEY, "narrow": NARROW_PX, "prime_delay": PRIME_DELAY_MS}
+</script>""" % {"key": CARD_KEY, "narrow": NARROW_PX, "press_ms": PRESS_MS}
