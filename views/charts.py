@@ -16,6 +16,14 @@ from views.colors import GREY_GRID, GREY_TEXT, WHITE
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
+def add_annotations(figure: go.Figure, annotations: list[dict]) -> None:
+    """Add many annotations in one step. plotly's add_annotation checks again every annotation the
+    figure already holds, so a chart of n labelled bars added one by one cost n² checks: the
+    Territoires page of a région took most of its time there (the warm-up at start, a first visit)."""
+    if annotations:  # an assignment: update_layout would walk the figure's whole tree for each one
+        figure.layout.annotations = (*figure.layout.annotations, *annotations)
+
+
 def french_layout(figure: go.Figure, **layout) -> go.Figure:
     # separators: decimal comma, then a no-break space between thousands ("1 800", "42,5").
     figure.update_layout(
@@ -67,25 +75,34 @@ class BarRows:
         return index + self.start + (bar + 0.5) * self.bar_width
 
 
+def bar_rows(figure: go.Figure, labels: list[str], bar_px: int, *, grouped: bool = False,
+             gap_px: int = 10, font_size: int = LABEL_FONT_PX) -> BarRows:
+    """Where labels_above_bars will place the bars of `figure` (same arguments), before it does:
+    texts placed against the bars can then be added with the names, in one step."""
+    lines = max(label.count("<br>") + 1 for label in labels)
+    line_px = round(LABEL_LINE_PX * font_size / LABEL_FONT_PX)
+    label_px = lines * line_px + 4
+    places = sum(trace.type == "bar" for trace in figure.data) if grouped else 1
+    band_px = label_px + places * bar_px + gap_px
+    return BarRows(band_px, bar_px, -0.5 + label_px / band_px, bar_px / band_px)
+
+
 def labels_above_bars(figure: go.Figure, labels: list[str], bar_px: int, *, grouped: bool = False,
-                      gap_px: int = 10, font_size: int = LABEL_FONT_PX) -> BarRows:
+                      gap_px: int = 10, font_size: int = LABEL_FONT_PX,
+                      more_annotations: tuple[dict, ...] = ()) -> BarRows:
     """Write each category's name (its traces' `y`, in order) above its bar(s), from the plot's left
     edge, and hide the names beside the bars. Grouped bars (one per trace) are placed one under the
     other; stacked or single bars share one place. A name may hold <br> (see `wrapped`): every band
     has room for the longest. Returns where the bars lie; the figure's height is the caller's
-    (`len(labels) * band_px` plus its margins)."""
-    lines = max(label.count("<br>") + 1 for label in labels)
-    line_px = round(LABEL_LINE_PX * font_size / LABEL_FONT_PX)
-    label_px = lines * line_px + 4
+    (`len(labels) * band_px` plus its margins). `more_annotations` are added with the names."""
+    rows = bar_rows(figure, labels, bar_px, grouped=grouped, gap_px=gap_px, font_size=font_size)
     bars = [trace for trace in figure.data if trace.type == "bar"]
-    places = len(bars) if grouped else 1
-    band_px = label_px + places * bar_px + gap_px
-    rows = BarRows(band_px, bar_px, -0.5 + label_px / band_px, bar_px / band_px)
     for k, trace in enumerate(bars):
         # An explicit offset takes a trace out of plotly's grouping: each is placed here.
         trace.update(offset=rows.start + (k if grouped else 0) * rows.bar_width, width=rows.bar_width)
-    for index, label in enumerate(labels):
-        figure.add_annotation(x=0, xref="paper", xanchor="left", y=index - 0.5, yref="y", yanchor="top",
-                              text=label, showarrow=False, align="left", font={"size": font_size})
+    add_annotations(figure, [
+        {"x": 0, "xref": "paper", "xanchor": "left", "y": index - 0.5, "yref": "y", "yanchor": "top",
+         "text": label, "showarrow": False, "align": "left", "font": {"size": font_size}}
+        for index, label in enumerate(labels)] + list(more_annotations))
     figure.update_yaxes(showticklabels=False, ticks="", autorange=False, range=[len(labels) - 0.5, -0.5])
     return rows

@@ -148,9 +148,11 @@ def gauges_to_show(targets: pd.DataFrame, national_scope: bool) -> pd.DataFrame:
 
 def national_targets_text(targets: pd.DataFrame, scope: str) -> str:
     """'objectif national : 300 au 31 décembre 2021, 380 au 31 décembre 2023' (from the targets)."""
-    rows = targets[targets.scope == scope].sort_values("deadline")
-    return "objectif national : " + ", ".join(f"{fr_int(t.target_value)} au {fr_date(t.deadline)}"
-                                              for t in rows.itertuples())
+    # Plain columns rather than a filtered frame: a page asks for it about ten times.
+    rows = sorted(((deadline, value) for kind, deadline, value
+                   in zip(targets["scope"], targets["deadline"], targets["target_value"]) if kind == scope),
+                  key=lambda row: row[0])
+    return "objectif national : " + ", ".join(f"{fr_int(value)} au {fr_date(deadline)}" for deadline, value in rows)
 
 
 def scope_counts_figure(targets: pd.DataFrame, list_date, font_size: int = 15,

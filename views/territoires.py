@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from domain.format import as_text, fr_date, fr_decimal, fr_int, fr_percent
 from domain.labels import SCOPES, scope_label
 from domain.territory_types import DEFAULT_RURAL_DEFINITION, TYPE_ORDER, type_label
-from views.charts import BarRows, french_layout, labels_above_bars, wrapped
+from views.charts import BarRows, bar_rows, french_layout, labels_above_bars, wrapped
 from views.colors import BLUE_FRANCE_MAIN, CATEGORICAL, GREY_MEDIUM, TERRITORY_COLORS, readable_text_on
 
 TARGET_COLORS = {"total": GREY_MEDIUM, "qpv": TERRITORY_COLORS["qpv"], "rural": TERRITORY_COLORS["rural"]}
@@ -30,10 +30,10 @@ def _types_present(frame: pd.DataFrame) -> list[str]:
 
 
 def _horizontal_layout(figure: go.Figure, labels: list[str], x_title: str, bar_px: int = BAR_PX,
-                       grouped: bool = False, **layout) -> BarRows:
+                       grouped: bool = False, more_annotations: tuple[dict, ...] = (), **layout) -> BarRows:
     """Names above the bars (readable at a phone's width as at a laptop's), the legend above them
     all (a long chart would push it out of sight below), the axis title wrapped."""
-    rows = labels_above_bars(figure, labels, bar_px, grouped=grouped)
+    rows = labels_above_bars(figure, labels, bar_px, grouped=grouped, more_annotations=more_annotations)
     french_layout(
         figure,
         height=max(220, 110 + rows.band_px * len(labels)),
@@ -67,15 +67,15 @@ def counts_chart(frame: pd.DataFrame, name_column: str, rural_definition: str,
     ticks = {"xaxis_dtick": 1} if most <= 5 else {}
     # Labels keep one size and stay upright; one that does not fit its segment (a one-fabrique
     # segment on a phone) is left out rather than cut: the total, the hover and the table give it.
-    rows = _horizontal_layout(figure, labels, "Fabriques", bar_px=20, barmode="stack",
-                              xaxis_range=[0, most * 1.12], uniformtext={"minsize": 12, "mode": "hide"},
-                              **ticks)
     # The total at the end of each bar: the exact figure without adding segments up. A text, not
     # clipped at the axis end (with a short axis, an EPCI with 1 fabrique, it would be cut to a
-    # sliver); the right margin holds it.
-    for index, total in enumerate(frame["fabriques"]):
-        figure.add_annotation(x=total, xref="x", y=rows.centre(index), yref="y", xanchor="left",
-                              text=f" {fr_int(total)}", showarrow=False, font={"size": 14})
+    # sliver); the right margin holds it. Added with the names, in one step (add_annotations).
+    rows = bar_rows(figure, labels, bar_px=20)
+    totals = tuple({"x": total, "xref": "x", "y": rows.centre(index), "yref": "y", "xanchor": "left",
+                    "text": f" {fr_int(total)}", "showarrow": False, "font": {"size": 14}}
+                   for index, total in enumerate(frame["fabriques"]))
+    _horizontal_layout(figure, labels, "Fabriques", bar_px=20, barmode="stack", more_annotations=totals,
+                       xaxis_range=[0, most * 1.12], uniformtext={"minsize": 12, "mode": "hide"}, **ticks)
     return figure
 
 
