@@ -43,7 +43,7 @@ def _title(page) -> str:
 def _wait_for_slide(page, number: int, timeout: int = 30_000) -> None:
     page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=timeout)
     page.wait_for_function("t => document.querySelector('[data-testid=stMainBlockContainer] h1')"
-                           "?.innerText.trim() === t", arg=TITLES[number - 1], timeout=30_000)
+                           "?.innerText.trim() === t", arg=TITLES[number - 1], timeout=max(timeout, 30_000))
     wait_for_app(page)
 
 
@@ -139,7 +139,9 @@ def test_two_windows_follow_each_other_and_b_blanks_the_audience(app_url, browse
         presenter.locator("h1").first.click()
         for key, number in (("PageDown", 2), ("PageDown", 3), ("PageDown", 4), ("End", 5), ("Home", 1)):
             presenter.keyboard.press(key)
-            _wait_for_slide(audience, number)
+            # A slide's first build in a cold process, two sessions at once, on a shared test
+            # machine: took more than 30 s once in a full run. The room's speed is checked below.
+            _wait_for_slide(audience, number, timeout=120_000)
             _wait_for_slide(presenter, number)
         timings = []
         # The presenter drives with a clicker (Page Down), the space bar and the button...
