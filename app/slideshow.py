@@ -241,6 +241,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
       event.preventDefault();
     });
   }
+  // The keys answer from here on (the component's script runs once its module has loaded, after
+  // the slide may already show): said on the page for whoever waits for it (the browser tests).
+  document.documentElement.dataset.diapositivesClavier = "1";
   return () => { clearInterval(timer); document.removeEventListener("fullscreenchange", showFullScreen); };
 }
 """

@@ -11,6 +11,7 @@ import time
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from pptx import Presentation
 from pypdf import PdfReader
@@ -41,10 +42,16 @@ def _title(page) -> str:
 
 
 def _wait_for_slide(page, number: int, timeout: int = 30_000) -> None:
-    page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=timeout)
+    try:
+        page.wait_for_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=timeout)
+    except PlaywrightTimeout as error:
+        raise AssertionError(f"diapositive {number} attendue, la fenêtre montre {page.url} "
+                             f"« {_title(page)} »") from error
     page.wait_for_function("t => document.querySelector('[data-testid=stMainBlockContainer] h1')"
                            "?.innerText.trim() === t", arg=TITLES[number - 1], timeout=max(timeout, 30_000))
     wait_for_app(page)
+    # The slide can show before the controls' script has run: a key pressed then is not heard.
+    page.wait_for_function("() => document.documentElement.dataset.diapositivesClavier === '1'", timeout=60_000)
 
 
 def _projector_screenshot(page, name: str) -> None:
@@ -136,6 +143,7 @@ def test_two_windows_follow_each_other_and_b_blanks_the_audience(app_url, browse
         # Once through the deck (End, Home), to build each slide in both sessions: the first
         # build is not the speed of the room, where the presenter has rehearsed.
         presenter.bring_to_front()
+        _wait_for_slide(presenter, 1)
         presenter.locator("h1").first.click()
         for key, number in (("PageDown", 2), ("PageDown", 3), ("PageDown", 4), ("End", 5), ("Home", 1)):
             presenter.keyboard.press(key)
