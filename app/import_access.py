@@ -216,7 +216,10 @@ def _password_door(state: ImportAccess, data_dir: Path) -> imports.Signer | None
         st.session_state["import_user"] = st.session_state.get("import_user_kept", "")
     user = st.text_input("Votre nom (inscrit dans l'historique)", max_chars=80, key="import_user").strip()
     st.session_state["import_user_kept"] = user
+    # The hint's slot stays when the name is given: were it removed, everything below would move
+    # up one place and the browser would draw the uploader anew, dropping a file given meanwhile.
+    hint = st.empty()
     if not user:
-        st.caption("Indiquez votre nom pour pouvoir importer ou revenir à une version antérieure.")
+        hint.caption("Indiquez votre nom pour pouvoir importer ou revenir à une version antérieure.")
         return None
     return imports.typed_signer(user, SHARED_PASSWORD)

@@ -266,7 +266,8 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
         page.get_by_role("button", name="Accéder à l'import").click()
         page.get_by_label("Votre nom (inscrit dans l'historique)").fill("Agent ANCT")
         page.keyboard.press("Tab")
-        wait_for_app(page)  # the rerun for the name is over before the file is given
+        # The file is given at once, as a quick user would, while the rerun for the name may still
+        # run: the uploader must keep it (it was redrawn empty when the hint above it went away).
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
         page.get_by_text("Aperçu de ce qui change").wait_for(timeout=60_000)
         wait_for_app(page)
