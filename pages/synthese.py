@@ -5,13 +5,17 @@ and the exports read) and the national timeline of the data version.
 """
 import streamlit as st
 
-from app import context
+from app import context, static_charts
 from domain.labels import empty_scope, widen_scope
 from domain.territory_types import definition_note
 from models import synthese
 
 ctx = context.current()
 view = synthese.page(ctx.scope)
+timeline = synthese.timeline(ctx.scope)
+# The national view's figures as static SVG once the server has drawn them (no plotly.js to load).
+static = static_charts.landing(ctx.scope)
+static_charts.style(static)
 
 st.title("Synthèse du programme Fabriques de territoire", anchor=False)
 st.caption(f"Périmètre : **{ctx.description}**")
@@ -31,8 +35,8 @@ if view.national:
     for column, gauge in zip(columns, view.gauges):
         with column:
             st.markdown(gauge.heading)
-            st.plotly_chart(gauge.figure, alt=gauge.sentence,
-                            config={"displayModeBar": False}, key=f"gauge_{gauge.target_id}")
+            static_charts.show(static and static.gauges.get(gauge.target_id), gauge.figure, gauge.sentence,
+                               key=f"gauge_{gauge.target_id}")
             st.markdown(gauge.readings)
             st.caption(gauge.sentence)
 else:
@@ -81,11 +85,8 @@ st.caption(view.census_scope_note)
 
 st.header("Fabriques annoncées au fil du temps", anchor=False)
 st.caption("Totaux cumulés annoncés publiquement (niveau national), comparés aux objectifs.")
-timeline = synthese.timeline(ctx.scope)
-st.plotly_chart(
-    timeline.announced_figure, alt=timeline.announced_alt,
-    key="announced_totals", config={"displayModeBar": False},  # its buttons are labelled in English
-)
+static_charts.show(static and static.timeline, timeline.announced_figure, timeline.announced_alt,
+                   key="announced_totals")
 announced_table = st.expander("Voir les annonces en tableau, avec leurs sources",
                               key="synthese_announced_table", on_change="rerun")
 with announced_table:

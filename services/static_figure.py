@@ -16,9 +16,10 @@ the page places with `st.html`: no plotly.js at all when every figure of a page 
   HTML only (its sanitiser's HTML profile drops every SVG element); Markdown's raw HTML keeps
   inline SVG, and this module is then what vouches for the markup (the text's punctuation is
   written as character references, so no Markdown reads it).
-- Theme: the text colour is rendered as a marker colour and rewritten to `currentColor`, so the
-  inline SVG takes the page's text colour in the light and the dark theme alike (Streamlit's own
-  chart theme does this for plotly.js figures).
+- Theme: the figure is rendered in the page's chart theme (PAGE_TEMPLATE: what Streamlit's theme
+  gives a plotly.js figure), its text and grid colours as marker colours rewritten to
+  `currentColor` (faded text and grid at an opacity), so that the inline SVG takes the page's text
+  colour in the light and the dark theme alike, as plotly.js figures do under Streamlit's theme.
 
 The caller caches what it places per (data version, scope), as any built figure
 (models/store.py); a figure is rendered again only if its content changes.
@@ -38,10 +39,35 @@ import plotly.graph_objects as go
 from services.export_kit import ExportError, INSTALL_HINT, _within_time_limit, browser_path
 
 SVG_NS = "http://www.w3.org/2000/svg"
-# Marker colours: whatever plotly writes in them becomes the page's text colour.
+# Marker colours: whatever plotly writes in them becomes the page's text colour (at an opacity
+# for the faded text and the grid), so that one SVG reads in the light and the dark theme.
 TEXT_MARKER = "rgb(1, 2, 3)"
 GRID_MARKER = "rgb(1, 2, 4)"
-GRID_OPACITY = "0.25"
+FADED_MARKER = "rgb(1, 2, 5)"
+# On the light theme's white, the page's text colour (#161616) at these opacities gives the grey
+# of Streamlit's grid (#e6eaf1) and, for its faded labels (#808495, 3.9:1), a slightly darker
+# grey that reads at 4.5:1 or more on both themes (#737373 on white, #9f9f9f on #161616).
+GRID_OPACITY = "0.1"
+FADED_OPACITY = "0.6"
+# What Streamlit 1.67's chart theme gives a figure drawn by plotly.js on this page (its
+# layout.template, read in the browser), the colours replaced by the markers: the static
+# figure looks as the figure drawn in the browser did (the figure's own settings still win).
+PAGE_TEMPLATE = go.layout.Template(layout={
+    "font": {"color": FADED_MARKER, "size": 12},
+    "legend": {"title": {"font": {"size": 12, "color": FADED_MARKER}, "side": "top"}, "valign": "top",
+               "bordercolor": "rgba(0,0,0,0)", "borderwidth": 0, "font": {"size": 12, "color": TEXT_MARKER}},
+    "margin": {"pad": 8, "r": 0, "l": 0},
+    "xaxis": {"gridcolor": GRID_MARKER, "zerolinecolor": GRID_MARKER, "tickcolor": GRID_MARKER,
+              "showgrid": False, "zeroline": False, "automargin": True,
+              "tickfont": {"color": FADED_MARKER, "size": 12},
+              "title": {"font": {"color": FADED_MARKER, "size": 14}, "standoff": 20}},
+    "yaxis": {"gridcolor": GRID_MARKER, "zerolinecolor": GRID_MARKER, "tickcolor": GRID_MARKER,
+              "ticklabelposition": "outside", "automargin": True,
+              "tickfont": {"color": FADED_MARKER, "size": 12},
+              "title": {"font": {"color": FADED_MARKER, "size": 14}, "standoff": 24}},
+    "title": {"font": {"size": 16, "color": TEXT_MARKER}, "pad": {"l": 4}, "xanchor": "left", "x": 0},
+    "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+})
 RENDER_TIMEOUT_S = 120
 ALLOWED_ELEMENTS = {"svg", "g", "defs", "clipPath", "rect", "path", "text", "tspan", "line", "circle",
                     "ellipse", "polygon", "polyline", "linearGradient", "radialGradient", "stop"}
@@ -69,18 +95,17 @@ class UnsafeSvg(ValueError):
 
 @dataclass(frozen=True)
 class StaticFigure:
-    """A figure ready for `st.html(figure.svg)`; `alt` is its text alternative."""
+    """A figure ready for `st.markdown(figure.svg, unsafe_allow_html=True)`; `alt` is its text alternative."""
     svg: str
     alt: str
 
 
 def for_static_render(figure: go.Figure, width: int, height: int | None = None) -> go.Figure:
-    """A copy of the figure with fixed pixel size and the marker colours for text and grid."""
+    """A copy of the figure at a fixed pixel size, in the page's chart theme (PAGE_TEMPLATE)."""
     static = go.Figure(figure)
     size = {"width": width} | ({"height": height} if height else {})
-    static.update_layout(font_color=TEXT_MARKER, **size)
-    static.update_xaxes(gridcolor=GRID_MARKER, linecolor=TEXT_MARKER, tickcolor=TEXT_MARKER)
-    static.update_yaxes(gridcolor=GRID_MARKER, linecolor=TEXT_MARKER, tickcolor=TEXT_MARKER)
+    static.update_layout(template=PAGE_TEMPLATE, **size)
+    # plotly's dark grey (#444) for a dial's outline and ticks: the page's text colour instead.
     static.update_traces(selector={"type": "indicator"},
                          gauge={"axis": {"tickcolor": TEXT_MARKER}, "bordercolor": TEXT_MARKER})
     return static
@@ -97,12 +122,66 @@ def render_svgs(figures: list[go.Figure], alts: list[str], width: int = 600,
                  for raw, text, alt in zip(raws, texts, alts))
 
 
+@dataclass(frozen=True)
+class ResponsiveFigure:
+    """One figure rendered at several widths, narrowest first. In the page each variant is
+    scaled to its column (at most by the ratio of two neighbouring widths) and only the one the
+    column fits is shown (CSS container queries, `css()`): plotly lays a figure out for its
+    width (ticks, legend lines, margins), which scaling alone would not do on a phone."""
+    name: str  # a CSS name: the variants' classes and rules are this figure kind's own
+    variants: tuple[tuple[int, str], ...]  # (rendered width in px, sanitised SVG)
+    alt: str
+
+    def markup(self) -> str:
+        """The variants, for `st.markdown(..., unsafe_allow_html=True)` (sanitised SVG only);
+        on one line: a blank line would end Markdown's HTML block."""
+        return (f'<div class="figure-statique fs-{self.name}">'
+                + "".join(f'<div class="fs-{self.name}-{width}">{svg}</div>' for width, svg in self.variants)
+                + "</div>")
+
+    def css(self) -> str:
+        """Which variant shows at which column width: the widest not wider than the column
+        (the narrowest below it)."""
+        return variants_css(self.name, tuple(width for width, _ in self.variants))
+
+
+def variants_css(name: str, widths: tuple[int, ...]) -> str:
+    if not NAME.match(name):
+        raise ValueError(f"nom de figure invalide : {name!r}")
+    rules = [f".fs-{name} {{ container-type: inline-size; width: 100%; }}",
+             f".fs-{name} > div {{ display: none; }}"]
+    for index, width in enumerate(widths):
+        low = "" if index == 0 else f"(min-width: {width}px)"
+        high = "" if index == len(widths) - 1 else f"(max-width: {widths[index + 1] - 0.02}px)"
+        condition = " and ".join(part for part in (low, high) if part) or "(min-width: 0px)"
+        rules.append(f"@container {condition} {{ .fs-{name} > .fs-{name}-{width} {{ display: block; }} }}")
+    # The widest is not enlarged beyond its width, centred in a wider column (as plotly.js
+    # centres a figure whose height limits it).
+    rules.append(f".fs-{name} > .fs-{name}-{widths[-1]} > svg {{ max-width: {widths[-1]}px !important; "
+                 "margin: 0 auto; }")
+    return "\n".join(rules)
+
+
+def render_responsive(items: list[tuple[str, go.Figure, str, tuple[int, ...]]]) -> tuple[ResponsiveFigure, ...]:
+    """(name, figure, alt, widths) → each figure at each of its widths, in one browser session."""
+    texts = tuple(for_static_render(figure, width).to_json()
+                  for _, figure, _, widths in items for width in widths)
+    raws = iter(zip(_render_batch(texts), texts))
+    return tuple(ResponsiveFigure(name, tuple(
+        (width, sanitised_svg(raw, alt, id_prefix="f" + _digest(text)[:10]))
+        for width, (raw, text) in zip(widths, raws)), alt) for name, _, alt, widths in items)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=64)
 def _render_cached(figure_jsons: tuple[str, ...]) -> tuple[bytes, ...]:
+    return _render_batch(figure_jsons)
+
+
+def _render_batch(figure_jsons: tuple[str, ...]) -> tuple[bytes, ...]:
     """Raw SVG of each figure; one Chromium started for the whole batch."""
     browser_path()
     import kaleido
@@ -231,6 +310,9 @@ def _local_references(value: str, id_prefix: str) -> str | None:
 
 
 def _themed(value: str) -> str:
-    value = re.sub(rf"stroke:\s*{re.escape(GRID_MARKER)};\s*stroke-opacity:\s*[\d.]+",
-                   f"stroke: currentColor; stroke-opacity: {GRID_OPACITY}", value)
-    return value.replace(GRID_MARKER, "currentColor").replace(TEXT_MARKER, "currentColor")
+    for marker, opacity in ((GRID_MARKER, GRID_OPACITY), (FADED_MARKER, FADED_OPACITY)):
+        value = re.sub(rf"(fill|stroke):\s*{re.escape(marker)};\s*(fill|stroke)-opacity:\s*[\d.]+",
+                       rf"\1: currentColor; \1-opacity: {opacity}", value)
+    for marker in (GRID_MARKER, FADED_MARKER, TEXT_MARKER):
+        value = value.replace(marker, "currentColor")
+    return value

@@ -42,6 +42,12 @@ def _route_every_page_through_dashboard() -> None:
 
 _route_every_page_through_dashboard()
 
+# AppTest runs draw every figure with plotly.js, whose specification the tests read: the landing
+# page's static figures (app/static_charts.py) would replace them once a background render ends,
+# at a moment no test chooses. Their own tests turn them on; the served app has them, as in
+# production (ServedApp), and the shared server waits until they are drawn (app_url).
+os.environ["FABRIQUES_STATIC_FIGURES"] = "0"
+
 
 def run_app(page: str = "dashboard.py", query: dict | None = None, timeout: int = 60):
     """Run the dashboard (or a page through it) once in AppTest with URL parameters."""
@@ -76,7 +82,7 @@ class ServedApp:
             # tests are one client doing the work of many visitors: the map's files are not
             # rate-limited for it (the limit is tested in tests/test_static_points.py).
             env={**os.environ, "FABRIQUES_WARM_AT_START": "0", "FABRIQUES_POINTS_RATE_LIMIT": "100000",
-                 **(env or {})},
+                 "FABRIQUES_STATIC_FIGURES": "1", **(env or {})},
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.time() + 120
@@ -92,6 +98,21 @@ class ServedApp:
                 raise RuntimeError(f"le serveur n'a pas démarré : {self.log.read_text()[-2000:]}")
             time.sleep(0.5)
 
+    def wait_for_static_figures(self, timeout: float = 180) -> None:
+        """Until the server says the landing page's static figures are drawn (or could not be):
+        from then on "/" shows them to every visitor (app/static_charts.py)."""
+        from app import static_charts
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = self.log.read_text(errors="replace")
+            if static_charts.READY_LOG in log:
+                return
+            if static_charts.FAILED_LOG in log:
+                raise RuntimeError(f"figures statiques impossibles : {log[-2000:]}")
+            time.sleep(0.5)
+        raise RuntimeError(f"figures statiques non dessinées en {timeout} s : {self.log.read_text()[-2000:]}")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -105,6 +126,11 @@ class ServedApp:
 def app_url():
     """The app on the shipped extracts of data/."""
     served = ServedApp()
+    try:
+        served.wait_for_static_figures()
+    except RuntimeError:
+        served.stop()
+        raise
     yield served.url
     served.stop()
 

@@ -22,19 +22,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 SCREENS = {"telephone": (390, 844), "tablette": (768, 1024)}
 THEMES = ("light", "dark")
-PAGES = {"synthese": "/?region=53", "territoires": "/territoires?region=53", "carte": "/carte?region=53",
+PAGES = {"accueil": "/", "synthese": "/?region=53", "territoires": "/territoires?region=53", "carte": "/carte?region=53",
          "laureats": "/laureats?region=53", "donnees": "/donnees", "accessibilite": "/accessibilite",
          "mentions_legales": "/mentions-legales"}
 CARD = ".st-key-carte_fiche"
 NARROW_PX = 640  # below it Streamlit stacks columns (views/map_card.NARROW_PX)
 
-# Every text of every plotly chart whose box leaves the chart's, the screen's width, or the
-# clip area plotly draws it in (a label "23" cut to "2" at the screen's edge, "80" cut by the plot).
+# Every text of every chart whose box leaves the chart's, the screen's width, or the clip area
+# plotly draws it in (a label "23" cut to "2" at the screen's edge, "80" cut by the plot): charts
+# drawn by plotly.js, and the variant shown of each figure the server drew (app/static_charts.py).
 CUT_TEXTS = """() => {
   const cut = [];
-  document.querySelectorAll('.js-plotly-plot').forEach((plot, index) => {
+  document.querySelectorAll('.js-plotly-plot, .figure-statique > div > svg').forEach((plot, index) => {
     const chart = plot.getBoundingClientRect();
-    if (!chart.width) return;  // a chart in a closed tab
+    if (!chart.width) return;  // a chart in a closed tab, a static variant for another width
     plot.querySelectorAll('text').forEach((text) => {
       const box = text.getBoundingClientRect();
       if (!box.width || !text.textContent.trim()) return;
@@ -205,6 +206,10 @@ def test_every_page_reads_whole_on_phones_and_tablets(app_url, browser, screen, 
                 _one_tap_opens_a_card(page, wide=width >= NARROW_PX)
             if name == "laureats" and width < NARROW_PX:
                 _list_is_read_whole(page)
+            if name == "accueil":  # the figures the server drew, one shown each (no plotly.js)
+                assert page.locator(".js-plotly-plot").count() == 0
+                assert page.evaluate("() => [...document.querySelectorAll('.figure-statique svg')]"
+                                     ".filter((svg) => svg.checkVisibility()).length") == 5
             _check_read_whole(page, f"{name} {screen} {theme}")
             _whole_screenshot(page, f"ecran-{screen}-{theme}-{name}")
     finally:

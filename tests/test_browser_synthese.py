@@ -11,13 +11,26 @@ def _metric_values(page):
 
 
 def test_synthese_draws_gauges_and_national_count(app_url, page):
+    """The landing page's figures come drawn by the server (app/static_charts.py): four gauges
+    and the announced totals, each one SVG shown for its column's width, with its numbers and
+    its text alternative; no plotly.js chart on the page."""
     page.goto(app_url + "/")
     wait_for_app(page)
-    # Gauges draw one after another: wait for the four, do not count the first one's moment.
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .indicatorlayer').length >= 4",
-                           timeout=30_000)
     assert "382" in _metric_values(page)
     assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator(".js-plotly-plot").count() == 0
+    shown = page.evaluate("""() => [...document.querySelectorAll('.figure-statique svg[role=img]')]
+        .filter((svg) => svg.checkVisibility()).map((svg) => ({
+          key: svg.closest('[class*=st-key-]').className.match(/st-key-(\\S+)/)[1],
+          alt: svg.getAttribute('aria-label'), width: svg.getBoundingClientRect().width,
+          texts: [...svg.querySelectorAll('text')].map((t) => t.textContent.trim())}))""")
+    assert [figure["key"] for figure in shown] == ["gauge_total_2021", "gauge_qpv_2021", "gauge_rural_2021",
+                                                   "gauge_total_2023", "announced_totals"]
+    gauge_382 = shown[3]
+    assert "382" in gauge_382["texts"] and "+2" in "".join(gauge_382["texts"])
+    assert "382 fabriques étaient labellisées, pour un objectif de 380" in gauge_382["alt"]
+    assert "407" in shown[4]["texts"] and shown[4]["alt"].startswith("Courbe des totaux annoncés : 80 ")
+    assert all(figure["width"] > 250 for figure in shown)
     screenshot(page, "synthese")
 
 

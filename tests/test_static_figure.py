@@ -119,3 +119,53 @@ def test_a_figure_rendered_by_plotly_holds_its_numbers_and_its_alternative():
     assert "Labellisées <script>x</script>" in text  # data text shown as text
     assert root.get("aria-label") == alt == rendered.alt
     assert not root.findall(f".//{SVG}script")
+
+
+# --- one figure at several widths, the variant shown chosen by its column's width ---------------
+
+def _shown_at(css: str, name: str, column: float) -> list[int]:
+    """The variants whose container rule holds for a column of that width (read from the CSS)."""
+    shown = []
+    for condition, width in re.findall(rf"@container ([^{{]+) {{ \.fs-{name} > \.fs-{name}-(\d+) ", css):
+        low = re.search(r"min-width: ([\d.]+)px", condition)
+        high = re.search(r"max-width: ([\d.]+)px", condition)
+        if (not low or column >= float(low.group(1))) and (not high or column <= float(high.group(1))):
+            shown.append(int(width))
+    return shown
+
+
+@pytest.mark.parametrize("column", [200, 299, 300, 399.5, 400, 450, 500, 2000])
+def test_one_variant_shows_the_widest_that_fits_its_column(column):
+    widths = (300, 400, 500)
+    css = static_figure.variants_css("jauge", widths)
+    fitting = [width for width in widths if width <= column] or [widths[0]]
+    assert _shown_at(css, "jauge", column) == [fitting[-1]]
+    assert ".fs-jauge > .fs-jauge-500 > svg { max-width: 500px !important; margin: 0 auto; }" in css
+
+
+def test_a_responsive_figure_is_one_line_of_its_variants():
+    figure = static_figure.ResponsiveFigure("chronologie", ((330, "<svg>a</svg>"), (415, "<svg>b</svg>")), "alt")
+    assert figure.markup() == ('<div class="figure-statique fs-chronologie"><div class="fs-chronologie-330">'
+                               '<svg>a</svg></div><div class="fs-chronologie-415"><svg>b</svg></div></div>')
+    assert "\n" not in figure.markup()
+    with pytest.raises(ValueError):
+        static_figure.variants_css("x{}", (300,))
+
+
+def test_faded_text_and_grid_follow_the_page_theme_at_their_opacity():
+    raw = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+           f'<text style="font-size: 12px; fill: {static_figure.FADED_MARKER}; fill-opacity: 1;">2021</text>'
+           f'<path d="M0,0" style="stroke: {static_figure.FADED_MARKER}; stroke-opacity: 1"/></svg>')
+    markup = static_figure.sanitised_svg(raw, "alt")
+    assert static_figure.FADED_MARKER not in markup
+    assert f"fill: currentColor; fill-opacity: {static_figure.FADED_OPACITY}" in markup
+    assert f"stroke: currentColor; stroke-opacity: {static_figure.FADED_OPACITY}" in markup
+
+
+def test_the_static_render_uses_the_page_chart_theme():
+    figure = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]), layout={"template": "plotly", "height": 300})
+    static = static_figure.for_static_render(figure, 500)
+    assert static.layout.width == 500 and static.layout.height == 300
+    assert static.layout.template.layout.xaxis.tickfont.color == static_figure.FADED_MARKER
+    assert static.layout.template.layout.yaxis.gridcolor == static_figure.GRID_MARKER
+    assert figure.layout.width is None  # the figure the other surfaces read is left as it was

@@ -33,6 +33,9 @@ from app.web import api  # noqa: E402,F401  (registers /api/v1/ in ROUTES, its s
 from app.web import visitor_activity  # noqa: E402,F401  (notes visitors' requests for the warm-up, MIDDLEWARE)
 from app.web import viewport_hint  # noqa: E402,F401  (the viewport width before a first run, MIDDLEWARE)
 from app.web import warm_start  # noqa: E402,F401  (registers the warm-up of the caches in STARTUP)
+from app import static_charts  # noqa: E402  (the landing page's static figures, drawn at start)
+
+STARTUP.append(static_charts.prepare_at_start)
 from app.web import static_outlines  # noqa: E402,F401  (registers /contours/… in ROUTES)
 from app.web import static_points  # noqa: E402,F401  (registers /points/… in ROUTES)
 from app.web import robots  # noqa: E402,F401  (registers /robots.txt in ROUTES)
