@@ -13,7 +13,7 @@ readings, captions) and the tables under them are the page's own and do not chan
   the server, a crash), the page draws the same figures with plotly.js, as before.
   Kept per scope key (data version, rural definition): an import renders anew.
 - `prepare_at_start()`: the national view under the default rural definition, started when the
-  server starts (STARTUP), so that the first visitors already get it.
+  server starts (STARTUP), or once the whole warm-up is over when it runs.
 - `show(static, figure, alt, key)`: one figure, static if it is there, plotly.js otherwise.
 
 FABRIQUES_STATIC_FIGURES=0 turns it off (every figure then drawn by plotly.js).
@@ -79,10 +79,23 @@ def landing(scope: scopes.Scope) -> LandingFigures | None:
 
 
 def prepare_at_start() -> None:
-    """STARTUP: the national view's figures, in the background (the server starts at once)."""
-    if enabled():
-        threading.Thread(target=lambda: landing(scopes.from_url({})[0]), name="figures-statiques-depart",
-                         daemon=True).start()
+    """STARTUP: the national view's figures, in the background (the server starts at once).
+
+    Under the whole warm-up (app/web/warm_start.py), once it is over: its 60 s on two cores are
+    a budget (issue 25), and the render's browser and sanitising took it to 63 s when they ran
+    together (59 s without). Visitors meanwhile get the same figures drawn by plotly.js."""
+    from app.web import warm_start
+
+    if not enabled():
+        return
+    after_warm_up = warm_start.mode() == "all" and warm_start.server_url() is not None
+
+    def prepare() -> None:
+        if after_warm_up:
+            warm_start.REPORT.done.wait(timeout=warm_start.RUN_TIMEOUT_S * 10)
+        landing(scopes.from_url({})[0])
+
+    threading.Thread(target=prepare, name="figures-statiques-depart", daemon=True).start()
 
 
 def _render(scope: scopes.Scope) -> None:

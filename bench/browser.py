@@ -21,6 +21,8 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -91,10 +93,33 @@ def served(script_args: list[str], env: dict | None = None, log: Path | None = N
             output.close()
 
 
+@contextmanager
 def app_server():
     # The national warm-up only (app/web/warm_start.py): it is over before the first measured
-    # visit, whereas every région's would still compete with the visits for the CPU.
-    return served(["-m", "app.serve"], env={"FABRIQUES_WARM_AT_START": "national"})
+    # visit, whereas every région's would still compete with the visits for the CPU. The landing
+    # page's static figures (app/static_charts.py) are drawn before the first visit, as they are
+    # for a visitor once the server has started.
+    from app import static_charts
+
+    with tempfile.TemporaryDirectory(prefix="fabriques-bench-") as scratch:
+        log = Path(scratch) / "serveur.log"
+        with served(["-m", "app.serve"], env={"FABRIQUES_WARM_AT_START": "national"}, log=log) as url:
+            if static_charts.enabled():
+                wait_for_line(log, static_charts.READY_LOG, static_charts.FAILED_LOG)
+            yield url
+
+
+def wait_for_line(log: Path, wanted: str, failed: str, timeout: float = 300) -> None:
+    """Until the server's log holds `wanted`; fails on `failed` or after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if wanted in text:
+            return
+        if failed in text:
+            raise RuntimeError(f"{failed} : {text[-2000:]}")
+        time.sleep(0.5)
+    raise RuntimeError(f"« {wanted} » absent du journal du serveur après {timeout} s")
 
 
 def hello_server():

@@ -97,3 +97,21 @@ def test_the_landing_figures_rendered_hold_their_numbers_and_alternatives(fresh)
         texts = _texts(svg)
         assert {"80", "407", "Fabriques (cumul)"} <= set(texts), texts
     assert ".fs-jauge" in ready.css() and ".fs-chronologie" in ready.css()
+
+
+def test_at_start_after_the_whole_warm_up_when_it_runs(fresh, monkeypatch):
+    from app.web import warm_start
+
+    asked = threading.Event()
+    monkeypatch.setattr(static_charts, "landing", lambda scope: asked.set())
+    monkeypatch.setattr(warm_start, "REPORT", warm_start.WarmReport())
+    monkeypatch.setattr(warm_start, "server_url", lambda: "http://127.0.0.1:8501")
+    monkeypatch.setenv(warm_start.ENV_SWITCH, "all")
+    static_charts.prepare_at_start()
+    assert not asked.wait(timeout=1)  # the warm-up is still running
+    warm_start.REPORT.done.set()
+    assert asked.wait(timeout=60)
+    asked.clear()
+    monkeypatch.setenv(warm_start.ENV_SWITCH, "0")  # no warm-up: at once
+    static_charts.prepare_at_start()
+    assert asked.wait(timeout=60)
