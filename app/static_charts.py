@@ -8,8 +8,8 @@ they are a few kB of SVG each, with their text alternative. The text around them
 readings, captions) and the tables under them are the page's own and do not change.
 
 - `landing(scope)`: the national view's figures if they are ready, else None. Rendering needs a
-  Chromium started for the batch (7 s here, most of it the browser's start), so it runs in a
-  thread of its own, never in a visitor's run: until it is done (and if it fails: no browser on
+  Chromium started for the batch (its 28 variants took 18 to 28 s here, on a machine busy with
+  other work), so it runs in a thread of its own, never in a visitor's run: until it is done (and if it fails: no browser on
   the server, a crash), the page draws the same figures with plotly.js, as before.
   Kept per scope key (data version, rural definition): an import renders anew.
 - `prepare_at_start()`: the national view under the default rural definition, started when the

@@ -3,7 +3,7 @@
 A gauge or a slide chart drawn by plotly.js costs the browser the plotly.js bundle (about
 4.6 MB of script to fetch, parse and run) on a first visit. The same figure drawn once on the
 server by plotly's own static export (kaleido, which drives Chromium) is a few kB of SVG that
-the page places with `st.html`: no plotly.js at all when every figure of a page is static.
+the page places with `st.markdown`: no plotly.js at all when every figure of a page is static.
 
 - `render_svgs(figures)`: one Chromium session for a batch of figures (starting the browser is
   most of the cost: about 2 to 8 s; then about 0.3 s a figure), kept per figure content.

@@ -16,6 +16,11 @@ def test_synthese_draws_gauges_and_national_count(app_url, page):
     its text alternative; no plotly.js chart on the page."""
     page.goto(app_url + "/")
     wait_for_app(page)
+    # The page's last element drawn (the app's state may read "not running" before the first
+    # run), and the cards' own code loaded: till then each card is a grey placeholder.
+    page.locator(".st-key-announced_totals svg[role=img]").first.wait_for(state="attached", timeout=60_000)
+    page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
+    wait_for_app(page)
     assert "382" in _metric_values(page)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator(".js-plotly-plot").count() == 0

@@ -287,6 +287,8 @@ def test_staff_import_and_rollback_in_a_browser(tmp_path, page):
 
         page.goto(served.url + "/")
         wait_for_app(page)
+        # The cards' code may load after the script's end: till then each card is a placeholder.
+        page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
         assert "385" in page.locator("[data-testid='stMetricValue']").all_inner_texts()
         footer = page.locator(".st-key-pied_de_page").inner_text()
         assert "Source : ANCT, liste des Fabriques de territoire (octobre 2024), Licence Ouverte 2.0." in footer
