@@ -94,7 +94,7 @@ def format_checks(checks: list[Check], details: str = "voir le profil dans bench
             value, limit = f"{item.value:.0f} s", f"{item.limit:.0f} s"
         else:
             suffix = item.unit if item.unit == "×" else " o"
-            value, limit = f"{item.value:.2f}{suffix}", f"{item.limit:.1f}{suffix}"
+            value, limit = f"{item.value:.2f}{suffix}", f"{item.limit:g}{suffix}"
         lines.append(f"{BUDGETS[item.budget].name:<20}{item.subject:<22}{value:>12}{limit:>12}  {item.mark}")
     missed = sum(not item.passed for item in checks)
     lines.append(f"{len(checks) - missed}/{len(checks)} budgets tenus"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from bench import budgets, server_time
+from bench import budgets, first_visits, server_time
 from bench.synthetic import write_synthetic_extracts
 from bench.timing import median, script_timer
 
@@ -42,7 +42,10 @@ PAGES = sorted((ROOT / "pages").glob("*.py"))
 EXTRA_PAGES = {"4 jauges plotly.js": ROOT / "bench" / "four_gauges_page.py",
                "4 jauges SVG": ROOT / "bench" / "four_gauges_svg_page.py",
                # The floor of the app's frame: hello-world plus the filter bar's widgets.
-               "barre de filtres": ROOT / "bench" / "filter_bar_page.py"}
+               "barre de filtres": ROOT / "bench" / "filter_bar_page.py",
+               # The floors of the pages that need more of the framework (bench/floor_parts.py):
+               # the frame plus a grid, plus a map and a grid, plus four bar charts and a grid.
+               **first_visits.FLOOR_PAGES}
 BROWSER_BUDGETS = ("browser", "settled", "settled_map", "gauge", "gauge_map", "hello_laureats", "landing")
 BASELINE_NOTE = (
     "Mesurée dans le fil d'exécution du script, la page d'une ligne coûte moins d'une "

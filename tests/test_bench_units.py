@@ -363,6 +363,25 @@ def test_first_visit_budgets_of_issue_25():
     assert "1.55" in table and "≤ 1.5× une jauge" in table
 
 
+def test_each_page_is_printed_against_its_own_floor():
+    visits = {"hello": {"settled_median_ms": 1000.0}, "one_chart": {"settled_median_ms": 2000.0},
+              "/carte": {"settled_median_ms": 3600.0}, "/laureats": {"settled_median_ms": 2400.0},
+              "cadre + carte + grille": {"settled_median_ms": 3000.0}}
+    lines = first_visits.table(visits, ["/carte", "/laureats"]).splitlines()
+    carte = next(line for line in lines if line.strip().startswith("/carte"))
+    assert "1.20 (cadre + carte + grille)" in carte
+    # A floor not measured in the run: no ratio rather than a wrong one.
+    laureats = next(line for line in lines if line.strip().startswith("/laureats"))
+    assert "cadre + grille" not in laureats and "2.40" in laureats
+
+
+def test_floor_pages_are_the_framework_parts_without_programme_data():
+    for script in first_visits.FLOOR_PAGES.values():
+        text = script.read_text(encoding="utf-8")
+        assert "floor_parts" in text and "queries" not in text and "models" not in text
+    assert set(first_visits.FLOOR_OF.values()) <= {*first_visits.FLOOR_PAGES, first_visits.FRAME, "une jauge"}
+
+
 def test_seconds_are_printed_as_seconds():
     text = budgets.format_checks([budgets.check("warm_up", "seul", 52.4)])
     assert "52 s" in text and "60 s" in text
