@@ -4,8 +4,8 @@ load plotly.js (issue 25).
 "/" is the page every shared link opens. Its national view shows four gauges and the announced
 totals over time: figures nobody interacts with. Drawn by plotly.js they cost a first visit the
 plotly.js bundle (about 4.6 MB of script); drawn by plotly on the server (services/static_figure.py)
-they are a few kB of SVG each, with their text alternative. The text around them (headings,
-readings, captions) and the tables under them are the page's own and do not change.
+they are a few kB of SVG each, placed as images with their text alternative. The text around them
+(headings, readings, captions) and the tables under them are the page's own and do not change.
 
 - `landing(scope)`: the national view's figures if they are ready, else None. Rendering needs a
   Chromium started for the batch (its 28 variants took 18 to 28 s here, on a machine busy with
@@ -135,5 +135,5 @@ def show(static: static_figure.ResponsiveFigure | None, figure, alt: str, key: s
         st.plotly_chart(figure, alt=alt, config={"displayModeBar": False}, key=key)
         return
     with st.container(key=key):
-        # Sanitised SVG only (services/static_figure.py); st.html would drop the SVG elements.
+        # The variants as images of sanitised SVG (services/static_figure.py), in Markdown's raw HTML.
         st.markdown(static.markup(), unsafe_allow_html=True)

@@ -12,14 +12,20 @@ the page places with `st.markdown`: no plotly.js at all when every figure of a p
   data: it is parsed and rebuilt from a list of allowed elements and attributes (no link, no
   script, no event handler, no external reference), the text escaped by the serialiser. The
   root gets role="img", an aria-label and a <title>: the figure's text alternative.
-- Placing it: `st.markdown(figure.svg, unsafe_allow_html=True)`. Streamlit's `st.html` keeps
-  HTML only (its sanitiser's HTML profile drops every SVG element); Markdown's raw HTML keeps
-  inline SVG, and this module is then what vouches for the markup (the text's punctuation is
-  written as character references, so no Markdown reads it).
+- Placing it: `ResponsiveFigure.markup()`, each variant an `<img>` whose source is the sanitised
+  SVG itself (a data URL) and whose `alt` is the text alternative, for `st.markdown(...,
+  unsafe_allow_html=True)` (Streamlit's `st.html` keeps HTML only: its sanitiser's HTML profile
+  drops every SVG element). As an image, the SVG is a document of its own: no script runs in
+  it, nothing outside it is fetched, and the page's Markdown does not parse its elements. Inline,
+  it did: the landing page's 28 variants made some 8,000 elements for the browser's Markdown
+  renderer to turn into components, about a third of a second of a first visit (issue 25).
 - Theme: the figure is rendered in the page's chart theme (PAGE_TEMPLATE: what Streamlit's theme
   gives a plotly.js figure), its text and grid colours as marker colours rewritten to
-  `currentColor` (faded text and grid at an opacity), so that the inline SVG takes the page's text
-  colour in the light and the dark theme alike, as plotly.js figures do under Streamlit's theme.
+  `currentColor` (faded text and grid at an opacity). The image sets that colour to the theme's
+  text colour (.streamlit/config.toml), the dark one under `prefers-color-scheme: dark`: the
+  media query Streamlit itself follows to choose its theme (its menu, the only other way, is
+  hidden: app/chrome.py). One SVG reads in the light and the dark theme alike, as plotly.js
+  figures do under Streamlit's theme.
 
 The caller caches what it places per (data version, scope), as any built figure
 (models/store.py); a figure is rendered again only if its content changes.
@@ -27,12 +33,16 @@ The caller caches what it places per (data version, scope), as any built figure
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import html
 import json
 import re
+import tomllib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -69,6 +79,9 @@ PAGE_TEMPLATE = go.layout.Template(layout={
     "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
 })
 RENDER_TIMEOUT_S = 120
+# The theme's text colours, light and dark: what `currentColor` is in a figure placed as an image.
+THEME_FILE = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ALLOWED_ELEMENTS = {"svg", "g", "defs", "clipPath", "rect", "path", "text", "tspan", "line", "circle",
                     "ellipse", "polygon", "polyline", "linearGradient", "radialGradient", "stop"}
 # Elements whose text is kept but not the element (plotly writes a link as <a> in a title).
@@ -133,10 +146,15 @@ class ResponsiveFigure:
     alt: str
 
     def markup(self) -> str:
-        """The variants, for `st.markdown(..., unsafe_allow_html=True)` (sanitised SVG only);
-        on one line: a blank line would end Markdown's HTML block."""
+        """The variants as images, for `st.markdown(..., unsafe_allow_html=True)`; on one line
+        (a blank line would end Markdown's HTML block). Built once per figure."""
+        return self._markup
+
+    @cached_property
+    def _markup(self) -> str:
         return (f'<div class="figure-statique fs-{self.name}">'
-                + "".join(f'<div class="fs-{self.name}-{width}">{svg}</div>' for width, svg in self.variants)
+                + "".join(f'<div class="fs-{self.name}-{width}">{image(svg, self.alt)}</div>'
+                          for width, svg in self.variants)
                 + "</div>")
 
     def css(self) -> str:
@@ -149,7 +167,8 @@ def variants_css(name: str, widths: tuple[int, ...]) -> str:
     if not NAME.match(name):
         raise ValueError(f"nom de figure invalide : {name!r}")
     rules = [f".fs-{name} {{ container-type: inline-size; width: 100%; }}",
-             f".fs-{name} > div {{ display: none; }}"]
+             f".fs-{name} > div {{ display: none; }}",
+             f".fs-{name} > div > img {{ display: block; width: 100%; height: auto; }}"]
     for index, width in enumerate(widths):
         low = "" if index == 0 else f"(min-width: {width}px)"
         high = "" if index == len(widths) - 1 else f"(max-width: {widths[index + 1] - 0.02}px)"
@@ -157,8 +176,7 @@ def variants_css(name: str, widths: tuple[int, ...]) -> str:
         rules.append(f"@container {condition} {{ .fs-{name} > .fs-{name}-{width} {{ display: block; }} }}")
     # The widest is not enlarged beyond its width, centred in a wider column (as plotly.js
     # centres a figure whose height limits it).
-    rules.append(f".fs-{name} > .fs-{name}-{widths[-1]} > svg {{ max-width: {widths[-1]}px !important; "
-                 "margin: 0 auto; }")
+    rules.append(f".fs-{name} > .fs-{name}-{widths[-1]} > img {{ max-width: {widths[-1]}px; margin: 0 auto; }}")
     return "\n".join(rules)
 
 
@@ -237,10 +255,34 @@ def sanitised_svg(raw: bytes | str, alt: str, id_prefix: str = "fig") -> str:
     return _inert_text(ET.tostring(root, encoding="unicode"))
 
 
+@lru_cache(maxsize=1)
+def theme_text_colors() -> tuple[str, str]:
+    """(light, dark): the text colours of the app's two themes."""
+    theme = tomllib.loads(THEME_FILE.read_text(encoding="utf-8"))["theme"]
+    colors = (theme["light"]["textColor"], theme["dark"]["textColor"])
+    for color in colors:
+        if not HEX_COLOR.match(color):
+            raise ValueError(f"couleur de texte du thème invalide : {color!r}")
+    return colors
+
+
+def image(svg: str, alt: str) -> str:
+    """A sanitised SVG (`sanitised_svg`) as an `<img>`: the SVG as its data URL, in the theme's
+    text colour (the dark theme's under `prefers-color-scheme: dark`), `alt` as its text
+    alternative (its punctuation as character references, as the SVG's text)."""
+    light, dark = theme_text_colors()
+    style = f"<style>svg {{ color: {light}; }} @media (prefers-color-scheme: dark) {{ svg {{ color: {dark}; }} }}</style>"
+    # The first ">" closes the root's opening tag: the serialiser escaped those of the attributes.
+    themed = svg.replace(">", ">" + style, 1)
+    source = base64.b64encode(themed.encode("utf-8")).decode("ascii")
+    text = MARKDOWN_PUNCTUATION.sub(lambda char: f"&#{ord(char.group())};", html.escape(alt, quote=False))
+    return f'<img src="data:image/svg+xml;base64,{source}" alt="{text}">'
+
+
 def _inert_text(markup: str) -> str:
     """Punctuation of the text nodes written as character references: the markup can be placed
-    with st.markdown (the way Streamlit keeps inline SVG: its st.html drops SVG), where a `$`, a
-    `*` or a `:` of the data would otherwise start a formula, an emphasis or an icon. The
+    inline with st.markdown (its st.html drops SVG), where a `$`, a `*` or a `:` of the data would
+    otherwise start a formula, an emphasis or an icon (the bench's test page does). The
     serialiser escaped every `>` of the attributes, so text nodes are exactly what lies between
     `>` and `<`."""
     return re.sub(r">([^<]+)<", lambda match: ">" + MARKDOWN_PUNCTUATION.sub(

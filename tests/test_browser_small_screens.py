@@ -17,6 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 import streamlit_strings
 from conftest import ARTIFACTS, new_page, wait_for_app, wait_until
 from test_browser_carte import MAP, _canvas_spread, _page_view, _screen_position
+from test_browser_synthese import CUT_IN_FIGURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -30,10 +31,10 @@ NARROW_PX = 640  # below it Streamlit stacks columns (views/map_card.NARROW_PX)
 
 # Every text of every chart whose box leaves the chart's, the screen's width, or the clip area
 # plotly draws it in (a label "23" cut to "2" at the screen's edge, "80" cut by the plot): charts
-# drawn by plotly.js, and the variant shown of each figure the server drew (app/static_charts.py).
+# drawn by plotly.js (the figures the server drew are images: CUT_IN_FIGURES reads their texts).
 CUT_TEXTS = """() => {
   const cut = [];
-  document.querySelectorAll('.js-plotly-plot, .figure-statique > div > svg').forEach((plot, index) => {
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, index) => {
     const chart = plot.getBoundingClientRect();
     if (!chart.width) return;  // a chart in a closed tab, a static variant for another width
     plot.querySelectorAll('text').forEach((text) => {
@@ -208,8 +209,9 @@ def test_every_page_reads_whole_on_phones_and_tablets(app_url, browser, screen, 
                 _list_is_read_whole(page)
             if name == "accueil":  # the figures the server drew, one shown each (no plotly.js)
                 assert page.locator(".js-plotly-plot").count() == 0
-                assert page.evaluate("() => [...document.querySelectorAll('.figure-statique svg')]"
-                                     ".filter((svg) => svg.checkVisibility()).length") == 5
+                assert page.evaluate("() => [...document.querySelectorAll('.figure-statique img')]"
+                                     ".filter((img) => img.checkVisibility()).length") == 5
+                assert page.evaluate(CUT_IN_FIGURES) == []
             _check_read_whole(page, f"{name} {screen} {theme}")
             _whole_screenshot(page, f"ecran-{screen}-{theme}-{name}")
     finally:

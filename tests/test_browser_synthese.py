@@ -1,7 +1,7 @@
 """The Synthèse page in a real browser: gauges drawn, the Bretagne count shown."""
 import pytest
 
-from conftest import ARTIFACTS, screenshot, wait_for_app
+from conftest import ARTIFACTS, new_page, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -10,33 +10,109 @@ def _metric_values(page):
     return page.locator("[data-testid='stMetricValue']").all_inner_texts()
 
 
-def test_synthese_draws_gauges_and_national_count(app_url, page):
-    """The landing page's figures come drawn by the server (app/static_charts.py): four gauges
-    and the announced totals, each one SVG shown for its column's width, with its numbers and
-    its text alternative; no plotly.js chart on the page."""
+# Each static figure shown (one variant per figure): its SVG read back from the image's source,
+# the image decoded by the browser, and the SVG's texts; in page order.
+SHOWN_FIGURES = """async () => {
+  const shown = [...document.querySelectorAll('.figure-statique img')].filter((img) => img.checkVisibility());
+  return Promise.all(shown.map(async (img) => {
+    const bytes = Uint8Array.from(atob(img.getAttribute('src').split(',')[1]), (c) => c.charCodeAt(0));
+    const svg = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'image/svg+xml');
+    let decoded = true;
+    try { await img.decode(); } catch (error) { decoded = false; }
+    return {key: img.closest('[class*=st-key-]').className.match(/st-key-(\\S+)/)[1], alt: img.alt,
+            width: img.getBoundingClientRect().width, decoded,
+            texts: [...svg.querySelectorAll('text')].map((t) => t.textContent.trim())};
+  }));
+}"""
+
+# Each text of the shown variants, placed inline at the image's width: the texts whose box
+# leaves the figure's (what plotly laid out for that width, the image only scales it).
+CUT_IN_FIGURES = """() => {
+  const cut = [];
+  for (const img of document.querySelectorAll('.figure-statique img')) {
+    if (!img.checkVisibility()) continue;
+    const bytes = Uint8Array.from(atob(img.getAttribute('src').split(',')[1]), (c) => c.charCodeAt(0));
+    const holder = document.createElement('div');
+    holder.style.cssText = `position: absolute; left: 0; top: 0; width: ${img.getBoundingClientRect().width}px`;
+    holder.innerHTML = new TextDecoder().decode(bytes);
+    document.body.appendChild(holder);
+    const figure = holder.querySelector('svg').getBoundingClientRect();
+    for (const text of holder.querySelectorAll('text')) {
+      const box = text.getBoundingClientRect();
+      if (box.width && text.textContent.trim() && (box.left < figure.left - 1 || box.right > figure.right + 1
+          || box.top < figure.top - 1 || box.bottom > figure.bottom + 1)) cut.push(text.textContent.trim());
+    }
+    holder.remove();
+  }
+  return cut;
+}"""
+
+# The shown timeline image drawn on a canvas: how many of its pixels are dark ink and light ink.
+TIMELINE_INK = """async () => {
+  const img = [...document.querySelectorAll('.st-key-announced_totals .figure-statique img')]
+    .find((image) => image.checkVisibility());
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  const shown = img.getBoundingClientRect();
+  canvas.width = Math.round(shown.width); canvas.height = Math.round(shown.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0, canvas.width, canvas.height);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  let dark = 0, light = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i + 3] < 100) continue;  // faded labels are drawn at 0.6
+    const level = (pixels[i] + pixels[i + 1] + pixels[i + 2]) / 3;
+    if (level < 60) dark += 1; else if (level > 200) light += 1;
+  }
+  return {dark, light};
+}"""
+
+
+def _open_landing(page, app_url):
     page.goto(app_url + "/")
     wait_for_app(page)
     # The page's last element drawn (the app's state may read "not running" before the first
     # run), and the cards' own code loaded: till then each card is a grey placeholder.
-    page.locator(".st-key-announced_totals svg[role=img]").first.wait_for(state="attached", timeout=60_000)
+    page.locator(".st-key-announced_totals .figure-statique img").first.wait_for(state="attached", timeout=60_000)
     page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
     wait_for_app(page)
+
+
+def test_synthese_draws_gauges_and_national_count(app_url, page):
+    """The landing page's figures come drawn by the server (app/static_charts.py): four gauges
+    and the announced totals, each one image shown for its column's width (the SVG as its
+    source), with its numbers and its text alternative; no plotly.js chart on the page."""
+    _open_landing(page, app_url)
     assert "382" in _metric_values(page)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator(".js-plotly-plot").count() == 0
-    shown = page.evaluate("""() => [...document.querySelectorAll('.figure-statique svg[role=img]')]
-        .filter((svg) => svg.checkVisibility()).map((svg) => ({
-          key: svg.closest('[class*=st-key-]').className.match(/st-key-(\\S+)/)[1],
-          alt: svg.getAttribute('aria-label'), width: svg.getBoundingClientRect().width,
-          texts: [...svg.querySelectorAll('text')].map((t) => t.textContent.trim())}))""")
+    shown = page.evaluate(SHOWN_FIGURES)
     assert [figure["key"] for figure in shown] == ["gauge_total_2021", "gauge_qpv_2021", "gauge_rural_2021",
                                                    "gauge_total_2023", "announced_totals"]
+    assert all(figure["decoded"] for figure in shown)
     gauge_382 = shown[3]
     assert "382" in gauge_382["texts"] and "+2" in "".join(gauge_382["texts"])
     assert "382 fabriques étaient labellisées, pour un objectif de 380" in gauge_382["alt"]
     assert "407" in shown[4]["texts"] and shown[4]["alt"].startswith("Courbe des totaux annoncés : 80 ")
     assert all(figure["width"] > 250 for figure in shown)
+    assert page.evaluate(CUT_IN_FIGURES) == []
     screenshot(page, "synthese")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_static_figures_take_the_theme_text_colour(app_url, browser, scheme):
+    """An image does not inherit the page's colour: its own style follows the same system
+    setting as Streamlit's theme. Light theme: dark text (and no light ink); dark theme: the
+    reverse."""
+    page = new_page(browser, color_scheme=scheme)
+    try:
+        _open_landing(page, app_url)
+        ink = page.evaluate(TIMELINE_INK)
+        ours, other = (ink["dark"], ink["light"]) if scheme == "light" else (ink["light"], ink["dark"])
+        assert ours > 200 and ours > 5 * other, ink
+        screenshot(page, f"synthese-figures-{scheme}")
+    finally:
+        page.context.close()
 
 
 def test_synthese_bretagne_from_url(app_url, page):

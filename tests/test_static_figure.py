@@ -2,8 +2,11 @@
 markup this module vouches for, holding the figure's numbers and its text alternative."""
 from __future__ import annotations
 
+import base64
 import re
+import tomllib
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import plotly.graph_objects as go
 import pytest
@@ -140,16 +143,65 @@ def test_one_variant_shows_the_widest_that_fits_its_column(column):
     css = static_figure.variants_css("jauge", widths)
     fitting = [width for width in widths if width <= column] or [widths[0]]
     assert _shown_at(css, "jauge", column) == [fitting[-1]]
-    assert ".fs-jauge > .fs-jauge-500 > svg { max-width: 500px !important; margin: 0 auto; }" in css
+    assert ".fs-jauge > .fs-jauge-500 > img { max-width: 500px; margin: 0 auto; }" in css
 
 
-def test_a_responsive_figure_is_one_line_of_its_variants():
-    figure = static_figure.ResponsiveFigure("chronologie", ((330, "<svg>a</svg>"), (415, "<svg>b</svg>")), "alt")
-    assert figure.markup() == ('<div class="figure-statique fs-chronologie"><div class="fs-chronologie-330">'
-                               '<svg>a</svg></div><div class="fs-chronologie-415"><svg>b</svg></div></div>')
-    assert "\n" not in figure.markup()
+def _images(markup: str) -> list[dict]:
+    """Every element of the markup, as (tag, attributes), read by an HTML parser."""
+    found = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append({"tag": tag, **dict(attrs)})
+
+    Reader(convert_charrefs=True).feed(markup)
+    return found
+
+
+def _svg_of(source: str) -> str:
+    prefix = "data:image/svg+xml;base64,"
+    assert source.startswith(prefix)
+    return base64.b64decode(source.removeprefix(prefix)).decode("utf-8")
+
+
+def test_a_responsive_figure_is_one_line_of_images_of_its_variants():
+    figure = static_figure.ResponsiveFigure(
+        "chronologie", ((330, '<svg xmlns="http://www.w3.org/2000/svg">a</svg>'),
+                        (415, '<svg xmlns="http://www.w3.org/2000/svg">b</svg>')), "Courbe : 80 puis 407")
+    markup = figure.markup()
+    assert "\n" not in markup and "<svg" not in markup  # no element of the SVG for Markdown to parse
+    elements = _images(markup)
+    assert [(e["tag"], e.get("class")) for e in elements] == [
+        ("div", "figure-statique fs-chronologie"), ("div", "fs-chronologie-330"), ("img", None),
+        ("div", "fs-chronologie-415"), ("img", None)]
+    images = [e for e in elements if e["tag"] == "img"]
+    assert [set(image) for image in images] == [{"tag", "src", "alt"}] * 2
+    assert [image["alt"] for image in images] == ["Courbe : 80 puis 407"] * 2
+    assert [_svg_of(image["src"]).endswith(text + "</svg>") for image, text in zip(images, "ab")] == [True, True]
     with pytest.raises(ValueError):
         static_figure.variants_css("x{}", (300,))
+
+
+def test_an_image_takes_the_theme_text_colour_light_and_dark():
+    light, dark = static_figure.theme_text_colors()
+    config = tomllib.loads(static_figure.THEME_FILE.read_text(encoding="utf-8"))["theme"]
+    assert (light, dark) == (config["light"]["textColor"], config["dark"]["textColor"])
+    svg = _svg_of(_images(static_figure.image(static_figure.sanitised_svg(HOSTILE, "alt"), "alt"))[0]["src"])
+    root = parse(svg)  # still one well-formed SVG, its style first
+    style = root[0]
+    assert style.tag == f"{SVG}style"
+    assert style.text == (f"svg {{ color: {light}; }} @media (prefers-color-scheme: dark) "
+                          f"{{ svg {{ color: {dark}; }} }}")
+
+
+@pytest.mark.parametrize("alt", ['Jauge : 287 sur 300 "><script>alert(1)</script>', "50 % & plus : $x$ *y* :material/home:"])
+def test_an_image_alt_is_inert_text_that_reads_back_whole(alt):
+    markup = static_figure.image('<svg xmlns="http://www.w3.org/2000/svg"/>', alt)
+    (image,) = _images(markup)
+    assert set(image) == {"tag", "src", "alt"} and image["alt"] == alt
+    # Its punctuation written as references: no Markdown, math or directive reads it.
+    attribute = markup[markup.index(' alt="') + 6:-2]
+    assert not re.search(r"[<>\"$*:]", attribute)
 
 
 def test_faded_text_and_grid_follow_the_page_theme_at_their_opacity():
