@@ -14,12 +14,13 @@ from bench import budgets
 LANDING, CARTE, LAUREATS = "/", "/carte", "/laureats"
 BENCH = Path(__file__).resolve().parent
 # Each page's own floor: the framework's parts it is made of, without its data (bench/floor_parts.py).
-FLOOR_PAGES = {"cadre + grille": BENCH / "floor_grid_page.py",
+FLOOR_PAGES = {"cadre + un graphique": BENCH / "floor_chart_page.py",
+               "cadre + grille": BENCH / "floor_grid_page.py",
                "cadre + carte + grille": BENCH / "floor_map_page.py",
                "cadre + 4 barres + grille": BENCH / "floor_charts_page.py"}
 FRAME = "barre de filtres"  # bench/filter_bar_page.py: what every page of the app draws first
 FLOOR_OF = {LANDING: FRAME, "/territoires": "cadre + 4 barres + grille", CARTE: "cadre + carte + grille",
-            LAUREATS: "cadre + grille", "/donnees": "cadre + grille", "/presentation": "une jauge"}
+            LAUREATS: "cadre + grille", "/donnees": "cadre + grille", "/presentation": "cadre + un graphique"}
 
 
 def page_checks(visits: dict, paths: list[str]) -> list[budgets.Check]:

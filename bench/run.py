@@ -44,7 +44,7 @@ EXTRA_PAGES = {"4 jauges plotly.js": ROOT / "bench" / "four_gauges_page.py",
                # The floor of the app's frame: hello-world plus the filter bar's widgets.
                "barre de filtres": ROOT / "bench" / "filter_bar_page.py",
                # The floors of the pages that need more of the framework (bench/floor_parts.py):
-               # the frame plus a grid, plus a map and a grid, plus four bar charts and a grid.
+               # the frame plus a chart, plus a grid, plus a map and a grid, plus four bar charts and a grid.
                **first_visits.FLOOR_PAGES}
 BROWSER_BUDGETS = ("browser", "settled", "settled_map", "gauge", "gauge_map", "hello_laureats", "landing")
 BASELINE_NOTE = (
